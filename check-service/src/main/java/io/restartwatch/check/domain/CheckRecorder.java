@@ -1,0 +1,107 @@
+package io.restartwatch.check.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.restartwatch.check.config.CheckSettings;
+import io.restartwatch.check.persistence.CheckEntity;
+import io.restartwatch.check.persistence.ServerClaims.Claim;
+import io.restartwatch.check.persistence.ServerEntity;
+import io.restartwatch.check.probe.ProbeResult;
+import io.restartwatch.contracts.CheckCompleted;
+import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.CheckTrigger;
+import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.Topics;
+import io.restartwatch.support.outbox.Outbox;
+
+/**
+ * Keeps a check's result: history row, {@code check.completed} event (outbox, same transaction) and the
+ * server's next due time.
+ */
+@ApplicationScoped
+public class CheckRecorder {
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final CheckSettings settings;
+
+    public CheckRecorder(Outbox outbox, Clock clock, CheckSettings settings) {
+        this.outbox = outbox;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** Records the result of a claimed (pulled) check and schedules the next one. */
+    @Transactional
+    public void recordClaimed(Claim claim, ProbeResult result, Duration took) {
+        ServerEntity server = ServerEntity.findById(claim.serverId());
+        if (server == null) {
+            return; // removed while being checked
+        }
+        Instant now = clock.instant();
+        record(server, claim.trigger(), result, now, took);
+        if (!claim.owner().equals(server.leaseOwner)) {
+            return; // the lease expired and another instance owns the schedule now
+        }
+        server.leaseOwner = null;
+        server.leaseUntil = null;
+        if (server.recheckRequestedAt != null && server.recheckRequestedAt.isAfter(claim.claimedAt())) {
+            server.nextCheckAt = now; // a deploy or operator asked again while this check ran
+            return;
+        }
+        Duration interval = settings.intervalFor(server.applicationId);
+        if (result.outcome() == CheckOutcome.UNREACHABLE) {
+            server.consecutiveFailures++;
+            server.nextCheckAt = now.plus(retryDelay(server.consecutiveFailures, interval));
+        } else {
+            server.consecutiveFailures = 0;
+            server.nextCheckAt = now.plus(interval);
+            server.nextTrigger = CheckTrigger.SCHEDULED;
+        }
+    }
+
+    /** Records a report an agent pushed. */
+    @Transactional
+    public CheckEntity recordPushed(String serverId, ProbeResult result) {
+        ServerEntity server = ServerEntity.findById(serverId);
+        return record(server, CheckTrigger.AGENT, result, clock.instant(), Duration.ZERO);
+    }
+
+    private Duration retryDelay(int failures, Duration interval) {
+        Duration delay = settings.retryBackoff().multipliedBy(1L << Math.min(failures - 1, 16));
+        return delay.compareTo(interval) > 0 ? interval : delay;
+    }
+
+    private CheckEntity record(ServerEntity server, CheckTrigger trigger, ProbeResult result, Instant now, Duration took) {
+        CheckEntity check = new CheckEntity();
+        check.id = UUID.randomUUID();
+        check.serverId = server.id;
+        check.checkedAt = now;
+        check.trigger = trigger;
+        check.outcome = result.outcome();
+        check.reason = result.reason();
+        check.detail = truncate(result.detail(), 500);
+        check.packages = new java.util.ArrayList<>(result.packages());
+        check.requiredSince = result.requiredSince();
+        check.bootId = result.bootId();
+        check.runningKernel = result.runningKernel();
+        check.installedKernel = result.installedKernel();
+        check.durationMs = (int) Math.min(Integer.MAX_VALUE, took.toMillis());
+        check.persist();
+        outbox.enqueue(Topics.CHECKS, server.id, EventTypes.CHECK_COMPLETED, server.id, new CheckCompleted(
+                CheckCompleted.SCHEMA_VERSION, check.id.toString(), server.id, now, trigger, result.outcome(),
+                result.reason(), result.packages(), result.requiredSince(), result.bootId(), result.runningKernel(),
+                result.installedKernel(), ServerSnapshots.of(server, false)));
+        return check;
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

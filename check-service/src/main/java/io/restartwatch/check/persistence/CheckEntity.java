@@ -1,0 +1,55 @@
+package io.restartwatch.check.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.CheckTrigger;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One completed check of a server: the history behind {@code GET /api/servers/{id}/checks}. */
+@Entity
+@Table(name = "server_check")
+public class CheckEntity extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+    @Column(name = "server_id")
+    public String serverId;
+    @Column(name = "checked_at")
+    public Instant checkedAt;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "check_trigger")
+    public CheckTrigger trigger;
+    @Enumerated(EnumType.STRING)
+    public CheckOutcome outcome;
+    public String reason;
+    public String detail;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> packages = new ArrayList<>();
+    @Column(name = "required_since")
+    public Instant requiredSince;
+    @Column(name = "boot_id")
+    public String bootId;
+    @Column(name = "running_kernel")
+    public String runningKernel;
+    @Column(name = "installed_kernel")
+    public String installedKernel;
+    @Column(name = "duration_ms")
+    public Integer durationMs;
+
+    public static List<CheckEntity> newestFirst(String serverId, int limit) {
+        return find("serverId = ?1 order by checkedAt desc", serverId).page(0, limit).list();
+    }
+}

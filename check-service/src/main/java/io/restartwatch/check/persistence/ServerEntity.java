@@ -1,0 +1,76 @@
+package io.restartwatch.check.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.restartwatch.check.domain.ProbeKind;
+import io.restartwatch.contracts.CheckTrigger;
+import io.restartwatch.contracts.OpenPort;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A registered server: what it is, how to check it, and when its next check is due. */
+@Entity
+@Table(name = "server")
+public class ServerEntity extends PanacheEntityBase {
+
+    @Id
+    public String id;
+    public String hostname;
+    public String host;
+    @Column(name = "ssh_port")
+    public Integer sshPort;
+    @Column(name = "application_id")
+    public String applicationId;
+    public String environment;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, String> labels = new HashMap<>();
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "open_ports")
+    public List<OpenPort> openPorts = new ArrayList<>();
+    @Enumerated(EnumType.STRING)
+    @Column(name = "probe_kind")
+    public ProbeKind probeKind;
+    @Column(name = "ssh_user")
+    public String sshUser;
+    @Column(name = "agent_token_hash")
+    public String agentTokenHash;
+    /** Grows with every change; published with each snapshot so consumers can drop stale ones. */
+    public long revision;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @Column(name = "next_check_at")
+    public Instant nextCheckAt;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "next_trigger")
+    public CheckTrigger nextTrigger = CheckTrigger.SCHEDULED;
+    @Column(name = "recheck_requested_at")
+    public Instant recheckRequestedAt;
+    @Column(name = "lease_owner")
+    public String leaseOwner;
+    @Column(name = "lease_until")
+    public Instant leaseUntil;
+    @Column(name = "consecutive_failures")
+    public int consecutiveFailures;
+
+    public static List<ServerEntity> findByApplication(String applicationId, String environment) {
+        if (environment == null) {
+            return list("applicationId = ?1 order by id", applicationId);
+        }
+        return list("applicationId = ?1 and environment = ?2 order by id", applicationId, environment);
+    }
+}

@@ -1,0 +1,77 @@
+package io.restartwatch.check.rest;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.restartwatch.check.domain.Inventory;
+import io.restartwatch.check.domain.ProbeKind;
+import io.restartwatch.check.domain.Rechecks;
+import io.restartwatch.check.persistence.CheckEntity;
+import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.CheckTrigger;
+import io.restartwatch.support.rest.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A server's check history, and "recheck now". */
+@Path("/api/servers/{id}/checks")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "checks")
+public class CheckResource {
+
+    private final Inventory inventory;
+    private final Rechecks rechecks;
+
+    public CheckResource(Inventory inventory, Rechecks rechecks) {
+        this.inventory = inventory;
+        this.rechecks = rechecks;
+    }
+
+    @GET
+    @Operation(summary = "The server's checks, newest first")
+    public List<CheckView> history(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id,
+                                   @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit) {
+        inventory.require(id);
+        return CheckEntity.newestFirst(id, limit).stream().map(CheckView::of).toList();
+    }
+
+    @POST
+    @Operation(summary = "Recheck the server now (trigger MANUAL)")
+    public Response recheck(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id) {
+        var server = inventory.require(id);
+        if (server.probeKind == ProbeKind.AGENT) {
+            throw ProblemException.conflict("Server '" + id + "' is agent-reported: its agent decides when it reports");
+        }
+        rechecks.requestManual(id);
+        return Response.accepted(new RecheckView(id, CheckTrigger.MANUAL)).build();
+    }
+
+    /** One check as the API shows it. */
+    public record CheckView(String checkId, Instant checkedAt, CheckTrigger trigger, CheckOutcome outcome, String reason,
+                            String detail, List<String> packages, Instant requiredSince, String bootId,
+                            String runningKernel, String installedKernel, Integer durationMs) {
+
+        static CheckView of(CheckEntity check) {
+            return new CheckView(check.id.toString(), check.checkedAt, check.trigger, check.outcome, check.reason,
+                    check.detail, check.packages, check.requiredSince, check.bootId, check.runningKernel,
+                    check.installedKernel, check.durationMs);
+        }
+    }
+
+    /** Answer to a recheck request: it is queued, the result arrives as a check. */
+    public record RecheckView(String serverId, CheckTrigger trigger) {
+    }
+}

@@ -1,0 +1,103 @@
+package io.restartwatch.check.rest;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.restartwatch.check.domain.Inventory;
+import io.restartwatch.check.domain.ProbeKind;
+import io.restartwatch.check.probe.LocalProbe;
+import io.restartwatch.support.rest.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The server inventory. */
+@Path("/api/servers")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "servers")
+public class ServerResource {
+
+    private final Inventory inventory;
+    private final LocalProbe localProbe;
+
+    public ServerResource(Inventory inventory, LocalProbe localProbe) {
+        this.inventory = inventory;
+        this.localProbe = localProbe;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a server; pull-probed servers are checked at once")
+    public Response register(@NotNull @Valid ServerRequest request) {
+        if (request.id() == null) {
+            throw ProblemException.badRequest("id", "must not be blank");
+        }
+        requireUsableProbe(request.probeKind());
+        var server = inventory.register(request.id(), request.toDefinition());
+        return Response.created(URI.create("/api/servers/" + server.id)).entity(ServerView.of(server)).build();
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Path("/{id}")
+    @Operation(summary = "Replace a server's description (e.g. after a firewall change)")
+    public ServerView update(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id,
+                             @NotNull @Valid ServerRequest request) {
+        if (request.id() != null && !request.id().equals(id)) {
+            throw ProblemException.badRequest("id", "must match the id in the path");
+        }
+        requireUsableProbe(request.probeKind());
+        return ServerView.of(inventory.update(id, request.toDefinition()));
+    }
+
+    @GET
+    @Path("/{id}")
+    public ServerView get(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id) {
+        return ServerView.of(inventory.require(id));
+    }
+
+    @GET
+    @Operation(summary = "List servers, optionally of one application and environment")
+    public List<ServerView> list(@QueryParam("applicationId") @Pattern(regexp = ServerRequest.ID_PATTERN) String applicationId,
+                                 @QueryParam("environment") @Pattern(regexp = ServerRequest.ID_PATTERN) String environment) {
+        return inventory.list(applicationId, environment).stream().map(ServerView::of).toList();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response remove(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id) {
+        inventory.remove(id);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{id}/agent-token")
+    @Operation(summary = "Issue (or rotate) the server's agent token; it is shown only in this response")
+    public AgentTokenView issueAgentToken(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id) {
+        return new AgentTokenView(id, inventory.issueAgentToken(id));
+    }
+
+    private void requireUsableProbe(ProbeKind kind) {
+        if (kind == ProbeKind.LOCAL && !localProbe.enabled()) {
+            throw ProblemException.badRequest("probeKind", "local probing is disabled on this check-service");
+        }
+    }
+
+    /** The token an agent sends as {@code Authorization: Bearer <token>}. */
+    public record AgentTokenView(String serverId, String token) {
+    }
+}

@@ -1,0 +1,121 @@
+package io.restartwatch.check;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restartwatch.contracts.CheckCompleted;
+import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.CheckTrigger;
+import io.restartwatch.contracts.DeployCompleted;
+import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.ServerSnapshot;
+import io.restartwatch.contracts.Topics;
+import io.restartwatch.testsupport.KafkaEvents;
+import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
+import io.restartwatch.testsupport.LocalInfraResource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "check"))
+class ChecksTest {
+
+    @ConfigProperty(name = "restartwatch.probe.local.base-dir")
+    Path baseDir;
+
+    private final KafkaEvents kafka = KafkaEvents.local();
+
+    @Test
+    void registeringPublishesASnapshotAndChecksAtOnce() {
+        String id = "web-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant since = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        FakeServerRoot.under(baseDir, id).requireRestart(since, "linux-image-6.8.0-49-generic", "libc6", "libc6");
+
+        register(id, "shop", "local");
+
+        ServerSnapshot snapshot = kafka.awaitEvents(Topics.SERVERS, Duration.ofSeconds(20), e -> id.equals(e.key()), 1)
+                .get(0).data(ServerSnapshot.class);
+        assertThat(snapshot.applicationId()).isEqualTo("shop");
+        assertThat(snapshot.openPorts()).singleElement().satisfies(p -> assertThat(p.openToAnywhere()).isTrue());
+
+        CheckCompleted check = awaitCheck(id, c -> true);
+        assertThat(check.outcome()).isEqualTo(CheckOutcome.REBOOT_REQUIRED);
+        assertThat(check.packages()).containsExactly("linux-image-6.8.0-49-generic", "libc6");
+        assertThat(check.requiredSince()).isEqualTo(since);
+        assertThat(check.bootId()).isEqualTo("boot-" + id + "-1");
+
+        given().when().get("/api/servers/{id}/checks", id)
+                .then().statusCode(200).body("$", hasSize(1)).body("[0].outcome", equalTo("REBOOT_REQUIRED"));
+    }
+
+    @Test
+    void aCompletedDeployRechecksTheApplicationsServersOnce() {
+        String app = "app-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = app + "-1";
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), "openssl");
+        register(id, app, "local");
+        awaitCheck(id, c -> c.outcome() == CheckOutcome.REBOOT_REQUIRED);
+
+        root.reboot("boot-after-restart");
+        var deploy = new DeployCompleted(DeployCompleted.SCHEMA_VERSION, "d-1", app, "production", List.of(),
+                Instant.now(), "native", null, null);
+        kafka.publish(Topics.DEPLOYS, app, EventTypes.DEPLOY_COMPLETED, deploy);
+        kafka.publish(Topics.DEPLOYS, app, EventTypes.DEPLOY_COMPLETED, deploy); // a repeat of the same deploy id
+
+        CheckCompleted recheck = awaitCheck(id, c -> c.trigger() == CheckTrigger.DEPLOY);
+        assertThat(recheck.outcome()).isEqualTo(CheckOutcome.UP_TO_DATE);
+        assertThat(recheck.bootId()).isEqualTo("boot-after-restart");
+        List<ReceivedEvent> deployChecks = kafka.readAll(Topics.CHECKS).stream()
+                .filter(e -> id.equals(e.key()) && e.data(CheckCompleted.class).trigger() == CheckTrigger.DEPLOY).toList();
+        assertThat(deployChecks).hasSize(1);
+    }
+
+    @Test
+    void agentReportsNeedTheServersToken() {
+        String id = "agent-" + UUID.randomUUID().toString().substring(0, 8);
+        register(id, "shop", "agent");
+        String token = given().when().post("/api/servers/{id}/agent-token", id)
+                .then().statusCode(200).extract().path("token");
+        String report = """
+                {"serverId":"%s","rebootRequired":true,"packages":["openssh-server"],"bootId":"b-1"}""".formatted(id);
+
+        given().contentType(ContentType.JSON).body(report).when().post("/api/agent/reports")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer rwa_wrong").body(report)
+                .when().post("/api/agent/reports")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + token).body(report)
+                .when().post("/api/agent/reports")
+                .then().statusCode(202).body("outcome", equalTo("REBOOT_REQUIRED"));
+
+        CheckCompleted check = awaitCheck(id, c -> c.trigger() == CheckTrigger.AGENT);
+        assertThat(check.packages()).containsExactly("openssh-server");
+    }
+
+    private CheckCompleted awaitCheck(String serverId, java.util.function.Predicate<CheckCompleted> match) {
+        return kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
+                e -> serverId.equals(e.key()) && match.test(e.data(CheckCompleted.class)), 1).get(0).data(CheckCompleted.class);
+    }
+
+    static void register(String id, String app, String probeKind) {
+        given().contentType(ContentType.JSON).body("""
+                        {"id":"%s","hostname":"%s.example.com","applicationId":"%s","environment":"production",
+                         "openPorts":[{"port":443,"protocol":"tcp","sources":["0.0.0.0/0"]}],"probeKind":"%s"}"""
+                        .formatted(id, id, app, probeKind))
+                .when().post("/api/servers")
+                .then().statusCode(201);
+    }
+}

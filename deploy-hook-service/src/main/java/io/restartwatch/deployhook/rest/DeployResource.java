@@ -1,0 +1,86 @@
+package io.restartwatch.deployhook.rest;
+
+import java.io.IOException;
+import java.util.Set;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restartwatch.deployhook.domain.Deploys;
+import io.restartwatch.deployhook.domain.Pipelines;
+import io.restartwatch.deployhook.persistence.PipelineEntity;
+import io.restartwatch.support.rest.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The native deploy hook. Authenticated by {@code Authorization: Bearer <pipeline token>} or by an HMAC
+ * signature over the raw body ({@code X-RestartWatch-Pipeline}, {@code X-RestartWatch-Timestamp},
+ * {@code X-RestartWatch-Signature: sha256=<hex>}).
+ */
+@Path("/api/deploys")
+@Tag(name = "deploys")
+public class DeployResource {
+
+    static final String PIPELINE = "X-RestartWatch-Pipeline";
+    static final String TIMESTAMP = "X-RestartWatch-Timestamp";
+    static final String SIGNATURE = "X-RestartWatch-Signature";
+    private static final String BEARER = "Bearer ";
+
+    private final Pipelines pipelines;
+    private final Deploys deploys;
+    private final ObjectMapper json;
+    private final Validator validator;
+
+    public DeployResource(Pipelines pipelines, Deploys deploys, ObjectMapper json, Validator validator) {
+        this.pipelines = pipelines;
+        this.deploys = deploys;
+        this.json = json;
+        this.validator = validator;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Report a deploy; a completed one rechecks the application's servers at once")
+    public Response receive(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                            @HeaderParam(PIPELINE) String pipelineId,
+                            @HeaderParam(TIMESTAMP) String timestamp,
+                            @HeaderParam(SIGNATURE) String signature,
+                            byte[] body) throws IOException {
+        PipelineEntity pipeline = authenticate(authorization, pipelineId, timestamp, signature, body);
+        if (body == null || body.length == 0) {
+            throw ProblemException.badRequest("body", "a JSON deploy is required");
+        }
+        DeployRequest request = json.readValue(body, DeployRequest.class);
+        Set<ConstraintViolation<DeployRequest>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        Deploys.Received received = deploys.receive(pipeline, request.toDeploy("native"));
+        return Response.status(received.repeated() ? Response.Status.OK : Response.Status.ACCEPTED)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(received).build();
+    }
+
+    private PipelineEntity authenticate(String authorization, String pipelineId, String timestamp, String signature, byte[] body) {
+        if (authorization != null && authorization.startsWith(BEARER)) {
+            return pipelines.authenticateBearer(authorization.substring(BEARER.length()).trim());
+        }
+        if (signature != null) {
+            return pipelines.authenticateSignature(pipelineId, timestamp, signature, body == null ? new byte[0] : body);
+        }
+        throw new ProblemException(Response.Status.UNAUTHORIZED,
+                "Authenticate with Authorization: Bearer <token> or an X-RestartWatch-Signature");
+    }
+}

@@ -1,0 +1,35 @@
+package io.restartwatch.contracts;
+
+import java.util.List;
+
+/** Kafka topic names, in one place, with the partition count the local stack and manifests use. */
+public final class Topics {
+
+    /** Server inventory snapshots, compacted, key = server id. */
+    public static final String SERVERS = "restartwatch.servers";
+    /** Completed deploys from pipelines, key = application id. */
+    public static final String DEPLOYS = "restartwatch.deploys";
+    /** Every check of a server's restart-required state, key = server id. */
+    public static final String CHECKS = "restartwatch.checks";
+    /** Priority assessments of pending restarts, key = server id. */
+    public static final String PRIORITIES = "restartwatch.priorities";
+    /** The public notification lifecycle other systems consume, key = server id. */
+    public static final String NOTIFICATIONS = "restartwatch.notifications";
+
+    /** Partitions per topic: the ceiling on consumer instances per service. */
+    public static final int PARTITIONS = 6;
+
+    public static final List<String> ALL = List.of(SERVERS, DEPLOYS, CHECKS, PRIORITIES, NOTIFICATIONS);
+    /** Topics whose history is only the latest value per key. */
+    public static final List<String> COMPACTED = List.of(SERVERS);
+
+    private static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+    private Topics() {
+    }
+
+    /** The dead-letter topic that receives poison events of {@code topic}. */
+    public static String deadLetter(String topic) {
+        return topic + DEAD_LETTER_SUFFIX;
+    }
+}

@@ -1,0 +1,120 @@
+package io.restartwatch.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.restartwatch.contracts.EventJson;
+
+/**
+ * Registers a small demo fleet with a running stack so a newcomer sees notifications appear. Each demo
+ * server is a directory under {@code .local/demo-fleet/<id>} that stands for its root file system (the
+ * check-service "local" probe reads {@code var/run/reboot-required} there). Idempotent: servers already
+ * registered are left alone.
+ *
+ * <p>Try it: delete {@code .local/demo-fleet/shop-web-1/var/run/reboot-required}, then send a deploy of
+ * {@code shop} (see the printed command): the notification clears within seconds.
+ */
+public final class DemoFleet {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private DemoFleet() {
+    }
+
+    record DemoServer(String id, String app, String env, String ports, int pendingDays, List<String> packages) {
+    }
+
+    static final List<DemoServer> FLEET = List.of(
+            new DemoServer("shop-web-1", "shop", "production", port(443, "0.0.0.0/0", "::/0"), 9, List.of("linux-image-6.8.0-49-generic", "linux-base")),
+            new DemoServer("shop-web-2", "shop", "production", port(443, "0.0.0.0/0"), 2, List.of("libssl3")),
+            new DemoServer("shop-db-1", "shop", "production", port(5432, "10.0.0.0/8"), -1, List.of()),
+            new DemoServer("billing-api-1", "billing", "production", port(443, "203.0.113.0/24"), 1, List.of("openssh-server")),
+            new DemoServer("billing-worker-1", "billing", "production", port(9100, "10.0.0.0/8"), 12, List.of("systemd", "libsystemd0")),
+            new DemoServer("intranet-1", "intranet", "production", port(80, "192.168.0.0/16"), 0, List.of("dbus")),
+            new DemoServer("intranet-2", "intranet", "staging", port(80, "192.168.0.0/16"), -1, List.of()),
+            new DemoServer("bastion-1", "ops", "production", port(22, "::/0"), 40, List.of("linux-image-6.8.0-45-generic", "libc6")));
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        Path fleetDir = Path.of(args.length > 0 ? args[0] : ".local/demo-fleet").toAbsolutePath();
+        String checkUrl = System.getProperty("restartwatch.check.url", "http://127.0.0.1:8081");
+        String deployHookUrl = System.getProperty("restartwatch.deploy-hook.url", "http://127.0.0.1:8084");
+        String adminKey = System.getProperty("restartwatch.admin-key", "");
+
+        int registered = 0;
+        for (DemoServer server : FLEET) {
+            if (send("GET", checkUrl + "/api/servers/" + server.id(), null, Map.of()).statusCode() == 200) {
+                continue;
+            }
+            writeRoot(fleetDir.resolve(server.id()), server);
+            String body = """
+                    {"id":"%s","hostname":"%s.demo.internal","applicationId":"%s","environment":"%s",
+                     "labels":{"demo":"true"},"openPorts":%s,"probeKind":"local"}"""
+                    .formatted(server.id(), server.id(), server.app(), server.env(), server.ports());
+            HttpResponse<String> response = send("POST", checkUrl + "/api/servers", body, Map.of());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("Could not register " + server.id() + ": " + response.statusCode() + " " + response.body());
+            }
+            registered++;
+        }
+        System.out.println("Demo fleet: " + FLEET.size() + " servers (" + registered + " newly registered) under " + fleetDir);
+
+        Path pipelineFile = fleetDir.resolve("demo-pipeline.json");
+        if (!Files.exists(pipelineFile) && !adminKey.isBlank()) {
+            HttpResponse<String> created = send("POST", deployHookUrl + "/api/pipelines",
+                    "{\"id\":\"demo\",\"name\":\"Demo pipeline\",\"applicationIds\":[\"*\"]}", Map.of("X-Admin-Key", adminKey));
+            if (created.statusCode() == 201) {
+                Files.writeString(pipelineFile, created.body());
+            }
+        }
+        if (Files.exists(pipelineFile)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> pipeline = EventJson.read(Files.readString(pipelineFile), Map.class);
+            System.out.println("Demo pipeline token (also in " + pipelineFile + "):");
+            System.out.println("  curl -s -X POST " + deployHookUrl + "/api/deploys -H 'Authorization: Bearer "
+                    + pipeline.get("token") + "' -H 'Content-Type: application/json' \\");
+            System.out.println("    -d '{\"applicationId\":\"shop\",\"environment\":\"production\",\"deployId\":\"demo-"
+                    + UUID.randomUUID().toString().substring(0, 8) + "\",\"status\":\"completed\"}'");
+        }
+    }
+
+    private static void writeRoot(Path root, DemoServer server) throws IOException {
+        Files.createDirectories(root.resolve("var/run"));
+        Files.createDirectories(root.resolve("proc/sys/kernel/random"));
+        Files.createDirectories(root.resolve("boot"));
+        Files.writeString(root.resolve("proc/sys/kernel/random/boot_id"), UUID.randomUUID() + "\n");
+        Files.writeString(root.resolve("proc/sys/kernel/osrelease"), "6.8.0-45-generic\n");
+        Files.writeString(root.resolve("boot/vmlinuz-6.8.0-45-generic"), "");
+        if (server.pendingDays() >= 0) {
+            Path sentinel = root.resolve("var/run/reboot-required");
+            Files.writeString(sentinel, "*** System restart required ***\n");
+            Files.setLastModifiedTime(sentinel, FileTime.from(Instant.now().minus(Duration.ofDays(server.pendingDays())).minusSeconds(3600)));
+            Files.write(root.resolve("var/run/reboot-required.pkgs"), server.packages());
+        }
+    }
+
+    private static String port(int port, String... sources) {
+        return "[{\"port\":" + port + ",\"protocol\":\"tcp\",\"sources\":[\"" + String.join("\",\"", sources) + "\"]}]";
+    }
+
+    private static HttpResponse<String> send(String method, String url, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

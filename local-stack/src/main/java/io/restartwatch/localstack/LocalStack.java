@@ -1,0 +1,82 @@
+package io.restartwatch.localstack;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Kafka and PostgreSQL for Restart Watch on loopback: one database per service, every topic created.
+ * Used by {@code ./stack up} (through {@link LocalStackMain}) and by the tests (through test-support).
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** One database per service: each owns its schema. */
+    public static final List<String> DATABASES = List.of("check", "priority", "notification", "deployhook");
+
+    private final KafkaBroker kafka;
+    private final PostgresServer postgres;
+
+    public LocalStack(Settings settings) {
+        this.kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort(),
+                settings.dataDir().resolve("kafka"));
+        this.postgres = new PostgresServer(settings.postgresPort(), settings.dataDir().resolve("postgres"),
+                settings.postgresBinariesDir(), settings.durable());
+    }
+
+    /** Starts both servers (PostgreSQL first: it takes longer to recover from an unclean stop). */
+    public LocalStack start() {
+        postgres.start();
+        postgres.createDatabases(DATABASES);
+        kafka.start();
+        TopicCreator.createAll(kafka.bootstrapServers());
+        return this;
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String jdbcUrl(String database) {
+        return postgres.jdbcUrl(database);
+    }
+
+    public String databaseUser() {
+        return PostgresServer.USER;
+    }
+
+    public String databasePassword() {
+        return PostgresServer.PASSWORD;
+    }
+
+    /** Restarts the broker in place, keeping its data: for fault tests. */
+    public void restartKafka() {
+        kafka.close();
+        kafka.start();
+    }
+
+    /** Restarts PostgreSQL in place, keeping its data: for fault tests. */
+    public void restartPostgres() {
+        postgres.close();
+        postgres.start();
+    }
+
+    @Override
+    public void close() {
+        try {
+            kafka.close();
+        } finally {
+            postgres.close();
+        }
+    }
+
+    /**
+     * @param durable false turns off fsync for speed: tests only
+     */
+    public record Settings(Path dataDir, Path postgresBinariesDir, int kafkaPort, int kafkaControllerPort,
+                           int postgresPort, boolean durable) {
+
+        /** Where the PostgreSQL binaries are extracted: shared by every run so it happens once per machine. */
+        public static Path defaultBinariesDir() {
+            return Path.of(System.getProperty("user.home"), ".cache", "restart-watch", "postgres");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.restartwatch.localstack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The launcher {@code ./stack up} runs: starts Kafka and PostgreSQL, writes {@code <dir>/stack.ready}, and
+ * keeps them running until the process gets SIGTERM, when it stops both cleanly.
+ *
+ * <p>Settings come from system properties: {@code restartwatch.stack.dir} (default {@code .local/stack}),
+ * {@code restartwatch.kafka.port} (19092), {@code restartwatch.kafka.controller-port} (19093),
+ * {@code restartwatch.postgres.port} (15432).
+ */
+public final class LocalStackMain {
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        Path dir = Path.of(System.getProperty("restartwatch.stack.dir", ".local/stack")).toAbsolutePath();
+        Files.createDirectories(dir);
+        Path ready = dir.resolve("stack.ready");
+        Files.deleteIfExists(ready);
+
+        var settings = new LocalStack.Settings(dir,
+                Path.of(System.getProperty("restartwatch.postgres.binaries",
+                        LocalStack.Settings.defaultBinariesDir().toString())),
+                Integer.getInteger("restartwatch.kafka.port", 19092),
+                Integer.getInteger("restartwatch.kafka.controller-port", 19093),
+                Integer.getInteger("restartwatch.postgres.port", 15432),
+                true);
+        LocalStack stack = new LocalStack(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Files.deleteIfExists(ready);
+                stack.close();
+            } catch (IOException | RuntimeException e) {
+                System.err.println("Local stack did not stop cleanly: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "local-stack-shutdown"));
+
+        stack.start();
+        Files.writeString(ready, "kafka=" + stack.kafkaBootstrapServers() + "\npostgres=" + stack.jdbcUrl("") + "\n");
+        System.out.println("Local stack ready: Kafka " + stack.kafkaBootstrapServers()
+                + ", PostgreSQL " + stack.jdbcUrl("<service>"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,154 @@
+package io.restartwatch.notification.rest;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.panache.common.Parameters;
+import io.restartwatch.contracts.NotificationStatus;
+import io.restartwatch.contracts.PriorityLevel;
+import io.restartwatch.notification.domain.Notifications;
+import io.restartwatch.notification.persistence.HistoryEntryEntity;
+import io.restartwatch.notification.persistence.NotificationEntity;
+import io.restartwatch.support.rest.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The views people use: a server's page, the dashboard, an application's page, search and timeline. */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "notifications")
+public class NotificationResource {
+
+    static final String ID_PATTERN = "[a-z0-9][a-z0-9._-]{0,62}";
+    /** Public servers first, then the highest score, then the oldest. */
+    private static final String PRIORITY_ORDER =
+            " order by case when exposure = io.restartwatch.contracts.Exposure.PUBLIC then 0 else 1 end, score desc, pendingSince asc, serverId";
+
+    private final Notifications notifications;
+    private final Clock clock;
+
+    public NotificationResource(Notifications notifications, Clock clock) {
+        this.notifications = notifications;
+        this.clock = clock;
+    }
+
+    @GET
+    @Path("/servers/{serverId}/notification")
+    @Operation(summary = "The server's pending restart, whatever its level (404 when none is pending)")
+    public NotificationView forServer(@PathParam("serverId") @Pattern(regexp = ID_PATTERN) String serverId) {
+        return NotificationEntity.findOpen(serverId).map(NotificationView::of)
+                .orElseThrow(() -> ProblemException.notFound("No pending restart for server '" + serverId + "'"));
+    }
+
+    @GET
+    @Path("/dashboard/notifications")
+    @Operation(summary = "Open notifications on the dashboard, public servers and highest priority first; snoozed ones hidden")
+    public Page<NotificationView> dashboard(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
+                                            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        return page(NotificationEntity.find("status = :open and onDashboard = true"
+                        + " and (snoozedUntil is null or snoozedUntil <= :now)" + PRIORITY_ORDER,
+                Parameters.with("open", NotificationStatus.OPEN).and("now", clock.instant())), page, size);
+    }
+
+    @GET
+    @Path("/applications/{applicationId}/notifications")
+    @Operation(summary = "The application's stale pending restarts")
+    public List<NotificationView> forApplication(@PathParam("applicationId") @Pattern(regexp = ID_PATTERN) String applicationId) {
+        return NotificationEntity.<NotificationEntity>find("status = :open and onApplication = true and applicationId = :app" + PRIORITY_ORDER,
+                        Parameters.with("open", NotificationStatus.OPEN).and("app", applicationId))
+                .list().stream().map(NotificationView::of).toList();
+    }
+
+    @GET
+    @Path("/notifications")
+    @Operation(summary = "Search notifications, newest first")
+    public Page<NotificationView> search(@QueryParam("status") NotificationStatus status,
+                                         @QueryParam("level") PriorityLevel level,
+                                         @QueryParam("applicationId") @Pattern(regexp = ID_PATTERN) String applicationId,
+                                         @QueryParam("since") Instant since,
+                                         @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+                                         @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        Parameters parameters = new Parameters();
+        if (status != null) {
+            query.append(" and status = :status");
+            parameters.and("status", status);
+        }
+        if (level != null) {
+            query.append(" and level = :level");
+            parameters.and("level", level);
+        }
+        if (applicationId != null) {
+            query.append(" and applicationId = :app");
+            parameters.and("app", applicationId);
+        }
+        if (since != null) {
+            query.append(" and updatedAt >= :since");
+            parameters.and("since", since);
+        }
+        return page(NotificationEntity.find(query + " order by openedAt desc, id", parameters), page, size);
+    }
+
+    @GET
+    @Path("/servers/{serverId}/timeline")
+    @Operation(summary = "Everything that happened to the server's notifications, newest first")
+    public List<TimelineEntry> timeline(@PathParam("serverId") @Pattern(regexp = ID_PATTERN) String serverId,
+                                        @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        return HistoryEntryEntity.timeline(serverId, limit).stream()
+                .map(e -> new TimelineEntry(e.kind.name(), e.notificationId.toString(), e.level == null ? null : e.level.name(),
+                        e.occurredAt, e.actor, e.note))
+                .toList();
+    }
+
+    @POST
+    @Path("/notifications/{id}/acknowledge")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Acknowledge a notification: someone is on it")
+    public NotificationView acknowledge(@PathParam("id") UUID id, @NotNull @Valid Acknowledge request) {
+        return NotificationView.of(notifications.acknowledge(id, request.by(), request.note()));
+    }
+
+    @POST
+    @Path("/notifications/{id}/snooze")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Hide a notification from the dashboard until a time (≤ 30 days) or until it escalates")
+    public NotificationView snooze(@PathParam("id") UUID id, @NotNull @Valid Snooze request) {
+        return NotificationView.of(notifications.snooze(id, request.until(), request.by(), request.note()));
+    }
+
+    private static Page<NotificationView> page(PanacheQuery<NotificationEntity> query, int page, int size) {
+        List<NotificationView> items = query.page(page, size).list().stream().map(NotificationView::of).toList();
+        return new Page<>(items, page, size, query.count());
+    }
+
+    /** Body of an acknowledgement. */
+    public record Acknowledge(@NotNull @Size(min = 1, max = 100) String by, @Size(max = 1000) String note) {
+    }
+
+    /** Body of a snooze. */
+    public record Snooze(@NotNull Instant until, @Size(max = 100) String by, @Size(max = 1000) String note) {
+    }
+
+    /** One timeline entry. */
+    public record TimelineEntry(String kind, String notificationId, String level, Instant at, String actor, String note) {
+    }
+}

@@ -1,0 +1,203 @@
+package io.restartwatch.priority.domain;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import io.restartwatch.contracts.CheckCompleted;
+import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.PriorityAssessed;
+import io.restartwatch.contracts.ServerSnapshot;
+import io.restartwatch.contracts.Topics;
+import io.restartwatch.priority.persistence.ApplicationPolicyEntity;
+import io.restartwatch.priority.persistence.RestartStateEntity;
+import io.restartwatch.priority.persistence.ServerProfileEntity;
+import io.restartwatch.support.messaging.ProcessedEvents;
+import io.restartwatch.support.outbox.Outbox;
+
+/**
+ * Keeps each server's restart state from its checks and inventory, and publishes {@code priority.assessed}
+ * whenever the assessment changes in a way a person cares about: level, score band, surfaces, exposure,
+ * packages, or the restart being done.
+ */
+@ApplicationScoped
+public class Assessor {
+
+    private static final String CHECKS_CONSUMER = "checks";
+    private static final String SERVERS_CONSUMER = "servers";
+
+    private final Outbox outbox;
+    private final ProcessedEvents processed;
+    private final Clock clock;
+    private final EntityManager entityManager;
+
+    public Assessor(Outbox outbox, ProcessedEvents processed, Clock clock, EntityManager entityManager) {
+        this.outbox = outbox;
+        this.processed = processed;
+        this.clock = clock;
+        this.entityManager = entityManager;
+    }
+
+    /** Applies a server snapshot; an exposure change or removal re-assesses at once. Older revisions are ignored. */
+    @Transactional
+    public void onServer(String eventId, ServerSnapshot snapshot) {
+        if (!processed.firstDelivery(SERVERS_CONSUMER, eventId)) {
+            return;
+        }
+        lockServer(snapshot.serverId());
+        ServerProfileEntity profile = ServerProfileEntity.findById(snapshot.serverId());
+        if (profile != null && profile.revision >= snapshot.revision()) {
+            return; // a replay, an older snapshot arriving late, or one a check already carried
+        }
+        profile = applySnapshot(profile, snapshot);
+        RestartStateEntity state = RestartStateEntity.findById(snapshot.serverId());
+        if (state != null) {
+            if (snapshot.removed()) {
+                state.pending = false; // a removed server has nothing left to restart
+            }
+            assessAndPublish(state, profile);
+        }
+    }
+
+    /** Applies a check result. Duplicates and checks older than the newest applied one change nothing. */
+    @Transactional
+    public void onCheck(CheckCompleted check) {
+        if (!processed.firstDelivery(CHECKS_CONSUMER, check.checkId())) {
+            return;
+        }
+        lockServer(check.serverId());
+        if (check.outcome() == CheckOutcome.UNREACHABLE) {
+            return; // says nothing about the restart: keep the last known state
+        }
+        RestartStateEntity state = RestartStateEntity.findById(check.serverId());
+        if (state == null) {
+            state = new RestartStateEntity();
+            state.serverId = check.serverId();
+            state.persist();
+        } else if (state.lastCheckAt != null && check.checkedAt().isBefore(state.lastCheckAt)) {
+            return; // reordered: a newer check was already applied
+        }
+        state.lastCheckId = check.checkId();
+        state.lastCheckAt = check.checkedAt();
+        state.runningKernel = check.runningKernel();
+        state.installedKernel = check.installedKernel();
+        boolean rebooted = state.bootId != null && check.bootId() != null && !state.bootId.equals(check.bootId());
+        state.bootId = check.bootId();
+        if (check.outcome() == CheckOutcome.REBOOT_REQUIRED) {
+            Instant evidence = check.requiredSince() != null ? check.requiredSince() : check.checkedAt();
+            // The earliest evidence of this pending restart; a reboot in between starts a new one.
+            state.requiredSince = state.pending && !rebooted && state.requiredSince != null && state.requiredSince.isBefore(evidence)
+                    ? state.requiredSince : evidence;
+            state.pending = true;
+            state.packages = new ArrayList<>(check.packages());
+        } else {
+            state.pending = false;
+        }
+        ServerProfileEntity profile = ServerProfileEntity.findById(check.serverId());
+        if (check.server() != null && (profile == null || profile.revision < check.server().revision())) {
+            profile = applySnapshot(profile, check.server());
+        }
+        if (profile != null && profile.removed) {
+            state.pending = false; // a late check of a removed server
+        }
+        assessAndPublish(state, profile);
+    }
+
+    private static ServerProfileEntity applySnapshot(ServerProfileEntity existing, ServerSnapshot snapshot) {
+        ServerProfileEntity profile = existing;
+        if (profile == null) {
+            profile = new ServerProfileEntity();
+            profile.serverId = snapshot.serverId();
+            profile.persist();
+        }
+        profile.revision = snapshot.revision();
+        profile.removed = snapshot.removed();
+        profile.hostname = snapshot.hostname();
+        profile.applicationId = snapshot.applicationId();
+        profile.environment = snapshot.environment();
+        profile.openPorts = new ArrayList<>(snapshot.openPorts());
+        return profile;
+    }
+
+    /** Re-assesses one server now (age crossed a threshold, or its policy changed). */
+    @Transactional
+    public void reassess(String serverId) {
+        lockServer(serverId);
+        RestartStateEntity state = RestartStateEntity.findById(serverId);
+        if (state != null) {
+            assessAndPublish(state, ServerProfileEntity.findById(serverId));
+        }
+    }
+
+    /**
+     * Snapshots and checks of one server arrive on different topics, handled by different threads: this
+     * transaction-scoped lock makes them apply one after the other, each seeing the other's committed writes.
+     */
+    private void lockServer(String serverId) {
+        entityManager.createNativeQuery("select pg_advisory_xact_lock(hashtext(:id))")
+                .setParameter("id", serverId).getSingleResult();
+    }
+
+    private void assessAndPublish(RestartStateEntity state, ServerProfileEntity profile) {
+        Instant now = clock.instant();
+        if (profile != null) {
+            state.applicationId = profile.applicationId;
+            state.environment = profile.environment;
+            state.hostname = profile.hostname;
+        }
+        if (!state.pending) {
+            state.nextReassessAt = null;
+            if (state.published) {
+                state.published = false;
+                state.level = null;
+                state.score = null;
+                state.scoreBand = null;
+                state.surfaces = new ArrayList<>();
+                state.factors = new ArrayList<>();
+                state.assessedAt = now;
+                publish(state, false, null, now);
+            }
+            return;
+        }
+        Assessment assessment = PriorityModel.assess(profile == null ? List.of() : profile.openPorts,
+                state.requiredSince, state.packages, ApplicationPolicyEntity.policyFor(state.applicationId), now);
+        state.nextReassessAt = assessment.nextReassessAt();
+        state.factors = new ArrayList<>(assessment.factors());
+        state.score = assessment.score();
+        state.assessedAt = now;
+        boolean changed = !state.published
+                || state.level != assessment.level()
+                || !Objects.equals(state.scoreBand, assessment.scoreBand())
+                || state.exposure != assessment.exposure()
+                || !new java.util.HashSet<>(state.surfaces).equals(assessment.surfaces())
+                || !state.publishedPackages.equals(state.packages);
+        if (!changed) {
+            return;
+        }
+        state.published = true;
+        state.level = assessment.level();
+        state.scoreBand = assessment.scoreBand();
+        state.exposure = assessment.exposure();
+        state.surfaces = new ArrayList<>(assessment.surfaces());
+        state.publishedPackages = new ArrayList<>(state.packages);
+        publish(state, true, assessment, now);
+    }
+
+    private void publish(RestartStateEntity state, boolean pending, Assessment assessment, Instant now) {
+        state.sequence++;
+        var event = new PriorityAssessed(PriorityAssessed.SCHEMA_VERSION, state.serverId, state.sequence,
+                state.applicationId, state.environment, state.hostname, pending,
+                pending ? assessment.level() : null, pending ? assessment.score() : 0,
+                pending ? assessment.exposure() : state.exposure,
+                pending ? assessment.factors() : List.of(), pending ? assessment.surfaces() : java.util.Set.of(),
+                pending ? state.requiredSince : null, pending ? state.packages : List.of(), now);
+        outbox.enqueue(Topics.PRIORITIES, state.serverId, EventTypes.PRIORITY_ASSESSED, state.serverId, event);
+    }
+}

@@ -1,0 +1,50 @@
+package io.restartwatch.priority.persistence;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.restartwatch.priority.domain.Policy;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** An application's own policy; applications without one use {@link Policy#defaults()}. */
+@Entity
+@Table(name = "application_policy")
+public class ApplicationPolicyEntity extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "application_id")
+    public String applicationId;
+    /** ISO-8601 duration, e.g. P7D. */
+    @Column(name = "stale_after")
+    public String staleAfter;
+    @Column(name = "critical_after")
+    public String criticalAfter;
+    public BigDecimal multiplier = BigDecimal.ONE;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "package_weights")
+    public Map<String, Integer> packageWeights = new HashMap<>();
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    public Policy toPolicy() {
+        return new Policy(Duration.parse(staleAfter), Duration.parse(criticalAfter), multiplier.doubleValue(), packageWeights);
+    }
+
+    public static Policy policyFor(String applicationId) {
+        if (applicationId == null) {
+            return Policy.defaults();
+        }
+        ApplicationPolicyEntity entity = findById(applicationId);
+        return entity == null ? Policy.defaults() : entity.toPolicy();
+    }
+}

@@ -1,0 +1,72 @@
+package io.restartwatch.priority.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.PriorityFactor;
+import io.restartwatch.contracts.PriorityLevel;
+import io.restartwatch.contracts.Surface;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A server's restart state as the checks tell it, and the assessment last published for it. */
+@Entity
+@Table(name = "restart_state")
+public class RestartStateEntity extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "server_id")
+    public String serverId;
+    @Column(name = "application_id")
+    public String applicationId;
+    public String environment;
+    public String hostname;
+
+    public boolean pending;
+    @Column(name = "required_since")
+    public Instant requiredSince;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> packages = new ArrayList<>();
+    @Column(name = "boot_id")
+    public String bootId;
+    @Column(name = "running_kernel")
+    public String runningKernel;
+    @Column(name = "installed_kernel")
+    public String installedKernel;
+    @Column(name = "last_check_id")
+    public String lastCheckId;
+    @Column(name = "last_check_at")
+    public Instant lastCheckAt;
+
+    public long sequence;
+    /** True once an assessment of the current pending restart has been published. */
+    public boolean published;
+    @Enumerated(EnumType.STRING)
+    public PriorityLevel level;
+    public Integer score;
+    @Column(name = "score_band")
+    public Integer scoreBand;
+    @Enumerated(EnumType.STRING)
+    public Exposure exposure;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<Surface> surfaces = new ArrayList<>();
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "published_packages")
+    public List<String> publishedPackages = new ArrayList<>();
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<PriorityFactor> factors = new ArrayList<>();
+    @Column(name = "assessed_at")
+    public Instant assessedAt;
+    @Column(name = "next_reassess_at")
+    public Instant nextReassessAt;
+}

@@ -1,0 +1,33 @@
+package io.restartwatch.priority.persistence;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.restartwatch.contracts.OpenPort;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** This service's copy of a server's inventory snapshot (from {@code restartwatch.servers}). */
+@Entity
+@Table(name = "server_profile")
+public class ServerProfileEntity extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "server_id")
+    public String serverId;
+    public long revision;
+    public boolean removed;
+    public String hostname;
+    @Column(name = "application_id")
+    public String applicationId;
+    public String environment;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "open_ports")
+    public List<OpenPort> openPorts = new ArrayList<>();
+}

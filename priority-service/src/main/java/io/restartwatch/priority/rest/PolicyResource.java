@@ -1,0 +1,117 @@
+package io.restartwatch.priority.rest;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.restartwatch.priority.domain.Assessor;
+import io.restartwatch.priority.domain.Policy;
+import io.restartwatch.priority.persistence.ApplicationPolicyEntity;
+import io.restartwatch.priority.persistence.RestartStateEntity;
+import io.restartwatch.support.rest.Problem;
+import io.restartwatch.support.rest.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Per-application policy: when a pending restart becomes stale or critical, and how packages weigh. */
+@Path("/api/policies/{applicationId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "policies")
+public class PolicyResource {
+
+    private final Assessor assessor;
+    private final Clock clock;
+
+    public PolicyResource(Assessor assessor, Clock clock) {
+        this.assessor = assessor;
+        this.clock = clock;
+    }
+
+    @GET
+    @Operation(summary = "The application's policy (the defaults when it has none)")
+    public PolicyView get(@PathParam("applicationId") @Pattern(regexp = PriorityResource.ID_PATTERN) String applicationId) {
+        return PolicyView.of(applicationId, ApplicationPolicyEntity.policyFor(applicationId));
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    @Operation(summary = "Set the application's policy; its pending restarts are re-assessed at once")
+    public PolicyView put(@PathParam("applicationId") @Pattern(regexp = PriorityResource.ID_PATTERN) String applicationId,
+                          @NotNull @Valid PolicyRequest request) {
+        Duration staleAfter = duration("staleAfter", request.staleAfter());
+        Duration criticalAfter = duration("criticalAfter", request.criticalAfter());
+        if (criticalAfter.compareTo(staleAfter) < 0) {
+            throw ProblemException.badRequest("criticalAfter", "must not be shorter than staleAfter");
+        }
+        ApplicationPolicyEntity entity = ApplicationPolicyEntity.findById(applicationId);
+        if (entity == null) {
+            entity = new ApplicationPolicyEntity();
+            entity.applicationId = applicationId;
+            entity.persist();
+        }
+        entity.staleAfter = staleAfter.toString();
+        entity.criticalAfter = criticalAfter.toString();
+        entity.multiplier = request.multiplier() == null ? BigDecimal.ONE : request.multiplier();
+        entity.packageWeights = request.packageWeights() == null ? new HashMap<>() : new HashMap<>(request.packageWeights());
+        entity.updatedAt = clock.instant();
+        List<String> pending = RestartStateEntity.<RestartStateEntity>list("applicationId = ?1 and pending = true", applicationId)
+                .stream().map(s -> s.serverId).toList();
+        pending.forEach(assessor::reassess);
+        return PolicyView.of(applicationId, entity.toPolicy());
+    }
+
+    private static Duration duration(String field, String value) {
+        try {
+            Duration duration = Duration.parse(value);
+            if (duration.isNegative() || duration.isZero()) {
+                throw ProblemException.badRequest(field, "must be a positive duration");
+            }
+            return duration;
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(400, "Bad Request", field + ": must be an ISO-8601 duration such as P7D or PT36H",
+                    List.of(new Problem.FieldError(field, "must be an ISO-8601 duration such as P7D or PT36H")));
+        }
+    }
+
+    /** Body of {@code PUT /api/policies/{applicationId}}. */
+    public record PolicyRequest(
+            @NotBlank String staleAfter,
+            @NotBlank String criticalAfter,
+            @DecimalMin("0.1") @DecimalMax("5.0") BigDecimal multiplier,
+            @Size(max = 100) Map<@NotBlank @Size(max = 100) @Pattern(regexp = "[a-z0-9][a-z0-9.+-]*\\*?", message = "must be a package name, optionally ending in *") String,
+                    @NotNull @Min(0) @Max(30) Integer> packageWeights) {
+    }
+
+    /** A policy as the API shows it. */
+    public record PolicyView(String applicationId, String staleAfter, String criticalAfter, double multiplier,
+                             Map<String, Integer> packageWeights) {
+
+        static PolicyView of(String applicationId, Policy policy) {
+            return new PolicyView(applicationId, policy.staleAfter().toString(), policy.criticalAfter().toString(),
+                    policy.multiplier(), policy.packageWeights());
+        }
+    }
+}

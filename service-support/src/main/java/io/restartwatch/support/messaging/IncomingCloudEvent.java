@@ -1,0 +1,63 @@
+package io.restartwatch.support.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+import io.restartwatch.contracts.CloudEventHeaders;
+import io.restartwatch.contracts.EventJson;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * A CloudEvent read from a Kafka record in binary mode: attributes from {@code ce_*} headers, data from the
+ * JSON value.
+ */
+public record IncomingCloudEvent<T>(String id, String type, String source, Instant time, String subject,
+                                    String key, T data) {
+
+    /**
+     * @throws PoisonEventException when a required attribute is missing or the data is not a {@code dataType}
+     */
+    public static <T> IncomingCloudEvent<T> parse(ConsumerRecord<String, String> record, Class<T> dataType) {
+        String id = requiredHeader(record, CloudEventHeaders.ID);
+        String type = requiredHeader(record, CloudEventHeaders.TYPE);
+        String source = header(record, CloudEventHeaders.SOURCE);
+        String subject = header(record, CloudEventHeaders.SUBJECT);
+        Instant time = parseTime(header(record, CloudEventHeaders.TIME));
+        if (record.value() == null || record.value().isBlank()) {
+            throw new PoisonEventException("Event " + id + " has no data");
+        }
+        T data;
+        try {
+            data = EventJson.read(record.value(), dataType);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonEventException("Event " + id + " of type " + type + ": " + e.getMessage(), e);
+        }
+        return new IncomingCloudEvent<>(id, type, source, time, subject, record.key(), data);
+    }
+
+    private static String requiredHeader(ConsumerRecord<String, String> record, String name) {
+        String value = header(record, name);
+        if (value == null || value.isBlank()) {
+            throw new PoisonEventException("Missing CloudEvent header " + name);
+        }
+        return value;
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Instant parseTime(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new PoisonEventException("Bad " + CloudEventHeaders.TIME + " header: " + value, e);
+        }
+    }
+}

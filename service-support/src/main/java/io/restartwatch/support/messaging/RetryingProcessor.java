@@ -1,0 +1,99 @@
+package io.restartwatch.support.messaging;
+
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs an event's (transactional) processing, retrying what may pass: a database that is restarting, a lost
+ * connection, a serialisation conflict. Those are retried with backoff for as long as it takes, because
+ * dead-lettering them would lose the event. Anything else is retried a few times and then rethrown, for the
+ * channel's dead-letter strategy.
+ */
+@ApplicationScoped
+public class RetryingProcessor {
+
+    private static final Logger LOG = Logger.getLogger(RetryingProcessor.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final int attemptsForOtherErrors;
+
+    public RetryingProcessor(@ConfigProperty(name = "restartwatch.consumer.attempts", defaultValue = "3") int attemptsForOtherErrors) {
+        this.attemptsForOtherErrors = attemptsForOtherErrors;
+    }
+
+    public <T> T process(String what, Supplier<T> work) {
+        Duration backoff = Duration.ofMillis(100);
+        int otherFailures = 0;
+        while (true) {
+            try {
+                return work.get();
+            } catch (PoisonEventException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (!isTransient(e) && ++otherFailures >= attemptsForOtherErrors) {
+                    throw e;
+                }
+                LOG.warnf("Processing %s failed (%s), retrying in %d ms", what, rootMessage(e), backoff.toMillis());
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    public void run(String what, Runnable work) {
+        process(what, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** Connection trouble (SQLState class 08), shutdown (57P), serialisation failure and deadlock (40xxx). */
+    static boolean isTransient(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientException || cause instanceof SQLRecoverableException
+                    || cause instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("40")) {
+                    return true;
+                }
+            }
+            if (cause.getClass().getName().endsWith("JDBCConnectionException")
+                    || cause.getClass().getName().endsWith("OptimisticLockException")
+                    || cause.getClass().getName().endsWith("StaleObjectStateException")) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while retrying", e);
+        }
+    }
+}

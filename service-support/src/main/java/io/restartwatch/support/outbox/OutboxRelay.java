@@ -1,0 +1,246 @@
+package io.restartwatch.support.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.restartwatch.contracts.CloudEventHeaders;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes outbox rows to Kafka in id order and deletes them only after Kafka acknowledged them: a crash
+ * between the two re-sends (consumers are idempotent), never loses. One relay per database at a time (a
+ * PostgreSQL advisory lock), so several instances of a service never reorder one key's events.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Advisory lock id: any constant works, each service has its own database. */
+    private static final long RELAY_LOCK = 0x5245_4C41_59L;
+
+    private final AgroalDataSource dataSource;
+    private final String bootstrapServers;
+    private final int batchSize;
+    private final Duration pollInterval;
+    private final Semaphore wakeUps = new Semaphore(0);
+    private final AtomicLong published = new AtomicLong();
+    private volatile boolean running;
+    private volatile boolean lastRunFailed;
+    private KafkaProducer<String, String> producer;
+    private Thread worker;
+
+    public OutboxRelay(AgroalDataSource dataSource,
+                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                       @ConfigProperty(name = "restartwatch.outbox.batch-size", defaultValue = "500") int batchSize,
+                       @ConfigProperty(name = "restartwatch.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval) {
+        this.dataSource = dataSource;
+        this.bootstrapServers = bootstrapServers;
+        this.batchSize = batchSize;
+        this.pollInterval = pollInterval;
+    }
+
+    void start(@Observes StartupEvent event) {
+        producer = new KafkaProducer<>(producerConfig());
+        running = true;
+        worker = new Thread(this::run, "outbox-relay");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Graceful shutdown: publish what is committed before the producer closes. */
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        wakeUp();
+        if (worker != null) {
+            worker.join(TimeUnit.SECONDS.toMillis(15));
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Asks for a relay pass now instead of at the next poll. */
+    public void wakeUp() {
+        wakeUps.release();
+    }
+
+    /** Events published since start (for tests and metrics). */
+    public long publishedCount() {
+        return published.get();
+    }
+
+    /** True when the last pass could not publish (Kafka or the database unreachable). */
+    public boolean isFailing() {
+        return lastRunFailed;
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(200);
+        boolean draining = true;
+        while (running || draining) {
+            try {
+                if (running) {
+                    wakeUps.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUps.drainPermits();
+                }
+                while (relayBatch() == batchSize) {
+                    // a full batch: more may be waiting
+                }
+                lastRunFailed = false;
+                backoff = Duration.ofMillis(200);
+                draining = running;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                lastRunFailed = true;
+                LOG.warnf("Outbox relay could not publish, retrying in %d ms: %s", backoff.toMillis(), e.toString());
+                if (!running) {
+                    return;
+                }
+                sleepQuietly(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private int relayBatch() throws SQLException, InterruptedException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!tryLock(connection)) {
+                    connection.commit();
+                    return 0;
+                }
+                List<OutboxRow> rows = readBatch(connection);
+                if (!rows.isEmpty()) {
+                    send(rows);
+                    delete(connection, rows);
+                }
+                connection.commit();
+                published.addAndGet(rows.size());
+                return rows.size();
+            } catch (SQLException | RuntimeException | InterruptedException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
+            lock.setLong(1, RELAY_LOCK);
+            try (ResultSet result = lock.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        }
+    }
+
+    private List<OutboxRow> readBatch(Connection connection) throws SQLException {
+        List<OutboxRow> rows = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                select id, event_id, topic, event_key, event_type, event_source, subject, occurred_at, payload
+                from outbox_event order by id limit ?""")) {
+            select.setInt(1, batchSize);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),
+                            result.getString(4), result.getString(5), result.getString(6), result.getString(7),
+                            result.getTimestamp(8).toInstant().toString(), result.getString(9)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private void send(List<OutboxRow> rows) throws InterruptedException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+        for (OutboxRow row : rows) {
+            acks.add(producer.send(toRecord(row)));
+        }
+        for (Future<RecordMetadata> ack : acks) {
+            try {
+                ack.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("Kafka did not acknowledge an outbox event", e);
+            }
+        }
+    }
+
+    private static ProducerRecord<String, String> toRecord(OutboxRow row) {
+        var record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
+        header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
+        header(record, CloudEventHeaders.ID, row.eventId());
+        header(record, CloudEventHeaders.TYPE, row.type());
+        header(record, CloudEventHeaders.SOURCE, row.source());
+        header(record, CloudEventHeaders.TIME, row.occurredAt());
+        if (row.subject() != null) {
+            header(record, CloudEventHeaders.SUBJECT, row.subject());
+        }
+        header(record, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
+        return record;
+    }
+
+    private static void header(ProducerRecord<String, String> record, String name, String value) {
+        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void delete(Connection connection, List<OutboxRow> rows) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("delete from outbox_event where id = any(?)")) {
+            delete.setArray(1, connection.createArrayOf("bigint", rows.stream().map(OutboxRow::id).toArray()));
+            delete.executeUpdate();
+        }
+    }
+
+    private Properties producerConfig() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Idempotence keeps per-partition order across internal retries.
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        // Fail a pass in seconds when Kafka is down; the rows stay and the next pass retries.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        return config;
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record OutboxRow(long id, String eventId, String topic, String key, String type, String source,
+                             String subject, String occurredAt, String payload) {
+    }
+}

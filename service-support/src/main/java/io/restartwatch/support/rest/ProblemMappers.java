@@ -1,0 +1,121 @@
+package io.restartwatch.support.rest;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Every error a service answers is RFC 9457 problem+json: bad input names the field, unknown failures say
+ * nothing of internals (they are logged instead).
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException exception) {
+        return exception.problem().toResponse();
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response invalid(ConstraintViolationException exception) {
+        List<Problem.FieldError> errors = exception.getConstraintViolations().stream()
+                .map(violation -> new Problem.FieldError(fieldPath(violation), violation.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        String detail = errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "));
+        return Problem.of(400, "Bad Request", detail, errors).toResponse();
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unreadableJson(JsonProcessingException exception) {
+        if (exception instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = path(mapping);
+            String message = exception instanceof UnrecognizedPropertyException ? "unknown field" : "invalid value";
+            return Problem.of(400, "Bad Request", field + ": " + message + " (" + exception.getOriginalMessage() + ")",
+                    List.of(new Problem.FieldError(field, message))).toResponse();
+        }
+        return Problem.of(400, "Bad Request", "Malformed JSON: " + exception.getOriginalMessage(), List.of()).toResponse();
+    }
+
+    /** Quarkus maps this subtype itself (with an empty body); ours wins and names the field. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatchedInput(MismatchedInputException exception) {
+        return unreadableJson(exception);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException exception) {
+        Response.StatusType status = exception.getResponse().getStatusInfo();
+        if (exception.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json);
+        }
+        return Problem.of(status, exception.getMessage()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException exception) {
+        LOG.error("Unexpected failure answering a request", exception);
+        return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.").toResponse();
+    }
+
+    /** "register.request.openPorts[0].port" → "openPorts[0].port": the method and parameter are not the client's business. */
+    private static String fieldPath(ConstraintViolation<?> violation) {
+        StringBuilder path = new StringBuilder();
+        String parameter = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR
+                    || node.getKind() == ElementKind.RETURN_VALUE) {
+                continue;
+            }
+            if (node.getKind() == ElementKind.PARAMETER) {
+                parameter = node.getName();
+                continue;
+            }
+            if (node.getName() == null && node.getIndex() == null && node.getKey() == null) {
+                continue;
+            }
+            if (node.getIndex() != null) {
+                path.append('[').append(node.getIndex()).append(']');
+            } else if (node.getKey() != null) {
+                path.append('[').append(node.getKey()).append(']');
+            }
+            if (node.getName() != null && !node.getName().startsWith("<")) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(node.getName());
+            }
+        }
+        return path.isEmpty() && parameter != null ? parameter : path.toString();
+    }
+
+    private static String path(JsonMappingException exception) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : exception.getPath()) {
+            if (reference.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}

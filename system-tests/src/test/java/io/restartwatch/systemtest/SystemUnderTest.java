@@ -1,0 +1,177 @@
+package io.restartwatch.systemtest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole system as separate processes: the local-stack launcher (a real Kafka broker and a real
+ * PostgreSQL server) and the four services from their packaged jars, on free loopback ports, with data and
+ * logs under {@code system-tests/target/}.
+ */
+final class SystemUnderTest implements AutoCloseable {
+
+    static final String ADMIN_KEY = "system-test-admin-key";
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+    final Path root = Path.of(System.getProperty("restartwatch.root", "..")).toAbsolutePath().normalize();
+    final Path workDir;
+    final Path fleetDir;
+    final int kafkaPort;
+    final int postgresPort;
+    final Map<String, Integer> servicePorts = new LinkedHashMap<>();
+    private Process launcher;
+    private final Map<String, Process> services = new LinkedHashMap<>();
+
+    SystemUnderTest() {
+        try {
+            Files.createDirectories(root.resolve("system-tests/target"));
+            workDir = Files.createTempDirectory(root.resolve("system-tests/target"), "system-");
+            fleetDir = Files.createDirectories(workDir.resolve("fleet"));
+            kafkaPort = freePort();
+            postgresPort = freePort();
+            for (String service : List.of("check-service", "priority-service", "notification-service", "deploy-hook-service")) {
+                servicePorts.put(service, freePort());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    SystemUnderTest start() throws IOException, InterruptedException {
+        startInfrastructure();
+        for (String service : servicePorts.keySet()) {
+            startService(service);
+        }
+        for (var service : servicePorts.entrySet()) {
+            awaitReady(service.getKey(), service.getValue());
+        }
+        return this;
+    }
+
+    String url(String service) {
+        return "http://127.0.0.1:" + servicePorts.get(service);
+    }
+
+    String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    /** Pid of the real postgres server process, read from its own pid file. */
+    long postgresPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(workDir.resolve("stack/postgres/postmaster.pid")).get(0).trim());
+    }
+
+    long launcherPid() {
+        return launcher.pid();
+    }
+
+    private void startInfrastructure() throws IOException, InterruptedException {
+        Path stackDir = workDir.resolve("stack");
+        List<String> command = List.of(JAVA, "-Xmx384m", "-XX:+UseSerialGC",
+                "-Drestartwatch.stack.dir=" + stackDir,
+                "-Drestartwatch.kafka.port=" + kafkaPort,
+                "-Drestartwatch.kafka.controller-port=" + freePort(),
+                "-Drestartwatch.postgres.port=" + postgresPort,
+                "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory",
+                "-cp", root.resolve("local-stack/target/classes") + ":" + root.resolve("local-stack/target/lib") + "/*",
+                "io.restartwatch.localstack.LocalStackMain");
+        launcher = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("local-stack.log").toFile()).start();
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (!Files.exists(stackDir.resolve("stack.ready"))) {
+            if (!launcher.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Local stack did not start; see " + workDir.resolve("local-stack.log"));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private void startService(String service) throws IOException {
+        Path jar = root.resolve(service + "/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("Missing " + jar + ": package the services first (mvn verify does)");
+        }
+        var builder = new ProcessBuilder(JAVA, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(service + ".log").toFile());
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(servicePorts.get(service)));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database(service));
+        env.put("RESTARTWATCH_PROBE_LOCAL_BASE_DIR", fleetDir.toString());
+        env.put("RESTARTWATCH_DEPLOY_HOOK_ADMIN_KEY", ADMIN_KEY);
+        services.put(service, builder.start());
+    }
+
+    private static String database(String service) {
+        return switch (service) {
+            case "check-service" -> "check";
+            case "priority-service" -> "priority";
+            case "notification-service" -> "notification";
+            case "deploy-hook-service" -> "deployhook";
+            default -> throw new IllegalArgumentException(service);
+        };
+    }
+
+    private void awaitReady(String service, int port) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            if (!services.get(service).isAlive()) {
+                throw new IllegalStateException(service + " exited; see " + workDir.resolve(service + ".log"));
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(service + " was not ready within 120 s; see " + workDir.resolve(service + ".log"));
+    }
+
+    @Override
+    public void close() {
+        List<Process> stopping = new ArrayList<>(services.values());
+        stopping.forEach(Process::destroy);
+        stopping.forEach(SystemUnderTest::awaitExit);
+        if (launcher != null) {
+            launcher.destroy();
+            awaitExit(launcher);
+        }
+    }
+
+    private static void awaitExit(Process process) {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

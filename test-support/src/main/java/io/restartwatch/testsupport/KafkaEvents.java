@@ -1,0 +1,137 @@
+package io.restartwatch.testsupport;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+import io.restartwatch.contracts.CloudEventHeaders;
+import io.restartwatch.contracts.EventJson;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+
+/** Test helpers that publish CloudEvents and read a topic's records, over a real broker. */
+public final class KafkaEvents {
+
+    private final String bootstrapServers;
+
+    public KafkaEvents(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** For {@code @QuarkusTest}s: the broker of {@link LocalInfra}. */
+    public static KafkaEvents local() {
+        return new KafkaEvents(LocalInfra.get().kafkaBootstrapServers());
+    }
+
+    /** Publishes {@code data} as a binary-mode CloudEvent and waits for the broker's ack. Returns the id. */
+    public String publish(String topic, String key, String type, Object data) {
+        String id = UUID.randomUUID().toString();
+        publishRaw(topic, key, EventJson.write(data), Map.of(
+                CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE,
+                CloudEventHeaders.ID, id,
+                CloudEventHeaders.TYPE, type,
+                CloudEventHeaders.SOURCE, "/restartwatch/tests",
+                CloudEventHeaders.TIME, Instant.now().toString(),
+                CloudEventHeaders.SUBJECT, key,
+                CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON));
+        return id;
+    }
+
+    /** Publishes any value with any headers: for duplicates (same ce_id) and poison records. */
+    public void publishRaw(String topic, String key, String value, Map<String, String> headers) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (var producer = new KafkaProducer<String, String>(config)) {
+            var record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((name, headerValue) -> record.headers().add(name, headerValue.getBytes(StandardCharsets.UTF_8)));
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not publish to " + topic, e);
+        }
+    }
+
+    /** Every record now on {@code topic}, from the beginning of each partition. */
+    public List<ReceivedEvent> readAll(String topic) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ReceivedEvent> events = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, String>(config)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (!reached(consumer, end) && Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    events.add(ReceivedEvent.of(record));
+                }
+            }
+        }
+        return events;
+    }
+
+    /** Waits (polling, with a deadline) until {@code topic} holds records matching {@code match}; returns them. */
+    public List<ReceivedEvent> awaitEvents(String topic, Duration timeout, Predicate<ReceivedEvent> match, int atLeast) {
+        List<List<ReceivedEvent>> found = new ArrayList<>(List.of(List.of()));
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+            found.set(0, readAll(topic).stream().filter(match).toList());
+            return found.get(0).size() >= atLeast;
+        });
+        return found.get(0);
+    }
+
+    private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    /** One record as a test sees it. */
+    public record ReceivedEvent(String key, String value, Map<String, String> headers) {
+
+        static ReceivedEvent of(ConsumerRecord<String, String> record) {
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            record.headers().forEach(h -> headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
+            return new ReceivedEvent(record.key(), record.value(), headers);
+        }
+
+        public String type() {
+            return headers.get(CloudEventHeaders.TYPE);
+        }
+
+        public String id() {
+            return headers.get(CloudEventHeaders.ID);
+        }
+
+        public <T> T data(Class<T> type) {
+            return EventJson.read(value, type);
+        }
+    }
+}
