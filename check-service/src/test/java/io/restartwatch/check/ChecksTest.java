@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "check"))
+@WithTestResource(SshTestResource.class)
 class ChecksTest {
 
     @ConfigProperty(name = "restartwatch.probe.local.base-dir")

@@ -9,15 +9,17 @@ import io.restartwatch.check.domain.ProbeKind;
 public class Probes {
 
     private final LocalProbe local;
+    private final SshProbe ssh;
 
-    public Probes(LocalProbe local) {
+    public Probes(LocalProbe local, SshProbe ssh) {
         this.local = local;
+        this.ssh = ssh;
     }
 
     public ProbeResult probe(ProbeKind kind, ProbeTarget target) {
         return switch (kind) {
             case LOCAL -> local.probe(target);
-            case SSH -> ProbeResult.unreachable("SSH_NOT_CONFIGURED", "SSH probing is not available in this build");
+            case SSH -> ssh.probe(target);
             case AGENT -> ProbeResult.unreachable("PUSH_ONLY", "Agent servers report by themselves");
         };
     }

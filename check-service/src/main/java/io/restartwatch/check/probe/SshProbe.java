@@ -1,0 +1,141 @@
+package io.restartwatch.check.probe;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Pulls a server's state over SSH (Apache MINA SSHD): key-based login, strict host-key verification, one
+ * command ({@link ProbeCommand}), bounded by connect, auth and command timeouts. Every failure is an
+ * {@code UNREACHABLE} result with a reason, never an exception.
+ */
+@ApplicationScoped
+public class SshProbe implements Probe {
+
+    private static final Logger LOG = Logger.getLogger(SshProbe.class);
+
+    private final SshSettings settings;
+    private final String command;
+    private SshClient client;
+    private List<KeyPair> identities = List.of();
+
+    public SshProbe(SshSettings settings, ProbePaths paths) {
+        this.settings = settings;
+        this.command = ProbeCommand.script(paths);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (settings.privateKey().isEmpty()) {
+            return;
+        }
+        try {
+            identities = loadIdentities();
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            LOG.errorf("SSH probing disabled: cannot read private key %s: %s", settings.privateKey().get(), e.toString());
+            return;
+        }
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(new KnownHostsVerifier(settings.knownHosts()));
+        client.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws IOException {
+        if (client != null) {
+            client.stop();
+        }
+    }
+
+    public boolean enabled() {
+        return client != null;
+    }
+
+    @Override
+    public ProbeResult probe(ProbeTarget target) {
+        if (client == null) {
+            return ProbeResult.unreachable("SSH_NOT_CONFIGURED", "Set restartwatch.probe.ssh.private-key to a readable key");
+        }
+        String user = target.sshUser() != null ? target.sshUser() : settings.defaultUser();
+        ClientSession session = null;
+        try {
+            session = client.connect(user, target.host(), target.sshPort()).verify(settings.connectTimeout()).getSession();
+            for (KeyPair identity : identities) {
+                session.addPublicKeyIdentity(identity);
+            }
+            session.auth().verify(settings.authTimeout());
+            return run(session);
+        } catch (IOException | RuntimeException e) {
+            return failure(session, e);
+        } finally {
+            if (session != null) {
+                session.close(true);
+            }
+        }
+    }
+
+    private ProbeResult run(ClientSession session) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ChannelExec channel = session.createExecChannel(command)) {
+            channel.setOut(out);
+            channel.setErr(err);
+            channel.open().verify(settings.connectTimeout());
+            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), settings.commandTimeout());
+            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                return ProbeResult.unreachable("TIMEOUT", "The probe command did not finish within " + settings.commandTimeout());
+            }
+        }
+        ProbeResult result = ProbeCommand.parse(out.toString(StandardCharsets.UTF_8));
+        if (result.reason() != null && err.size() > 0) {
+            return ProbeResult.unreachable(result.reason(), err.toString(StandardCharsets.UTF_8).strip());
+        }
+        return result;
+    }
+
+    private ProbeResult failure(ClientSession session, Exception e) {
+        String rejection = session == null ? null : session.getAttribute(KnownHostsVerifier.REJECTION);
+        if (rejection != null) {
+            return ProbeResult.unreachable(rejection, "Host key of " + session.getConnectAddress() + " rejected (" + rejection + ")");
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof SocketTimeoutException || message.toLowerCase().contains("timeout")) {
+            return ProbeResult.unreachable("TIMEOUT", message);
+        }
+        if (message.contains("No more authentication methods") || message.toLowerCase().contains("auth")) {
+            return ProbeResult.unreachable("AUTH_FAILED", message);
+        }
+        if (e instanceof java.net.ConnectException || message.contains("Connection refused")) {
+            return ProbeResult.unreachable("CONNECTION_REFUSED", message);
+        }
+        return ProbeResult.unreachable("SSH_ERROR", message);
+    }
+
+    private List<KeyPair> loadIdentities() throws IOException, GeneralSecurityException {
+        var provider = new FileKeyPairProvider(settings.privateKey().get());
+        List<KeyPair> keys = new java.util.ArrayList<>();
+        for (KeyPair key : provider.loadKeys(null)) {
+            keys.add(key);
+        }
+        if (keys.isEmpty()) {
+            throw new IOException("no key found");
+        }
+        return keys;
+    }
+}

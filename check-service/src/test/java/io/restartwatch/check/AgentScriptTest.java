@@ -1,0 +1,124 @@
+package io.restartwatch.check;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restartwatch.contracts.CheckCompleted;
+import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.CheckTrigger;
+import io.restartwatch.contracts.Topics;
+import io.restartwatch.testsupport.KafkaEvents;
+import io.restartwatch.testsupport.LocalInfraResource;
+import org.junit.jupiter.api.Test;
+
+/** The shipped agent script ({@code agent/restartwatch-agent}) run for real against the running service. */
+@QuarkusTest
+@WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "check"))
+@WithTestResource(SshTestResource.class)
+class AgentScriptTest {
+
+    static final Path AGENT_DIR = Path.of("../agent").toAbsolutePath().normalize();
+
+    @TestHTTPResource("/")
+    URL service;
+
+    private final KafkaEvents kafka = KafkaEvents.local();
+
+    @Test
+    void theAgentReportsAFlaggedServer() throws Exception {
+        String id = "agent-script-" + UUID.randomUUID().toString().substring(0, 8);
+        Path base = Files.createTempDirectory("agent-root");
+        Instant since = Instant.now().minus(5, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        FakeServerRoot root = FakeServerRoot.under(base, id).requireRestart(since, "linux-image-6.8.0-49-generic", "libc6");
+        Files.writeString(root.root().resolve("boot/vmlinuz-6.8.0-49-generic"), "");
+        given().contentType(ContentType.JSON).body("""
+                        {"id":"%s","hostname":"%s","applicationId":"shop","environment":"production","probeKind":"agent"}"""
+                        .formatted(id, id))
+                .when().post("/api/servers").then().statusCode(201);
+        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+
+        Result result = runAgent(Map.of("RESTARTWATCH_ROOT", root.root().toString(), "RESTARTWATCH_URL", service.toString(),
+                "RESTARTWATCH_SERVER_ID", id, "RESTARTWATCH_TOKEN", token));
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("\"outcome\":\"REBOOT_REQUIRED\"").doesNotContain(token);
+        CheckCompleted check = kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
+                e -> id.equals(e.key()), 1).get(0).data(CheckCompleted.class);
+        assertThat(check.trigger()).isEqualTo(CheckTrigger.AGENT);
+        assertThat(check.outcome()).isEqualTo(CheckOutcome.REBOOT_REQUIRED);
+        assertThat(check.requiredSince()).isEqualTo(since);
+        assertThat(check.packages()).containsExactly("linux-image-6.8.0-49-generic", "libc6");
+        assertThat(check.runningKernel()).isEqualTo("6.8.0-48-generic");
+        assertThat(check.installedKernel()).isEqualTo("6.8.0-49-generic");
+    }
+
+    @Test
+    void aWrongTokenFailsLoudly() throws Exception {
+        Path base = Files.createTempDirectory("agent-root");
+        FakeServerRoot root = FakeServerRoot.under(base, "agent-wrong");
+        Result result = runAgent(Map.of("RESTARTWATCH_ROOT", root.root().toString(), "RESTARTWATCH_URL", service.toString(),
+                "RESTARTWATCH_SERVER_ID", "agent-wrong", "RESTARTWATCH_TOKEN", "rwa_not-a-token"));
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("401");
+    }
+
+    @Test
+    void theDryRunPrintsValidJsonEvenForOddPackageNames() throws Exception {
+        Path base = Files.createTempDirectory("agent-root");
+        FakeServerRoot root = FakeServerRoot.under(base, "agent-dry").requireRestart(Instant.now(), "weird\"name\\pkg");
+        Result result = runAgent(Map.of("RESTARTWATCH_ROOT", root.root().toString(), "RESTARTWATCH_SERVER_ID", "agent-dry"), "--dry-run");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.output());
+        assertThat(report.get("packages").get(0).asText()).isEqualTo("weird\"name\\pkg");
+        assertThat(report.get("rebootRequired").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theAgentFilesAreShellcheckClean() throws Exception {
+        assumeTrue(new ProcessBuilder("sh", "-c", "command -v shellcheck").start().waitFor() == 0,
+                "shellcheck is not installed (.ci/run installs it)");
+        Result result = run(List.of("shellcheck", "-s", "sh", AGENT_DIR.resolve("restartwatch-agent").toString()), Map.of());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    private static Result runAgent(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("sh", AGENT_DIR.resolve("restartwatch-agent").toString()));
+        command.addAll(List.of(args));
+        Map<String, String> withConf = new java.util.HashMap<>(env);
+        withConf.put("RESTARTWATCH_CONF", "/nonexistent/agent.conf");
+        return run(command, withConf);
+    }
+
+    private static Result run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("timed out: " + command);
+        }
+        return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+}

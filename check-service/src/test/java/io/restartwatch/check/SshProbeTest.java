@@ -1,0 +1,142 @@
+package io.restartwatch.check;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restartwatch.contracts.CheckCompleted;
+import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.CheckTrigger;
+import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.DeployCompleted;
+import io.restartwatch.contracts.Topics;
+import io.restartwatch.testsupport.KafkaEvents;
+import io.restartwatch.testsupport.LocalInfraResource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** The SSH probe against real SSH servers (Apache MINA) running real shell commands on fake roots. */
+@QuarkusTest
+@WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "check"))
+@WithTestResource(SshTestResource.class)
+class SshProbeTest {
+
+    @ConfigProperty(name = "restartwatch.probe.local.base-dir")
+    Path baseDir;
+
+    private final KafkaEvents kafka = KafkaEvents.local();
+
+    @Test
+    void aFlaggedServerReportsItsPackagesSinceAndBootId() throws Exception {
+        String id = newId("ssh-flagged");
+        Instant since = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(since, "libssl3", "openssl", "libssl3");
+        try (TestSshServer ssh = TestSshServer.serving(root).trusted()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).as("reason %s", check.reason()).isEqualTo(CheckOutcome.REBOOT_REQUIRED);
+            assertThat(check.packages()).containsExactly("libssl3", "openssl");
+            assertThat(check.requiredSince()).isEqualTo(since);
+            assertThat(check.bootId()).isEqualTo("boot-" + id + "-1");
+            assertThat(check.runningKernel()).isEqualTo("6.8.0-48-generic");
+        }
+    }
+
+    @Test
+    void aServerWithoutTheFlagIsUpToDateAndADeployRechecksItWithinTwoSeconds() throws Exception {
+        String id = newId("ssh-clean");
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id);
+        try (TestSshServer ssh = TestSshServer.serving(root).trusted()) {
+            String app = id + "-app";
+            registerSsh(id, app, ssh.port());
+            assertThat(awaitCheck(id, c -> true).outcome()).isEqualTo(CheckOutcome.UP_TO_DATE);
+
+            root.requireRestart(Instant.now(), "openssh-server");
+            Instant deployed = Instant.now();
+            kafka.publish(Topics.DEPLOYS, app, EventTypes.DEPLOY_COMPLETED, new DeployCompleted(DeployCompleted.SCHEMA_VERSION,
+                    "deploy-1", app, null, java.util.List.of(), deployed, "native", null, null));
+
+            CheckCompleted recheck = awaitCheck(id, c -> c.trigger() == CheckTrigger.DEPLOY);
+            assertThat(recheck.outcome()).isEqualTo(CheckOutcome.REBOOT_REQUIRED);
+            assertThat(Duration.between(deployed, recheck.checkedAt())).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void anUnknownHostKeyIsNeverTrusted() throws Exception {
+        String id = newId("ssh-unknown");
+        try (TestSshServer ssh = TestSshServer.serving(FakeServerRoot.under(baseDir, id))) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+            assertThat(check.reason()).isEqualTo("HOST_KEY_UNKNOWN");
+        }
+    }
+
+    @Test
+    void aChangedHostKeyIsRejected() throws Exception {
+        String id = newId("ssh-changed");
+        try (TestSshServer ssh = TestSshServer.serving(FakeServerRoot.under(baseDir, id)).pinnedToAnotherKey()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+            assertThat(check.reason()).isEqualTo("HOST_KEY_CHANGED");
+        }
+    }
+
+    @Test
+    void aCommandThatNeverFinishesTimesOut() throws Exception {
+        String id = newId("ssh-hang");
+        try (TestSshServer ssh = TestSshServer.hanging(FakeServerRoot.under(baseDir, id)).trusted()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+            assertThat(check.reason()).isEqualTo("TIMEOUT");
+        }
+    }
+
+    @Test
+    void aClosedPortIsUnreachableAndRetriedLater() throws Exception {
+        String id = newId("ssh-closed");
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        registerSsh(id, "ssh-shop", closedPort);
+        CheckCompleted check = awaitCheck(id, c -> true);
+        assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+        assertThat(check.reason()).isEqualTo("CONNECTION_REFUSED");
+        given().when().get("/api/servers/{id}", id).then().statusCode(200);
+        Instant nextCheck = Instant.parse(given().when().get("/api/servers/{id}", id).then().extract().path("nextCheckAt"));
+        assertThat(nextCheck).isBetween(check.checkedAt().plusSeconds(20), check.checkedAt().plusSeconds(40));
+    }
+
+    private CheckCompleted awaitCheck(String serverId, Predicate<CheckCompleted> match) {
+        return kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
+                e -> serverId.equals(e.key()) && match.test(e.data(CheckCompleted.class)), 1).get(0).data(CheckCompleted.class);
+    }
+
+    private static String newId(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static void registerSsh(String id, String app, int port) {
+        given().contentType(ContentType.JSON).body("""
+                        {"id":"%s","hostname":"%s.example.com","address":{"host":"127.0.0.1","sshPort":%d},
+                         "applicationId":"%s","environment":"production","probeKind":"ssh","sshUser":"restartwatch",
+                         "openPorts":[{"port":22,"protocol":"tcp","sources":["10.0.0.0/8"]}]}""".formatted(id, id, port, app))
+                .when().post("/api/servers")
+                .then().statusCode(201);
+    }
+}
