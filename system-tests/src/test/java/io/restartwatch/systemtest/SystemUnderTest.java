@@ -51,15 +51,34 @@ final class SystemUnderTest implements AutoCloseable {
         }
     }
 
+    /** Starts Kafka, PostgreSQL and all four services. */
     SystemUnderTest start() throws IOException, InterruptedException {
         startInfrastructure();
         for (String service : servicePorts.keySet()) {
-            startService(service);
+            startService(service, service, servicePorts.get(service), Map.of());
         }
         for (var service : servicePorts.entrySet()) {
             awaitReady(service.getKey(), service.getValue());
         }
         return this;
+    }
+
+    /**
+     * Starts one more instance of {@code service} (e.g. a second check-service sharing the same database), with
+     * extra environment; returns its HTTP port once it is ready.
+     */
+    int startInstance(String service, String instance, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        if (launcher == null) {
+            startInfrastructure();
+        }
+        int port = freePort();
+        startService(service, instance, port, extraEnv);
+        awaitReady(instance, port);
+        return port;
+    }
+
+    String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database;
     }
 
     String url(String service) {
@@ -100,21 +119,22 @@ final class SystemUnderTest implements AutoCloseable {
         }
     }
 
-    private void startService(String service) throws IOException {
+    private void startService(String service, String instance, int port, Map<String, String> extraEnv) throws IOException {
         Path jar = root.resolve(service + "/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("Missing " + jar + ": package the services first (mvn verify does)");
         }
         var builder = new ProcessBuilder(JAVA, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve(service + ".log").toFile());
+                .redirectOutput(workDir.resolve(instance + ".log").toFile());
         Map<String, String> env = builder.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(servicePorts.get(service)));
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database(service));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(database(service)));
         env.put("RESTARTWATCH_PROBE_LOCAL_BASE_DIR", fleetDir.toString());
         env.put("RESTARTWATCH_DEPLOY_HOOK_ADMIN_KEY", ADMIN_KEY);
-        services.put(service, builder.start());
+        env.putAll(extraEnv);
+        services.put(instance, builder.start());
     }
 
     private static String database(String service) {

@@ -17,6 +17,13 @@ public interface CheckSettings {
     /** Per-application override of {@link #interval()}, e.g. {@code restartwatch.checks.application-interval.shop=PT15M}. */
     Map<String, Duration> applicationInterval();
 
+    /**
+     * Each next check is delayed by up to this fraction of the interval, at random, so a fleet registered at
+     * once (or a patch day) spreads out instead of firing together.
+     */
+    @WithDefault("0.1")
+    double jitter();
+
     /** Probes running at once in this instance. */
     @WithDefault("32")
     int concurrency();

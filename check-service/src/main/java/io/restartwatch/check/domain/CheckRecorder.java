@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -45,7 +46,7 @@ public class CheckRecorder {
             return; // removed while being checked
         }
         Instant now = clock.instant();
-        record(server, claim.trigger(), result, now, took);
+        record(server, claim.trigger(), result, now, took).checkedBy = claim.owner();
         if (!claim.owner().equals(server.leaseOwner)) {
             return; // the lease expired and another instance owns the schedule now
         }
@@ -61,7 +62,7 @@ public class CheckRecorder {
             server.nextCheckAt = now.plus(retryDelay(server.consecutiveFailures, interval));
         } else {
             server.consecutiveFailures = 0;
-            server.nextCheckAt = now.plus(interval);
+            server.nextCheckAt = now.plus(jittered(interval));
             server.nextTrigger = CheckTrigger.SCHEDULED;
         }
     }
@@ -71,6 +72,11 @@ public class CheckRecorder {
     public CheckEntity recordPushed(String serverId, ProbeResult result) {
         ServerEntity server = ServerEntity.findById(serverId);
         return record(server, CheckTrigger.AGENT, result, clock.instant(), Duration.ZERO);
+    }
+
+    private Duration jittered(Duration interval) {
+        long extraMillis = (long) (interval.toMillis() * settings.jitter() * ThreadLocalRandom.current().nextDouble());
+        return interval.plusMillis(extraMillis);
     }
 
     private Duration retryDelay(int failures, Duration interval) {

@@ -48,6 +48,9 @@ public class CheckEntity extends PanacheEntityBase {
     public String installedKernel;
     @Column(name = "duration_ms")
     public Integer durationMs;
+    /** The instance that ran it (its lease owner name); null for agent reports. */
+    @Column(name = "checked_by")
+    public String checkedBy;
 
     public static List<CheckEntity> newestFirst(String serverId, int limit) {
         return find("serverId = ?1 order by checkedAt desc", serverId).page(0, limit).list();
