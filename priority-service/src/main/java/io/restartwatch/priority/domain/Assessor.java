@@ -3,8 +3,10 @@ package io.restartwatch.priority.domain;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -66,7 +68,16 @@ public class Assessor {
         }
     }
 
-    /** Applies a check result. Duplicates and checks older than the newest applied one change nothing. */
+    /**
+     * Applies a check result. Duplicates (an already-applied check id) and checks older than the newest applied
+     * one change nothing; {@code UNREACHABLE} keeps the last known state.
+     *
+     * <p>A boot id different from the one last seen proves a reboot happened after the last check on the old
+     * boot, hence after the pending restart's {@code requiredSince}: that restart is done and its assessment is
+     * cleared. If this check still finds a restart required, it is a new one with its own {@code requiredSince},
+     * unless the evidence predates the reboot (see {@link #survivedReboot}): then the reboot did not satisfy it
+     * and the same pending restart continues, keeping its age.
+     */
     @Transactional
     public void onCheck(CheckCompleted check) {
         if (!processed.firstDelivery(CHECKS_CONSUMER, check.checkId())) {
@@ -84,30 +95,56 @@ public class Assessor {
         } else if (state.lastCheckAt != null && check.checkedAt().isBefore(state.lastCheckAt)) {
             return; // reordered: a newer check was already applied
         }
-        state.lastCheckId = check.checkId();
-        state.lastCheckAt = check.checkedAt();
-        state.runningKernel = check.runningKernel();
-        state.installedKernel = check.installedKernel();
+        ServerProfileEntity profile = ServerProfileEntity.findById(check.serverId());
+        if (check.server() != null && (profile == null || profile.revision < check.server().revision())) {
+            profile = applySnapshot(profile, check.server());
+        }
         boolean rebooted = state.bootId != null && check.bootId() != null && !state.bootId.equals(check.bootId());
-        state.bootId = check.bootId();
         if (check.outcome() == CheckOutcome.REBOOT_REQUIRED) {
             Instant evidence = check.requiredSince() != null ? check.requiredSince() : check.checkedAt();
-            // The earliest evidence of this pending restart; a reboot in between starts a new one.
-            state.requiredSince = state.pending && !rebooted && state.requiredSince != null && state.requiredSince.isBefore(evidence)
-                    ? state.requiredSince : evidence;
+            if (state.pending && rebooted && !survivedReboot(state, check)) {
+                state.pending = false;
+                assessAndPublish(state, profile); // the cleared assessment of the restart the reboot did
+                state.requiredSince = evidence;
+            } else if (state.pending && state.requiredSince != null) {
+                state.requiredSince = evidence.isBefore(state.requiredSince) ? evidence : state.requiredSince;
+            } else {
+                state.requiredSince = evidence;
+            }
             state.pending = true;
             state.packages = new ArrayList<>(check.packages());
         } else {
             state.pending = false;
         }
-        ServerProfileEntity profile = ServerProfileEntity.findById(check.serverId());
-        if (check.server() != null && (profile == null || profile.revision < check.server().revision())) {
-            profile = applySnapshot(profile, check.server());
+        state.lastCheckId = check.checkId();
+        state.lastCheckAt = check.checkedAt();
+        state.runningKernel = check.runningKernel();
+        state.installedKernel = check.installedKernel();
+        if (check.bootId() != null) {
+            // A check without a boot id (an agent that cannot read it) must not erase the one we know.
+            state.bootId = check.bootId();
+            state.bootSeenAt = check.checkedAt();
         }
         if (profile != null && profile.removed) {
             state.pending = false; // a late check of a removed server
         }
         assessAndPublish(state, profile);
+    }
+
+    /**
+     * Whether a restart still required on a new boot is the one pending before it. The sentinel lives on a
+     * tmpfs and vanishes at boot, so a sentinel dated no later than the last check on the old boot must have
+     * survived the reboot (a non-tmpfs {@code /run}, or a boot id that changes without a reboot): trust the
+     * sentinel. Without a sentinel the evidence is a newer installed kernel; the same kernel still waiting
+     * means the machine came back on the old kernel.
+     */
+    private static boolean survivedReboot(RestartStateEntity state, CheckCompleted check) {
+        if (check.requiredSince() != null) {
+            Instant lastSeenOnOldBoot = state.bootSeenAt != null ? state.bootSeenAt : state.lastCheckAt;
+            return lastSeenOnOldBoot != null && !check.requiredSince().isAfter(lastSeenOnOldBoot);
+        }
+        return Objects.equals(state.installedKernel, check.installedKernel())
+                && KernelVersions.updatePending(check.runningKernel(), check.installedKernel());
     }
 
     private static ServerProfileEntity applySnapshot(ServerProfileEntity existing, ServerSnapshot snapshot) {
@@ -167,7 +204,8 @@ public class Assessor {
             return;
         }
         Assessment assessment = PriorityModel.assess(profile == null ? List.of() : profile.openPorts,
-                state.requiredSince, state.packages, ApplicationPolicyEntity.policyFor(state.applicationId), now);
+                state.requiredSince, state.packages, state.runningKernel, state.installedKernel,
+                ApplicationPolicyEntity.policyFor(state.applicationId), now);
         state.nextReassessAt = assessment.nextReassessAt();
         state.factors = new ArrayList<>(assessment.factors());
         state.score = assessment.score();
@@ -176,7 +214,7 @@ public class Assessor {
                 || state.level != assessment.level()
                 || !Objects.equals(state.scoreBand, assessment.scoreBand())
                 || state.exposure != assessment.exposure()
-                || !new java.util.HashSet<>(state.surfaces).equals(assessment.surfaces())
+                || !new HashSet<>(state.surfaces).equals(assessment.surfaces())
                 || !state.publishedPackages.equals(state.packages);
         if (!changed) {
             return;
@@ -196,7 +234,7 @@ public class Assessor {
                 state.applicationId, state.environment, state.hostname, pending,
                 pending ? assessment.level() : null, pending ? assessment.score() : 0,
                 pending ? assessment.exposure() : state.exposure,
-                pending ? assessment.factors() : List.of(), pending ? assessment.surfaces() : java.util.Set.of(),
+                pending ? assessment.factors() : List.of(), pending ? assessment.surfaces() : Set.of(),
                 pending ? state.requiredSince : null, pending ? state.packages : List.of(), now);
         outbox.enqueue(Topics.PRIORITIES, state.serverId, EventTypes.PRIORITY_ASSESSED, state.serverId, event);
     }

@@ -1,8 +1,10 @@
 package io.restartwatch.priority.domain;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How one application wants its pending restarts weighed.
@@ -10,7 +12,9 @@ import java.util.Map;
  * @param staleAfter     pending this long makes a restart stale: it escalates and reaches the application page
  * @param criticalAfter  pending this long makes it critical whatever the exposure
  * @param multiplier     the application's criticality, applied to the score before the cap
- * @param packageWeights package name (a trailing {@code *} matches a prefix) to points
+ * @param packageWeights package name (a trailing {@code *} matches a prefix) to points: the application's own
+ *                       weights laid over {@link #DEFAULT_PACKAGE_WEIGHTS}, so setting one package keeps the
+ *                       others' defaults (a weight of 0 ignores a package)
  */
 public record Policy(Duration staleAfter, Duration criticalAfter, double multiplier, Map<String, Integer> packageWeights) {
 
@@ -28,11 +32,18 @@ public record Policy(Duration staleAfter, Duration criticalAfter, double multipl
         weights.put("openssh-server", 15);
         weights.put("systemd", 10);
         weights.put("dbus", 5);
-        DEFAULT_PACKAGE_WEIGHTS = Map.copyOf(weights);
+        DEFAULT_PACKAGE_WEIGHTS = Collections.unmodifiableMap(weights);
     }
 
     public Policy {
-        packageWeights = packageWeights == null || packageWeights.isEmpty() ? DEFAULT_PACKAGE_WEIGHTS : Map.copyOf(packageWeights);
+        if (!(multiplier > 0)) {
+            throw new IllegalArgumentException("multiplier must be positive: " + multiplier);
+        }
+        Map<String, Integer> effective = new LinkedHashMap<>(DEFAULT_PACKAGE_WEIGHTS);
+        if (packageWeights != null) {
+            effective.putAll(packageWeights);
+        }
+        packageWeights = Collections.unmodifiableMap(new TreeMap<>(effective)); // sorted: a stable order to show
     }
 
     public static Policy defaults() {

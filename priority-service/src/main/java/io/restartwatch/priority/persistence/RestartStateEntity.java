@@ -39,6 +39,9 @@ public class RestartStateEntity extends PanacheEntityBase {
     public List<String> packages = new ArrayList<>();
     @Column(name = "boot_id")
     public String bootId;
+    /** When a check last reported {@link #bootId}: a different boot id later means a reboot after this. */
+    @Column(name = "boot_seen_at")
+    public Instant bootSeenAt;
     @Column(name = "running_kernel")
     public String runningKernel;
     @Column(name = "installed_kernel")

@@ -30,7 +30,6 @@ import io.restartwatch.priority.domain.Assessor;
 import io.restartwatch.priority.domain.Policy;
 import io.restartwatch.priority.persistence.ApplicationPolicyEntity;
 import io.restartwatch.priority.persistence.RestartStateEntity;
-import io.restartwatch.support.rest.Problem;
 import io.restartwatch.support.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -40,6 +39,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "policies")
 public class PolicyResource {
+
+    private static final Duration MAX_DURATION = Duration.ofDays(3650);
 
     private final Assessor assessor;
     private final Clock clock;
@@ -67,36 +68,48 @@ public class PolicyResource {
             throw ProblemException.badRequest("criticalAfter", "must not be shorter than staleAfter");
         }
         ApplicationPolicyEntity entity = ApplicationPolicyEntity.findById(applicationId);
-        if (entity == null) {
+        boolean created = entity == null;
+        if (created) {
             entity = new ApplicationPolicyEntity();
             entity.applicationId = applicationId;
-            entity.persist();
         }
         entity.staleAfter = staleAfter.toString();
         entity.criticalAfter = criticalAfter.toString();
         entity.multiplier = request.multiplier() == null ? BigDecimal.ONE : request.multiplier();
         entity.packageWeights = request.packageWeights() == null ? new HashMap<>() : new HashMap<>(request.packageWeights());
         entity.updatedAt = clock.instant();
+        if (created) {
+            entity.persist(); // only once complete: the re-assessment below flushes it
+        }
         List<String> pending = RestartStateEntity.<RestartStateEntity>list("applicationId = ?1 and pending = true", applicationId)
                 .stream().map(s -> s.serverId).toList();
         pending.forEach(assessor::reassess);
         return PolicyView.of(applicationId, entity.toPolicy());
     }
 
+    /** ISO-8601, positive, at most ten years (so "requiredSince + staleAfter" is always a valid instant). */
     private static Duration duration(String field, String value) {
+        Duration duration;
         try {
-            Duration duration = Duration.parse(value);
-            if (duration.isNegative() || duration.isZero()) {
-                throw ProblemException.badRequest(field, "must be a positive duration");
-            }
-            return duration;
-        } catch (DateTimeParseException e) {
-            throw new ProblemException(400, "Bad Request", field + ": must be an ISO-8601 duration such as P7D or PT36H",
-                    List.of(new Problem.FieldError(field, "must be an ISO-8601 duration such as P7D or PT36H")));
+            duration = Duration.parse(value.trim());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw ProblemException.badRequest(field, "must be an ISO-8601 duration such as P7D or PT36H");
         }
+        if (duration.isNegative() || duration.isZero()) {
+            throw ProblemException.badRequest(field, "must be a positive duration");
+        }
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            throw ProblemException.badRequest(field, "must be at most " + MAX_DURATION.toDays() + " days");
+        }
+        return duration;
     }
 
-    /** Body of {@code PUT /api/policies/{applicationId}}. */
+    /**
+     * Body of {@code PUT /api/policies/{applicationId}}.
+     *
+     * @param multiplier     the application's criticality (default 1.0)
+     * @param packageWeights weights laid over the defaults: name or prefix ending in {@code *} to points (0 ignores a package)
+     */
     public record PolicyRequest(
             @NotBlank String staleAfter,
             @NotBlank String criticalAfter,
@@ -105,13 +118,19 @@ public class PolicyResource {
                     @NotNull @Min(0) @Max(30) Integer> packageWeights) {
     }
 
-    /** A policy as the API shows it. */
+    /** A policy as the API shows it: {@code packageWeights} are the effective weights, defaults included. */
     public record PolicyView(String applicationId, String staleAfter, String criticalAfter, double multiplier,
                              Map<String, Integer> packageWeights) {
 
         static PolicyView of(String applicationId, Policy policy) {
-            return new PolicyView(applicationId, policy.staleAfter().toString(), policy.criticalAfter().toString(),
+            return new PolicyView(applicationId, iso(policy.staleAfter()), iso(policy.criticalAfter()),
                     policy.multiplier(), policy.packageWeights());
+        }
+
+        /** "P7D" rather than Duration's "PT168H" when the duration is whole days. */
+        static String iso(Duration duration) {
+            return duration.toSeconds() % Duration.ofDays(1).toSeconds() == 0 && duration.getNano() == 0
+                    ? "P" + duration.toDays() + "D" : duration.toString();
         }
     }
 }

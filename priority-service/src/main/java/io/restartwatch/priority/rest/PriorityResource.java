@@ -1,10 +1,19 @@
 package io.restartwatch.priority.rest;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -12,7 +21,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import io.quarkus.panache.common.Parameters;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.PriorityFactor;
 import io.restartwatch.contracts.PriorityLevel;
@@ -30,26 +38,60 @@ public class PriorityResource {
 
     static final String ID_PATTERN = "[a-z0-9][a-z0-9._-]{0,62}";
 
+    private final EntityManager entityManager;
+
+    public PriorityResource(EntityManager entityManager) {
+        this.entityManager = entityManager;
+    }
+
     @GET
-    @Operation(summary = "Pending restarts, highest score first, then oldest first")
-    public List<PriorityView> list(@QueryParam("level") PriorityLevel level,
+    @Operation(summary = "Pending restarts, highest score first, then longest pending first, a page at a time")
+    public Page<PriorityView> list(@QueryParam("level") String levelName,
                                    @QueryParam("applicationId") @Pattern(regexp = ID_PATTERN) String applicationId,
-                                   @QueryParam("surface") Surface surface) {
-        StringBuilder query = new StringBuilder("pending = true");
-        Parameters parameters = new Parameters();
+                                   @QueryParam("surface") String surfaceName,
+                                   @QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
+                                   @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        PriorityLevel level = parse(PriorityLevel.class, "level", levelName);
+        Surface surface = parse(Surface.class, "surface", surfaceName);
+        // Native SQL: the surface filter is a jsonb containment the GIN index answers, so paging stays in the database.
+        StringBuilder where = new StringBuilder(" from restart_state where pending");
+        Map<String, Object> parameters = new HashMap<>();
         if (level != null) {
-            query.append(" and level = :level");
-            parameters.and("level", level);
+            where.append(" and level = :level");
+            parameters.put("level", level.name());
         }
         if (applicationId != null) {
-            query.append(" and applicationId = :applicationId");
-            parameters.and("applicationId", applicationId);
+            where.append(" and application_id = :applicationId");
+            parameters.put("applicationId", applicationId);
         }
-        List<RestartStateEntity> states = RestartStateEntity.<RestartStateEntity>find(
-                query + " order by score desc, requiredSince asc", parameters).list();
-        return states.stream()
-                .filter(state -> surface == null || state.surfaces.contains(surface))
-                .map(PriorityView::of).toList();
+        if (surface != null) {
+            where.append(" and surfaces @> cast(:surface as jsonb)");
+            parameters.put("surface", "[\"" + surface.name() + "\"]");
+        }
+        Query select = entityManager.createNativeQuery("select *" + where
+                + " order by score desc, required_since asc, server_id limit :limit offset :offset", RestartStateEntity.class);
+        Query count = entityManager.createNativeQuery("select count(*)" + where);
+        parameters.forEach((name, value) -> {
+            select.setParameter(name, value);
+            count.setParameter(name, value);
+        });
+        select.setParameter("limit", size).setParameter("offset", (long) page * size);
+        @SuppressWarnings("unchecked")
+        List<RestartStateEntity> states = select.getResultList();
+        long total = ((Number) count.getSingleResult()).longValue();
+        return new Page<>(states.stream().map(PriorityView::of).toList(), page, size, total);
+    }
+
+    /** An unknown value is a 400 naming the parameter (JAX-RS would answer a bare 404). */
+    private static <E extends Enum<E>> E parse(Class<E> type, String parameter, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest(parameter, "must be one of " + Arrays.toString(type.getEnumConstants()));
+        }
     }
 
     @GET
@@ -63,20 +105,28 @@ public class PriorityResource {
         return PriorityView.of(state);
     }
 
-    /** A server's priority as the API shows it. {@code explanation} reads like "port 443/tcp open to 0.0.0.0/0: +40". */
+    /**
+     * A server's priority as the API shows it. Each factor is a name, its value ({@code detail}, e.g. "port
+     * 443/tcp open to 0.0.0.0/0 (public)") and its contribution; the contributions sum to {@code score}.
+     * {@code explanation} is the same as text, one line per factor: "pending 9 days: +14".
+     *
+     * @param sequence the sequence of the last {@code priority.assessed} published for the server
+     */
     public record PriorityView(String serverId, String hostname, String applicationId, String environment,
                                boolean pending, PriorityLevel level, Integer score, Exposure exposure,
                                Set<Surface> surfaces, Instant requiredSince, List<String> packages,
                                List<PriorityFactor> factors, List<String> explanation, Instant lastCheckAt,
-                               Instant assessedAt, Instant nextReassessAt) {
+                               Instant assessedAt, Instant nextReassessAt, long sequence) {
 
         static PriorityView of(RestartStateEntity state) {
-            List<String> explanation = state.factors.stream()
+            List<PriorityFactor> factors = state.pending ? state.factors : List.of();
+            List<String> explanation = factors.stream()
                     .map(f -> f.detail() + ": " + (f.contribution() >= 0 ? "+" : "") + f.contribution()).toList();
             return new PriorityView(state.serverId, state.hostname, state.applicationId, state.environment,
                     state.pending, state.pending ? state.level : null, state.pending ? state.score : null, state.exposure,
                     Set.copyOf(state.surfaces), state.pending ? state.requiredSince : null, state.pending ? state.packages : List.of(),
-                    state.factors, explanation, state.lastCheckAt, state.assessedAt, state.nextReassessAt);
+                    factors, explanation, state.lastCheckAt, state.assessedAt,
+                    state.nextReassessAt, state.sequence);
         }
     }
 }
