@@ -19,6 +19,7 @@ import io.restartwatch.notification.persistence.AssessmentCursorEntity;
 import io.restartwatch.notification.persistence.HistoryEntryEntity;
 import io.restartwatch.notification.persistence.HistoryEntryEntity.Kind;
 import io.restartwatch.notification.persistence.NotificationEntity;
+import io.restartwatch.notification.webhook.WebhookDeliveries;
 import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.outbox.Outbox;
 import io.restartwatch.support.rest.ProblemException;
@@ -38,12 +39,15 @@ public class Notifications {
     private final ProcessedEvents processed;
     private final Clock clock;
     private final TransitionListeners listeners;
+    private final WebhookDeliveries webhooks;
 
-    public Notifications(Outbox outbox, ProcessedEvents processed, Clock clock, TransitionListeners listeners) {
+    public Notifications(Outbox outbox, ProcessedEvents processed, Clock clock, TransitionListeners listeners,
+                         WebhookDeliveries webhooks) {
         this.outbox = outbox;
         this.processed = processed;
         this.clock = clock;
         this.listeners = listeners;
+        this.webhooks = webhooks;
     }
 
     @Transactional
@@ -149,6 +153,8 @@ public class Notifications {
                 n.applicationId, n.environment, n.status, n.level, n.score, n.exposure, NotificationViews.surfaces(n),
                 n.pendingSince, n.packages, n.message, now);
         outbox.enqueue(Topics.NOTIFICATIONS, n.serverId, type, n.serverId, event);
+        // Same transaction as the transition: a delivery exists exactly when the transition does.
+        webhooks.enqueue(type, event, now);
         listeners.fire(n, type.substring(type.lastIndexOf('.') + 1));
     }
 }

@@ -1,0 +1,152 @@
+package io.restartwatch.notification.metrics;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.PriorityLevel;
+import io.restartwatch.notification.domain.TransitionListeners;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Prometheus gauges {@code restartwatch_pending_restarts{level,exposure}} and
+ * {@code restartwatch_oldest_pending_seconds}. A scrape reads a snapshot and never touches the database: the
+ * snapshot is one grouped query, refreshed shortly after each transition and on a fixed interval (for changes
+ * that are not transitions). The oldest pending age is computed at scrape time from the snapshot's oldest
+ * {@code pending_since}, so it grows between refreshes.
+ */
+@ApplicationScoped
+public class PendingRestartMetrics {
+
+    private static final Logger LOG = Logger.getLogger(PendingRestartMetrics.class);
+    /** Exposure tag of a server whose exposure was not assessed. */
+    static final String UNKNOWN = "UNKNOWN";
+
+    private final AgroalDataSource dataSource;
+    private final MeterRegistry registry;
+    private final TransitionListeners listeners;
+    private final Clock clock;
+    private final Duration refreshInterval;
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), null);
+    private ScheduledExecutorService executor;
+    private Runnable unsubscribe;
+
+    public PendingRestartMetrics(AgroalDataSource dataSource, MeterRegistry registry, TransitionListeners listeners, Clock clock,
+                                 @ConfigProperty(name = "restartwatch.metrics.refresh-interval", defaultValue = "PT30S") Duration refreshInterval) {
+        this.dataSource = dataSource;
+        this.registry = registry;
+        this.listeners = listeners;
+        this.clock = clock;
+        this.refreshInterval = refreshInterval;
+    }
+
+    void start(@Observes StartupEvent event) {
+        for (PriorityLevel level : PriorityLevel.values()) {
+            for (String exposure : exposureTags()) {
+                String key = key(level.name(), exposure);
+                Gauge.builder("restartwatch.pending.restarts", this, m -> m.snapshot.counts().getOrDefault(key, 0L))
+                        .description("Open notifications (pending restarts) by level and exposure")
+                        .tags("level", level.name(), "exposure", exposure)
+                        .strongReference(true)
+                        .register(registry);
+            }
+        }
+        Gauge.builder("restartwatch.oldest.pending.seconds", this, PendingRestartMetrics::oldestPendingSeconds)
+                .description("Age of the oldest pending restart, 0 when none is pending")
+                .strongReference(true)
+                .register(registry);
+        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pending-restart-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(this::refresh, 0, refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+        unsubscribe = listeners.subscribe(transition -> queueRefresh());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (unsubscribe != null) {
+            unsubscribe.run();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    double oldestPendingSeconds() {
+        Instant oldest = snapshot.oldestPendingSince();
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toSeconds());
+    }
+
+    /** Coalesces a burst of transitions into one query. */
+    private void queueRefresh() {
+        if (refreshQueued.compareAndSet(false, true)) {
+            executor.schedule(() -> {
+                refreshQueued.set(false);
+                refresh();
+            }, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void refresh() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("""
+                     select level, coalesce(exposure, ?), count(*), min(pending_since)
+                     from notification where status = 'OPEN' group by 1, 2""")) {
+            query.setString(1, UNKNOWN);
+            Map<String, Long> counts = new HashMap<>();
+            Instant oldest = null;
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(key(rows.getString(1), rows.getString(2)), rows.getLong(3));
+                    Timestamp since = rows.getTimestamp(4);
+                    if (since != null && (oldest == null || since.toInstant().isBefore(oldest))) {
+                        oldest = since.toInstant();
+                    }
+                }
+            }
+            snapshot = new Snapshot(Map.copyOf(counts), oldest);
+        } catch (SQLException | RuntimeException e) {
+            // Keep the last snapshot: a gauge that drops to zero while the database restarts would page someone.
+            LOG.warnf("Could not refresh pending-restart metrics: %s", e.toString());
+        }
+    }
+
+    private static String[] exposureTags() {
+        String[] tags = new String[Exposure.values().length + 1];
+        for (Exposure exposure : Exposure.values()) {
+            tags[exposure.ordinal()] = exposure.name();
+        }
+        tags[tags.length - 1] = UNKNOWN;
+        return tags;
+    }
+
+    private static String key(String level, String exposure) {
+        return level + "/" + exposure;
+    }
+
+    private record Snapshot(Map<String, Long> counts, Instant oldestPendingSince) {
+    }
+}

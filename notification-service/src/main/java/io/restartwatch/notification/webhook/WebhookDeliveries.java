@@ -1,0 +1,92 @@
+package io.restartwatch.notification.webhook;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.restartwatch.contracts.EventJson;
+import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.NotificationEvent;
+import io.restartwatch.notification.persistence.WebhookDeliveryEntity;
+import io.restartwatch.notification.persistence.WebhookDeliveryEntity.Status;
+import io.restartwatch.notification.persistence.WebhookEntity;
+import io.restartwatch.support.tx.AfterCommit;
+
+/**
+ * Queues a transition for every interested webhook, in the transition's own transaction: the deliveries exist
+ * exactly when the transition does, and sending them (slow, failing receivers) never holds up the Kafka consumer.
+ */
+@ApplicationScoped
+public class WebhookDeliveries {
+
+    private final AfterCommit afterCommit;
+    private final WebhookDispatcher dispatcher;
+
+    public WebhookDeliveries(AfterCommit afterCommit, WebhookDispatcher dispatcher) {
+        this.afterCommit = afterCommit;
+        this.dispatcher = dispatcher;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void enqueue(String eventType, NotificationEvent event, Instant now) {
+        UUID notificationId = UUID.fromString(event.notificationId());
+        boolean queued = false;
+        for (WebhookEntity webhook : WebhookEntity.listActive()) {
+            if (!wants(webhook, eventType, event, notificationId)) {
+                continue;
+            }
+            WebhookDeliveryEntity delivery = new WebhookDeliveryEntity();
+            delivery.id = UUID.randomUUID();
+            delivery.webhookId = webhook.id;
+            delivery.notificationId = notificationId;
+            delivery.serverId = event.serverId();
+            delivery.eventType = eventType;
+            delivery.body = render(webhook.format, delivery.id, eventType, event);
+            delivery.status = Status.PENDING;
+            delivery.createdAt = now;
+            delivery.nextAttemptAt = now;
+            delivery.persist();
+            queued = true;
+        }
+        if (queued) {
+            afterCommit.once("webhook-dispatch", dispatcher::wakeUp);
+        }
+    }
+
+    /**
+     * Opened and escalated reach webhooks whose minimum level the notification meets; cleared reaches those that
+     * heard of the notification before, whatever its last level, so no receiver is left with a dangling alert.
+     */
+    private static boolean wants(WebhookEntity webhook, String eventType, NotificationEvent event, UUID notificationId) {
+        if (EventTypes.NOTIFICATION_CLEARED.equals(eventType)) {
+            return WebhookDeliveryEntity.exists(webhook.id, notificationId);
+        }
+        return event.level() != null && event.level().compareTo(webhook.minLevel) >= 0;
+    }
+
+    static String render(WebhookEntity.Format format, UUID deliveryId, String eventType, NotificationEvent event) {
+        return switch (format) {
+            case JSON -> EventJson.write(new JsonBody(deliveryId.toString(), eventType, event));
+            case SLACK -> EventJson.write(new SlackBody(slackText(eventType, event)));
+        };
+    }
+
+    private static String slackText(String eventType, NotificationEvent event) {
+        String headline = switch (eventType) {
+            case EventTypes.NOTIFICATION_OPENED -> ":warning: *Restart required* on `" + event.serverId() + "` (" + event.level() + ")";
+            case EventTypes.NOTIFICATION_ESCALATED -> ":rotating_light: *Escalated to " + event.level() + "*: `" + event.serverId() + "`";
+            default -> ":white_check_mark: *Restart done* on `" + event.serverId() + "`";
+        };
+        return headline + "\n```\n" + event.message() + "\n```";
+    }
+
+    /** The JSON format: the transition as on {@code restartwatch.notifications}, with its type and delivery id. */
+    public record JsonBody(String deliveryId, String type, NotificationEvent data) {
+    }
+
+    /** Slack's incoming-webhook message. */
+    public record SlackBody(String text) {
+    }
+}

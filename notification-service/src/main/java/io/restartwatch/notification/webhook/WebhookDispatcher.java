@@ -1,0 +1,220 @@
+package io.restartwatch.notification.webhook;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.restartwatch.notification.persistence.WebhookAttemptEntity;
+import io.restartwatch.notification.persistence.WebhookDeliveryEntity;
+import io.restartwatch.notification.persistence.WebhookDeliveryEntity.Status;
+import io.restartwatch.notification.persistence.WebhookEntity;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends due webhook deliveries on its own thread. A pass claims due rows with {@code FOR UPDATE SKIP LOCKED}
+ * (so several instances share the work without sending one delivery twice) and leases them, sends them in
+ * parallel outside any transaction, then records each attempt and schedules the next one with exponential
+ * backoff until {@link WebhookSettings#retryFor()} has passed. Delivery is at least once: a crash between a
+ * send and its record re-sends after the lease, under the same {@code X-RestartWatch-Delivery} id.
+ */
+@ApplicationScoped
+public class WebhookDispatcher {
+
+    public static final String SIGNATURE_HEADER = "X-RestartWatch-Signature";
+    public static final String DELIVERY_HEADER = "X-RestartWatch-Delivery";
+    public static final String EVENT_HEADER = "X-RestartWatch-Event";
+    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final int MAX_ERROR_LENGTH = 1000;
+
+    private final EntityManager entityManager;
+    private final WebhookSettings settings;
+    private final Clock clock;
+    private final Semaphore wakeUps = new Semaphore(0);
+    private volatile boolean running;
+    private HttpClient http;
+    private Thread worker;
+
+    public WebhookDispatcher(EntityManager entityManager, WebhookSettings settings, Clock clock) {
+        this.entityManager = entityManager;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    void start(@Observes StartupEvent event) {
+        http = HttpClient.newBuilder()
+                .connectTimeout(settings.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        running = true;
+        worker = new Thread(this::run, "webhook-dispatcher");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        wakeUp();
+        if (worker != null) {
+            worker.join(settings.requestTimeout().plusSeconds(5).toMillis());
+        }
+    }
+
+    /** Asks for a pass now (new deliveries were committed) instead of at the next poll. */
+    public void wakeUp() {
+        wakeUps.release();
+    }
+
+    /** The wait after {@code failedAttempts} failures: initial × multiplier^(n-1), capped. */
+    Duration backoff(int failedAttempts) {
+        double millis = settings.initialBackoff().toMillis() * Math.pow(settings.backoffMultiplier(), Math.max(0, failedAttempts - 1));
+        return millis >= settings.maxBackoff().toMillis() ? settings.maxBackoff() : Duration.ofMillis((long) millis);
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                wakeUps.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wakeUps.drainPermits();
+                while (running && dispatchBatch() == settings.batchSize()) {
+                    // a full batch: more may be due
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // The database may be restarting: the rows stay, the next pass retries.
+                LOG.warnf("Webhook dispatch pass failed: %s", e.toString());
+            }
+        }
+    }
+
+    private int dispatchBatch() {
+        List<Claim> claims = QuarkusTransaction.requiringNew().call(() -> claimDue(clock.instant()));
+        List<CompletableFuture<Void>> sends = new ArrayList<>(claims.size());
+        for (Claim claim : claims) {
+            sends.add(send(claim)
+                    .thenAccept(outcome -> QuarkusTransaction.requiringNew().run(() -> record(claim, outcome)))
+                    .exceptionally(failure -> {
+                        // Unrecorded: the lease runs out and the delivery is tried again.
+                        LOG.warnf("Could not record webhook delivery %s: %s", claim.deliveryId(), failure.toString());
+                        return null;
+                    }));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        return claims.size();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Claim> claimDue(Instant now) {
+        List<UUID> ids = entityManager.createNativeQuery("""
+                        select id from webhook_delivery
+                        where status = 'PENDING' and next_attempt_at <= :now
+                        order by next_attempt_at
+                        limit :limit
+                        for update skip locked""", UUID.class)
+                .setParameter("now", now)
+                .setParameter("limit", settings.batchSize())
+                .getResultList();
+        List<Claim> claims = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            WebhookDeliveryEntity delivery = WebhookDeliveryEntity.findById(id);
+            WebhookEntity webhook = WebhookEntity.findById(delivery.webhookId);
+            // The lease: nobody else sends it while this attempt is in flight.
+            delivery.nextAttemptAt = now.plus(settings.claimLease());
+            claims.add(new Claim(delivery.id, delivery.attempts + 1, delivery.eventType, delivery.body, webhook.url, webhook.secret));
+        }
+        return claims;
+    }
+
+    private CompletableFuture<Outcome> send(Claim claim) {
+        Instant started = clock.instant();
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(claim.url()))
+                    .timeout(settings.requestTimeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "RestartWatch-Webhooks/1")
+                    .header(DELIVERY_HEADER, claim.deliveryId().toString())
+                    .header(EVENT_HEADER, shortType(claim.eventType()))
+                    .POST(HttpRequest.BodyPublishers.ofString(claim.body()));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new Outcome(started, 0, null, "Invalid URL: " + e.getMessage()));
+        }
+        if (claim.secret() != null) {
+            request.header(SIGNATURE_HEADER, WebhookSignature.sign(claim.secret(), claim.body()));
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+                .handle((response, failure) -> {
+                    long millis = Duration.between(started, clock.instant()).toMillis();
+                    if (failure != null) {
+                        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                        return new Outcome(started, millis, null, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                    }
+                    int code = response.statusCode();
+                    return new Outcome(started, millis, code, code / 100 == 2 ? null : "HTTP " + code);
+                });
+    }
+
+    private void record(Claim claim, Outcome outcome) {
+        Instant now = clock.instant();
+        WebhookDeliveryEntity delivery = WebhookDeliveryEntity.findById(claim.deliveryId());
+        WebhookAttemptEntity attempt = new WebhookAttemptEntity();
+        attempt.deliveryId = claim.deliveryId();
+        attempt.attempt = claim.attempt();
+        attempt.startedAt = outcome.startedAt();
+        attempt.durationMs = outcome.durationMs();
+        attempt.statusCode = outcome.statusCode();
+        attempt.error = truncate(outcome.error());
+        attempt.persist();
+        delivery.attempts = claim.attempt();
+        if (delivery.status != Status.PENDING) {
+            return; // cancelled while in flight
+        }
+        if (outcome.error() == null) {
+            delivery.status = Status.DELIVERED;
+            delivery.deliveredAt = now;
+            delivery.lastError = null;
+            return;
+        }
+        delivery.lastError = attempt.error;
+        Instant next = now.plus(backoff(claim.attempt()));
+        if (next.isAfter(delivery.createdAt.plus(settings.retryFor()))) {
+            delivery.status = Status.FAILED;
+            LOG.warnf("Webhook delivery %s given up after %d attempts: %s", delivery.id, delivery.attempts, delivery.lastError);
+        } else {
+            delivery.nextAttemptAt = next;
+        }
+    }
+
+    /** {@code io.restartwatch.notification.opened} → {@code notification.opened}. */
+    private static String shortType(String type) {
+        return type.startsWith("io.restartwatch.") ? type.substring("io.restartwatch.".length()) : type;
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
+    }
+
+    private record Claim(UUID deliveryId, int attempt, String eventType, String body, String url, String secret) {
+    }
+
+    private record Outcome(Instant startedAt, long durationMs, Integer statusCode, String error) {
+    }
+}

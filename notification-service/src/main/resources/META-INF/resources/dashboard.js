@@ -1,0 +1,201 @@
+// The Restart Watch dashboard: the prioritized list from the REST API, kept current by the live stream.
+(function () {
+  "use strict";
+
+  const LIST_URL = "api/dashboard/notifications?size=200";
+  const STREAM_URL = "api/notifications/stream";
+  const MAX_TRANSITIONS = 30;
+  // Snoozes end by the clock, not by an event: refresh now and then even when nothing is pushed.
+  const PERIODIC_REFRESH_MS = 60000;
+  const SNOOZE_CHOICES = [["PT1H", "1 hour"], ["PT8H", "8 hours"], ["P1D", "1 day"], ["P7D", "7 days"], ["P30D", "30 days"]];
+
+  const rows = document.getElementById("rows");
+  const empty = document.getElementById("empty");
+  const summary = document.getElementById("summary");
+  const transitions = document.getElementById("transitions");
+  const noTransitions = document.getElementById("no-transitions");
+  const live = document.getElementById("live");
+  const actor = document.getElementById("actor");
+  const toast = document.getElementById("toast");
+
+  actor.value = localStorage.getItem("restartwatch.actor") || "";
+  actor.addEventListener("change", () => localStorage.setItem("restartwatch.actor", actor.value.trim()));
+
+  let flashServer = null;
+  let refreshing = null;
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function age(since) {
+    if (!since) return "unknown";
+    const seconds = Math.max(0, (Date.now() - Date.parse(since)) / 1000);
+    if (seconds < 3600) return Math.floor(seconds / 60) + " min";
+    if (seconds < 86400) return Math.floor(seconds / 3600) + " h";
+    return Math.floor(seconds / 86400) + " d";
+  }
+
+  function durationMs(iso) {
+    const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?)?$/.exec(iso);
+    return ((+(m[1] || 0)) * 24 + (+(m[2] || 0))) * 3600 * 1000;
+  }
+
+  function showToast(text) {
+    toast.textContent = text;
+    toast.hidden = false;
+    clearTimeout(showToast.timer);
+    showToast.timer = setTimeout(() => { toast.hidden = true; }, 5000);
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body)
+    });
+    if (!response.ok) {
+      let detail = response.status + " " + response.statusText;
+      try { detail = (await response.json()).detail || detail; } catch (ignored) { /* not problem+json */ }
+      throw new Error(detail);
+    }
+    return response.json();
+  }
+
+  function who() {
+    return actor.value.trim() || "dashboard";
+  }
+
+  function row(n) {
+    const tr = el("tr", n.level);
+    tr.dataset.serverId = n.serverId;
+    tr.dataset.notificationId = n.id;
+
+    const level = el("td");
+    level.append(el("span", "level " + n.level, n.level), el("span", "score", String(n.score)));
+
+    const server = el("td");
+    server.append(el("div", "server", n.serverId));
+    if (n.hostname && n.hostname !== n.serverId) server.append(el("div", "host", n.hostname));
+
+    const app = el("td", null, n.applicationId || "—");
+    if (n.environment) app.append(el("div", "muted", n.environment));
+
+    const exposure = el("td");
+    exposure.append(el("span", "exposure " + (n.exposure || ""), n.exposure || "unknown"));
+
+    const pending = el("td", null, age(n.pendingSince));
+    if (n.pendingSince) pending.title = "since " + n.pendingSince;
+
+    const packages = el("td", "packages", n.packages.length ? n.packages.join(", ") : "—");
+
+    const state = el("td", "state");
+    if (n.acknowledged) {
+      state.append(el("div", null, "✔ acknowledged by " + n.acknowledged.by));
+      if (n.acknowledged.note) state.append(el("div", "muted", n.acknowledged.note));
+    } else {
+      state.append(el("div", "muted", "new"));
+    }
+
+    const actions = el("td", "actions");
+    const ack = el("button", "ack", n.acknowledged ? "Re-acknowledge" : "Acknowledge");
+    ack.addEventListener("click", () => act(() => post("api/notifications/" + n.id + "/acknowledge", { by: who(), note: null }),
+      "Acknowledged " + n.serverId));
+    const choice = el("select");
+    choice.setAttribute("aria-label", "Snooze for");
+    SNOOZE_CHOICES.forEach(([value, label]) => {
+      const option = el("option", null, label);
+      option.value = value;
+      choice.append(option);
+    });
+    const snooze = el("button", null, "Snooze");
+    snooze.addEventListener("click", () => {
+      const until = new Date(Date.now() + durationMs(choice.value) - 60000).toISOString();
+      act(() => post("api/notifications/" + n.id + "/snooze", { until: until, by: who(), note: null }),
+        "Snoozed " + n.serverId + " until " + until);
+    });
+    actions.append(ack, " ", choice, " ", snooze);
+
+    tr.append(level, server, app, exposure, pending, packages, state, actions);
+    if (flashServer === n.serverId) tr.classList.add("flash");
+    return tr;
+  }
+
+  async function act(call, done) {
+    try {
+      await call();
+      showToast(done);
+      refresh();
+    } catch (e) {
+      showToast("Failed: " + e.message);
+    }
+  }
+
+  function renderSummary(page) {
+    summary.replaceChildren();
+    const counts = {};
+    page.items.forEach((n) => { counts[n.level] = (counts[n.level] || 0) + 1; });
+    summary.append(el("span", null, page.total + " pending restart" + (page.total === 1 ? "" : "s") + " on the dashboard"));
+    ["CRITICAL", "HIGH", "MEDIUM", "LOW"].forEach((level) => {
+      if (counts[level]) summary.append(el("span", "level " + level, counts[level] + " " + level));
+    });
+    if (page.total > page.items.length) summary.append(el("span", null, "(showing the first " + page.items.length + ")"));
+  }
+
+  async function load() {
+    const response = await fetch(LIST_URL, { headers: { "Accept": "application/json" } });
+    if (!response.ok) throw new Error("dashboard answered " + response.status);
+    const page = await response.json();
+    rows.replaceChildren(...page.items.map(row));
+    empty.hidden = page.items.length > 0;
+    renderSummary(page);
+    flashServer = null;
+  }
+
+  // Coalesces bursts of transitions into one reload.
+  function refresh() {
+    if (!refreshing) {
+      refreshing = load().catch((e) => showToast("Could not load: " + e.message)).finally(() => { refreshing = null; });
+    }
+    return refreshing;
+  }
+
+  function addTransition(kind, t) {
+    noTransitions.hidden = true;
+    const item = el("li");
+    item.dataset.serverId = t.serverId;
+    item.append(el("span", "kind " + kind, kind), el("strong", null, t.serverId));
+    if (t.level) item.append(" ", el("span", "level " + t.level, t.level));
+    item.append(el("time", null, new Date().toLocaleTimeString()));
+    transitions.prepend(item);
+    while (transitions.children.length > MAX_TRANSITIONS) transitions.lastChild.remove();
+  }
+
+  function connect() {
+    const source = new EventSource(STREAM_URL);
+    source.onopen = () => {
+      live.textContent = "live";
+      live.className = "live on";
+      refresh(); // catch up with what happened while disconnected
+    };
+    source.onerror = () => {
+      live.textContent = "reconnecting…";
+      live.className = "live off";
+    };
+    ["opened", "escalated", "cleared", "acknowledged", "snoozed"].forEach((kind) => {
+      source.addEventListener(kind, (event) => {
+        const transition = JSON.parse(event.data);
+        addTransition(kind, transition);
+        flashServer = transition.serverId;
+        refresh();
+      });
+    });
+  }
+
+  refresh();
+  connect();
+  setInterval(refresh, PERIODIC_REFRESH_MS);
+})();
