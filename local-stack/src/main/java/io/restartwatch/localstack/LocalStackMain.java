@@ -7,7 +7,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The launcher {@code ./stack up} runs: starts Kafka and PostgreSQL, writes {@code <dir>/stack.ready}, and
- * keeps them running until the process gets SIGTERM, when it stops both cleanly.
+ * keeps them running until the process gets SIGTERM, when it stops both cleanly. Fault tests drive it through
+ * standard input: {@code restart-kafka} and {@code restart-postgres} restart one server in place (same ports,
+ * same data) and answer {@code restarted kafka|postgres} on standard output.
  *
  * <p>Settings come from system properties: {@code restartwatch.stack.dir} (default {@code .local/stack}),
  * {@code restartwatch.kafka.port} (19092), {@code restartwatch.kafka.controller-port} (19093),
@@ -16,6 +18,27 @@ import java.util.concurrent.CountDownLatch;
 public final class LocalStackMain {
 
     private LocalStackMain() {
+    }
+
+    private static void obeyCommands(LocalStack stack) {
+        try (var input = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = input.readLine()) != null) {
+                switch (line.trim()) {
+                    case "restart-kafka" -> {
+                        stack.restartKafka();
+                        System.out.println("restarted kafka");
+                    }
+                    case "restart-postgres" -> {
+                        stack.restartPostgres();
+                        System.out.println("restarted postgres");
+                    }
+                    default -> System.out.println("unknown command: " + line);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("Control input closed: " + e);
+        }
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -48,6 +71,9 @@ public final class LocalStackMain {
         Files.writeString(ready, "kafka=" + stack.kafkaBootstrapServers() + "\npostgres=" + stack.jdbcUrl("") + "\n");
         System.out.println("Local stack ready: Kafka " + stack.kafkaBootstrapServers()
                 + ", PostgreSQL " + stack.jdbcUrl("<service>"));
+        Thread control = new Thread(() -> obeyCommands(stack), "local-stack-control");
+        control.setDaemon(true);
+        control.start();
         stopped.await();
     }
 }

@@ -34,6 +34,10 @@ final class SystemUnderTest implements AutoCloseable {
     final int postgresPort;
     final Map<String, Integer> servicePorts = new LinkedHashMap<>();
     private Process launcher;
+    private java.io.PrintWriter launcherControl;
+    private final Map<String, Integer> instancePorts = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> instanceEnv = new LinkedHashMap<>();
+    private final Map<String, String> instanceService = new LinkedHashMap<>();
     private final Map<String, Process> services = new LinkedHashMap<>();
 
     SystemUnderTest() {
@@ -110,6 +114,7 @@ final class SystemUnderTest implements AutoCloseable {
                 "io.restartwatch.localstack.LocalStackMain");
         launcher = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("local-stack.log").toFile()).start();
+        launcherControl = new java.io.PrintWriter(launcher.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
         Instant deadline = Instant.now().plusSeconds(120);
         while (!Files.exists(stackDir.resolve("stack.ready"))) {
             if (!launcher.isAlive() || Instant.now().isAfter(deadline)) {
@@ -135,6 +140,9 @@ final class SystemUnderTest implements AutoCloseable {
         env.put("RESTARTWATCH_DEPLOY_HOOK_ADMIN_KEY", ADMIN_KEY);
         env.putAll(extraEnv);
         services.put(instance, builder.start());
+        instancePorts.put(instance, port);
+        instanceEnv.put(instance, extraEnv);
+        instanceService.put(instance, service);
     }
 
     private static String database(String service) {
@@ -166,6 +174,48 @@ final class SystemUnderTest implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException(service + " was not ready within 120 s; see " + workDir.resolve(service + ".log"));
+    }
+
+    /** {@code kill -9}: no shutdown hook, no draining. */
+    void kill(String instance) throws InterruptedException {
+        Process process = services.get(instance);
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Starts a killed instance again, same port and settings, and waits until it is ready. */
+    void restart(String instance) throws IOException, InterruptedException {
+        startService(instanceService.get(instance), instance, instancePorts.get(instance), instanceEnv.get(instance));
+        awaitReady(instance, instancePorts.get(instance));
+    }
+
+    void awaitAllReady() throws InterruptedException {
+        for (var instance : instancePorts.entrySet()) {
+            awaitReady(instance.getKey(), instance.getValue());
+        }
+    }
+
+    /** Restarts the Kafka broker in place (same port and data), through the launcher's control input. */
+    void restartKafka() throws IOException, InterruptedException {
+        control("restart-kafka", "restarted kafka");
+    }
+
+    /** Restarts PostgreSQL in place (same port and data). */
+    void restartPostgres() throws IOException, InterruptedException {
+        control("restart-postgres", "restarted postgres");
+    }
+
+    private void control(String command, String answer) throws IOException, InterruptedException {
+        Path log = workDir.resolve("local-stack.log");
+        long before = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).stream().filter(answer::equals).count();
+        launcherControl.println(command);
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).stream().filter(answer::equals).count() == before) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(command + " did not finish; see " + log);
+            }
+            Thread.sleep(200);
+        }
     }
 
     @Override

@@ -73,6 +73,66 @@ public final class KafkaEvents {
         }
     }
 
+    /**
+     * A long-lived producer for streams of events: acks=all, idempotent, and patient enough (5 minutes) to ride
+     * out a broker restart. Close it to flush.
+     */
+    public Publisher publisher() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
+        return new Publisher(new KafkaProducer<>(config));
+    }
+
+    /** See {@link #publisher()}. */
+    public static final class Publisher implements AutoCloseable {
+
+        private final KafkaProducer<String, String> producer;
+
+        private Publisher(KafkaProducer<String, String> producer) {
+            this.producer = producer;
+        }
+
+        /** Sends a binary-mode CloudEvent (asynchronously); returns its id. */
+        public String send(String topic, String key, String type, Object data) {
+            String id = UUID.randomUUID().toString();
+            sendRaw(topic, key, EventJson.write(data), Map.of(
+                    CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE,
+                    CloudEventHeaders.ID, id,
+                    CloudEventHeaders.TYPE, type,
+                    CloudEventHeaders.SOURCE, "/restartwatch/tests",
+                    CloudEventHeaders.TIME, Instant.now().toString(),
+                    CloudEventHeaders.SUBJECT, key,
+                    CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON));
+            return id;
+        }
+
+        public void sendRaw(String topic, String key, String value, Map<String, String> headers) {
+            var record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((name, headerValue) -> record.headers().add(name, headerValue.getBytes(StandardCharsets.UTF_8)));
+            producer.send(record, (metadata, failure) -> {
+                if (failure != null) {
+                    throw new IllegalStateException("Send to " + topic + " failed", failure);
+                }
+            });
+        }
+
+        public void flush() {
+            producer.flush();
+        }
+
+        @Override
+        public void close() {
+            producer.close(Duration.ofMinutes(5));
+        }
+    }
+
     /** Every record now on {@code topic}, from the beginning of each partition. */
     public List<ReceivedEvent> readAll(String topic) {
         Properties config = new Properties();

@@ -7,7 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -25,13 +29,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes outbox rows to Kafka in id order and deletes them only after Kafka acknowledged them: a crash
- * between the two re-sends (consumers are idempotent), never loses. One relay per database at a time (a
+ * Publishes outbox rows to Kafka in id order and deletes them only after Kafka acknowledged them, so a crash
+ * never loses an event; {@link PublishedPositions} keeps a crash between the two from sending it twice. One relay per database at a time (a
  * PostgreSQL advisory lock), so several instances of a service never reorder one key's events.
  */
 @ApplicationScoped
@@ -40,6 +45,8 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Advisory lock id: any constant works, each service has its own database. */
     private static final long RELAY_LOCK = 0x5245_4C41_59L;
+    /** A pass that only prepared (committed positions) and wants another pass at once. */
+    private static final int AGAIN = -1;
 
     private final AgroalDataSource dataSource;
     private final String bootstrapServers;
@@ -50,6 +57,7 @@ public class OutboxRelay {
     private volatile boolean running;
     private volatile boolean lastRunFailed;
     private KafkaProducer<String, String> producer;
+    private PublishedPositions positions;
     private Thread worker;
 
     public OutboxRelay(AgroalDataSource dataSource,
@@ -64,6 +72,7 @@ public class OutboxRelay {
 
     void start(@Observes StartupEvent event) {
         producer = new KafkaProducer<>(producerConfig());
+        positions = new PublishedPositions(bootstrapServers);
         running = true;
         worker = new Thread(this::run, "outbox-relay");
         worker.setDaemon(true);
@@ -79,6 +88,9 @@ public class OutboxRelay {
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
+        }
+        if (positions != null) {
+            positions.close();
         }
     }
 
@@ -106,9 +118,10 @@ public class OutboxRelay {
                     wakeUps.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
                     wakeUps.drainPermits();
                 }
-                while (relayBatch() == batchSize) {
-                    // a full batch: more may be waiting
-                }
+                int relayed;
+                do {
+                    relayed = relayBatch();
+                } while (relayed == batchSize || relayed == AGAIN); // more may be waiting
                 lastRunFailed = false;
                 backoff = Duration.ofMillis(200);
                 draining = running;
@@ -135,10 +148,19 @@ public class OutboxRelay {
                     connection.commit();
                     return 0;
                 }
+                Set<Long> sentBefore = positions.alreadyPublished(connection);
+                if (!sentBefore.isEmpty()) {
+                    delete(connection, sentBefore);
+                    LOG.infof("Outbox relay: %d events were already on Kafka from an unfinished pass; not sending them again", sentBefore.size());
+                }
                 List<OutboxRow> rows = readBatch(connection);
+                if (positions.ensureTracked(connection, rows.stream().map(OutboxRow::topic).distinct().toList())) {
+                    connection.commit(); // positions must be durable before the first send past them
+                    return AGAIN;
+                }
                 if (!rows.isEmpty()) {
-                    send(rows);
-                    delete(connection, rows);
+                    positions.advance(connection, send(rows));
+                    delete(connection, rows.stream().map(OutboxRow::id).collect(Collectors.toSet()));
                 }
                 connection.commit();
                 published.addAndGet(rows.size());
@@ -176,18 +198,22 @@ public class OutboxRelay {
         return rows;
     }
 
-    private void send(List<OutboxRow> rows) throws InterruptedException {
+    /** Sends in id order and waits for every acknowledgement; returns the next offset per partition written. */
+    private Map<TopicPartition, Long> send(List<OutboxRow> rows) throws InterruptedException {
         List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
             acks.add(producer.send(toRecord(row)));
         }
+        Map<TopicPartition, Long> next = new HashMap<>();
         for (Future<RecordMetadata> ack : acks) {
             try {
-                ack.get(60, TimeUnit.SECONDS);
+                RecordMetadata metadata = ack.get(60, TimeUnit.SECONDS);
+                next.merge(new TopicPartition(metadata.topic(), metadata.partition()), metadata.offset() + 1, Math::max);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 throw new IllegalStateException("Kafka did not acknowledge an outbox event", e);
             }
         }
+        return next;
     }
 
     private static ProducerRecord<String, String> toRecord(OutboxRow row) {
@@ -201,6 +227,7 @@ public class OutboxRelay {
             header(record, CloudEventHeaders.SUBJECT, row.subject());
         }
         header(record, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
+        header(record, PublishedPositions.OUTBOX_ID_HEADER, String.valueOf(row.id()));
         return record;
     }
 
@@ -208,9 +235,9 @@ public class OutboxRelay {
         record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void delete(Connection connection, List<OutboxRow> rows) throws SQLException {
+    private static void delete(Connection connection, Set<Long> ids) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("delete from outbox_event where id = any(?)")) {
-            delete.setArray(1, connection.createArrayOf("bigint", rows.stream().map(OutboxRow::id).toArray()));
+            delete.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
             delete.executeUpdate();
         }
     }
