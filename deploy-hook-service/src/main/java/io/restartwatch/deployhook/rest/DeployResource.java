@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restartwatch.deployhook.domain.Deploys;
 import io.restartwatch.deployhook.domain.Pipelines;
+import io.restartwatch.deployhook.domain.RateLimiter;
 import io.restartwatch.deployhook.persistence.PipelineEntity;
 import io.restartwatch.support.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -39,12 +40,14 @@ public class DeployResource {
 
     private final Pipelines pipelines;
     private final Deploys deploys;
+    private final RateLimiter rateLimiter;
     private final ObjectMapper json;
     private final Validator validator;
 
-    public DeployResource(Pipelines pipelines, Deploys deploys, ObjectMapper json, Validator validator) {
+    public DeployResource(Pipelines pipelines, Deploys deploys, RateLimiter rateLimiter, ObjectMapper json, Validator validator) {
         this.pipelines = pipelines;
         this.deploys = deploys;
+        this.rateLimiter = rateLimiter;
         this.json = json;
         this.validator = validator;
     }
@@ -59,6 +62,8 @@ public class DeployResource {
                             @HeaderParam(SIGNATURE) String signature,
                             byte[] body) throws IOException {
         PipelineEntity pipeline = authenticate(authorization, pipelineId, timestamp, signature, body);
+        // After authentication, so nobody can use up a pipeline's allowance without its credentials.
+        rateLimiter.acquire("pipeline " + pipeline.id);
         if (body == null || body.length == 0) {
             throw ProblemException.badRequest("body", "a JSON deploy is required");
         }
@@ -67,10 +72,7 @@ public class DeployResource {
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);
         }
-        Deploys.Received received = deploys.receive(pipeline, request.toDeploy("native"));
-        return Response.status(received.repeated() ? Response.Status.OK : Response.Status.ACCEPTED)
-                .type(MediaType.APPLICATION_JSON)
-                .entity(received).build();
+        return HookAnswers.of(HookAnswers.retryingDuplicate(() -> deploys.receive(pipeline, request.toDeploy("native"))));
     }
 
     private PipelineEntity authenticate(String authorization, String pipelineId, String timestamp, String signature, byte[] body) {
