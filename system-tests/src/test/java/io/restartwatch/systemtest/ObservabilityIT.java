@@ -1,12 +1,46 @@
 package io.restartwatch.systemtest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.startsWith;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/**
+ * What operators and orchestrators rely on, on every packaged service: readiness with its Kafka and database
+ * checks (what Kubernetes' readiness probe and docker compose's health check call), the OpenAPI document,
+ * Swagger UI, and Prometheus metrics (JVM, HTTP server, Kafka clients and the services' own).
+ */
 class ObservabilityIT {
+
+    /** Each service's main paths, as its README lists them. */
+    private static final Map<String, List<String>> MAIN_PATHS = Map.of(
+            "check-service", List.of("/api/servers", "/api/servers/{id}", "/api/servers/{id}/checks", "/api/agent/reports"),
+            "priority-service", List.of("/api/priorities", "/api/priorities/{serverId}", "/api/policies/{applicationId}"),
+            "notification-service", List.of("/api/dashboard/notifications", "/api/servers/{serverId}/notification",
+                    "/api/notifications", "/api/webhooks"),
+            "deploy-hook-service", List.of("/api/deploys", "/api/pipelines", "/api/hooks/github", "/api/hooks/gitlab"));
+    /** One cheap API call per service, so that http_server_requests has a sample. */
+    private static final Map<String, String> SAMPLE_REQUEST = Map.of(
+            "check-service", "/api/servers",
+            "priority-service", "/api/priorities",
+            "notification-service", "/api/dashboard/notifications",
+            "deploy-hook-service", "/api/pipelines");
+    /** Readiness checks that fail when Kafka is unreachable: the consumers' channels, the outbox relay, the client check. */
+    private static final List<String> KAFKA_CHECKS = List.of("SmallRye Reactive Messaging - readiness check", "outbox-relay",
+            "Kafka connection health check");
+    private static final String DATABASE_CHECK = "Database connections health check";
+
     private static SystemUnderTest system;
 
     @BeforeAll
@@ -22,16 +56,75 @@ class ObservabilityIT {
     }
 
     @Test
-    void dump() {
-        for (String s : system.servicePorts.keySet()) {
-            System.out.println("=== " + s + " READY\n" + given().baseUri(system.url(s)).get("/q/health/ready").asString());
-            System.out.println("=== " + s + " LIVE\n" + given().baseUri(system.url(s)).get("/q/health/live").asString());
-            String metrics = given().baseUri(system.url(s)).get("/q/metrics").asString();
-            System.out.println("=== " + s + " METRICS");
-            metrics.lines().filter(l -> l.startsWith("# TYPE")).forEach(System.out::println);
-            String oa = given().baseUri(system.url(s)).get("/q/openapi?format=json").asString();
-            System.out.println("=== " + s + " OPENAPI " + oa.substring(0, Math.min(300, oa.length())));
-            System.out.println("=== " + s + " SWAGGER " + given().baseUri(system.url(s)).get("/q/swagger-ui/").statusCode());
+    void everyServiceIsReadyWithItsKafkaAndDatabaseChecksUp() {
+        for (String service : MAIN_PATHS.keySet()) {
+            JsonPath health = given().baseUri(system.url(service)).when().get("/q/health/ready")
+                    .then().log().ifValidationFails().statusCode(200).extract().jsonPath();
+            assertThat(health.getString("status")).as(service).isEqualTo("UP");
+            List<Map<String, Object>> checks = health.getList("checks");
+            assertThat(checks).as(service + " readiness checks")
+                    .anySatisfy(check -> {
+                        assertThat(check.get("name")).isEqualTo(DATABASE_CHECK);
+                        assertThat(check.get("status")).isEqualTo("UP");
+                    })
+                    .anySatisfy(check -> {
+                        assertThat(KAFKA_CHECKS).contains((String) check.get("name"));
+                        assertThat(check.get("status")).isEqualTo("UP");
+                    });
+            given().baseUri(system.url(service)).when().get("/q/health/live").then().statusCode(200);
+            given().baseUri(system.url(service)).when().get("/q/health/started").then().statusCode(200);
         }
+    }
+
+    @Test
+    void everyServiceDescribesItsApiInOpenApiWithSwaggerUi() {
+        MAIN_PATHS.forEach((service, paths) -> {
+            JsonPath openApi = given().baseUri(system.url(service)).accept(ContentType.JSON).when().get("/q/openapi?format=json")
+                    .then().log().ifValidationFails().statusCode(200).extract().jsonPath();
+            assertThat(openApi.getString("openapi")).as(service).startsWith("3.");
+            assertThat(openApi.getString("info.title")).isEqualTo("Restart Watch " + service);
+            Map<String, Object> documented = openApi.getMap("paths");
+            assertThat(documented).as(service + " paths").containsKeys(paths.toArray(String[]::new));
+            // Nothing internal leaks into the public API description.
+            assertThat(documented.keySet()).noneMatch(path -> path.startsWith("/q/"));
+
+            String swaggerUi = given().baseUri(system.url(service)).when().get("/q/swagger-ui/")
+                    .then().statusCode(200).extract().asString();
+            assertThat(swaggerUi).containsIgnoringCase("swagger");
+        });
+    }
+
+    @Test
+    void everyServiceExposesPrometheusMetrics() {
+        MAIN_PATHS.keySet().forEach(service -> {
+            given().baseUri(system.url(service)).when().get(SAMPLE_REQUEST.get(service)).then().statusCode(lessThan(500));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                // The classic Prometheus text format (Prometheus itself may negotiate OpenMetrics).
+                String metrics = given().baseUri(system.url(service)).accept("text/plain").when().get("/q/metrics")
+                        .then().statusCode(200).contentType(startsWith("text/plain")).extract().asString();
+                assertThat(metrics).as(service)
+                        .contains("jvm_memory_used_bytes", "jvm_gc_pause_seconds", "process_cpu_usage")
+                        .contains("http_server_requests_seconds_count");
+            });
+        });
+    }
+
+    @Test
+    void consumersExposeKafkaClientMetricsIncludingLag() {
+        for (String consumer : List.of("check-service", "priority-service", "notification-service")) {
+            String metrics = given().baseUri(system.url(consumer)).when().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).as(consumer)
+                    .contains("kafka_consumer_fetch_manager_records_lag_max")
+                    .contains("kafka_consumer_fetch_manager_records_consumed_total");
+        }
+    }
+
+    @Test
+    void notificationServiceExposesThePendingRestartGauges() {
+        String metrics = given().baseUri(system.url("notification-service")).when().get("/q/metrics")
+                .then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .contains("restartwatch_pending_restarts{", "level=\"CRITICAL\"", "exposure=\"PUBLIC\"")
+                .contains("restartwatch_oldest_pending_seconds");
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.restartwatch.check.config.CheckSettings;
 import io.restartwatch.check.persistence.CheckEntity;
 import io.restartwatch.check.persistence.ServerClaims.Claim;
@@ -31,11 +32,13 @@ public class CheckRecorder {
     private final Outbox outbox;
     private final Clock clock;
     private final CheckSettings settings;
+    private final MeterRegistry metrics;
 
-    public CheckRecorder(Outbox outbox, Clock clock, CheckSettings settings) {
+    public CheckRecorder(Outbox outbox, Clock clock, CheckSettings settings, MeterRegistry metrics) {
         this.outbox = outbox;
         this.clock = clock;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /** Records the result of a claimed (pulled) check and schedules the next one. */
@@ -100,6 +103,7 @@ public class CheckRecorder {
         check.installedKernel = result.installedKernel();
         check.durationMs = (int) Math.min(Integer.MAX_VALUE, took.toMillis());
         check.persist();
+        metrics.counter("restartwatch.checks", "outcome", result.outcome().name(), "trigger", trigger.name()).increment();
         outbox.enqueue(Topics.CHECKS, server.id, EventTypes.CHECK_COMPLETED, server.id, new CheckCompleted(
                 CheckCompleted.SCHEMA_VERSION, check.id.toString(), server.id, now, trigger, result.outcome(),
                 result.reason(), result.packages(), result.requiredSince(), result.bootId(), result.runningKernel(),

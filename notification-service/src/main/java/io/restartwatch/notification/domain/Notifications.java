@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.NotificationEvent;
 import io.restartwatch.contracts.NotificationStatus;
@@ -40,14 +41,16 @@ public class Notifications {
     private final Clock clock;
     private final TransitionListeners listeners;
     private final WebhookDeliveries webhooks;
+    private final MeterRegistry metrics;
 
     public Notifications(Outbox outbox, ProcessedEvents processed, Clock clock, TransitionListeners listeners,
-                         WebhookDeliveries webhooks) {
+                         WebhookDeliveries webhooks, MeterRegistry metrics) {
         this.outbox = outbox;
         this.processed = processed;
         this.clock = clock;
         this.listeners = listeners;
         this.webhooks = webhooks;
+        this.metrics = metrics;
     }
 
     @Transactional
@@ -155,6 +158,8 @@ public class Notifications {
         outbox.enqueue(Topics.NOTIFICATIONS, n.serverId, type, n.serverId, event);
         // Same transaction as the transition: a delivery exists exactly when the transition does.
         webhooks.enqueue(type, event, now);
-        listeners.fire(n, type.substring(type.lastIndexOf('.') + 1));
+        String kind = type.substring(type.lastIndexOf('.') + 1);
+        metrics.counter("restartwatch.notification.transitions", "kind", kind).increment();
+        listeners.fire(n, kind);
     }
 }

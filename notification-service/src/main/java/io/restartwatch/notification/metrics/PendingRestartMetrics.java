@@ -49,7 +49,7 @@ public class PendingRestartMetrics {
     private final Clock clock;
     private final Duration refreshInterval;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), null);
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), null, Map.of());
     private ScheduledExecutorService executor;
     private Runnable unsubscribe;
 
@@ -77,6 +77,14 @@ public class PendingRestartMetrics {
                 .description("Age of the oldest pending restart, 0 when none is pending")
                 .strongReference(true)
                 .register(registry);
+        for (String exposure : exposureTags()) {
+            // Per exposure, so an alert can watch public servers alone.
+            Gauge.builder("restartwatch.oldest.pending.by.exposure.seconds", this, m -> m.oldestPendingSeconds(exposure))
+                    .description("Age of the oldest pending restart of servers with this exposure, 0 when none")
+                    .tags("exposure", exposure)
+                    .strongReference(true)
+                    .register(registry);
+        }
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pending-restart-metrics");
             thread.setDaemon(true);
@@ -96,7 +104,14 @@ public class PendingRestartMetrics {
     }
 
     double oldestPendingSeconds() {
-        Instant oldest = snapshot.oldestPendingSince();
+        return secondsSince(snapshot.oldestPendingSince());
+    }
+
+    double oldestPendingSeconds(String exposure) {
+        return secondsSince(snapshot.oldestByExposure().get(exposure));
+    }
+
+    private double secondsSince(Instant oldest) {
         return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toSeconds());
     }
 
@@ -117,6 +132,7 @@ public class PendingRestartMetrics {
                      from notification where status = 'OPEN' group by 1, 2""")) {
             query.setString(1, UNKNOWN);
             Map<String, Long> counts = new HashMap<>();
+            Map<String, Instant> oldestByExposure = new HashMap<>();
             Instant oldest = null;
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -125,9 +141,12 @@ public class PendingRestartMetrics {
                     if (since != null && (oldest == null || since.toInstant().isBefore(oldest))) {
                         oldest = since.toInstant();
                     }
+                    if (since != null) {
+                        oldestByExposure.merge(rows.getString(2), since.toInstant(), (a, b) -> a.isBefore(b) ? a : b);
+                    }
                 }
             }
-            snapshot = new Snapshot(Map.copyOf(counts), oldest);
+            snapshot = new Snapshot(Map.copyOf(counts), oldest, Map.copyOf(oldestByExposure));
         } catch (SQLException | RuntimeException e) {
             // Keep the last snapshot: a gauge that drops to zero while the database restarts would page someone.
             LOG.warnf("Could not refresh pending-restart metrics: %s", e.toString());
@@ -147,6 +166,6 @@ public class PendingRestartMetrics {
         return level + "/" + exposure;
     }
 
-    private record Snapshot(Map<String, Long> counts, Instant oldestPendingSince) {
+    private record Snapshot(Map<String, Long> counts, Instant oldestPendingSince, Map<String, Instant> oldestByExposure) {
     }
 }

@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.restartwatch.contracts.CloudEventHeaders;
@@ -49,6 +50,7 @@ public class OutboxRelay {
     private static final int AGAIN = -1;
 
     private final AgroalDataSource dataSource;
+    private final MeterRegistry metrics;
     private final String bootstrapServers;
     private final int batchSize;
     private final Duration pollInterval;
@@ -60,11 +62,12 @@ public class OutboxRelay {
     private PublishedPositions positions;
     private Thread worker;
 
-    public OutboxRelay(AgroalDataSource dataSource,
+    public OutboxRelay(AgroalDataSource dataSource, MeterRegistry metrics,
                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                        @ConfigProperty(name = "restartwatch.outbox.batch-size", defaultValue = "500") int batchSize,
                        @ConfigProperty(name = "restartwatch.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
         this.bootstrapServers = bootstrapServers;
         this.batchSize = batchSize;
         this.pollInterval = pollInterval;
@@ -72,7 +75,7 @@ public class OutboxRelay {
 
     void start(@Observes StartupEvent event) {
         producer = new KafkaProducer<>(producerConfig());
-        positions = new PublishedPositions(bootstrapServers);
+        positions = new PublishedPositions(KafkaClientConfig.common(bootstrapServers));
         running = true;
         worker = new Thread(this::run, "outbox-relay");
         worker.setDaemon(true);
@@ -163,6 +166,8 @@ public class OutboxRelay {
                     delete(connection, rows.stream().map(OutboxRow::id).collect(Collectors.toSet()));
                 }
                 connection.commit();
+                rows.stream().collect(Collectors.groupingBy(OutboxRow::topic, Collectors.counting()))
+                        .forEach((topic, count) -> metrics.counter("restartwatch.outbox.published", "topic", topic).increment(count));
                 published.addAndGet(rows.size());
                 return rows.size();
             } catch (SQLException | RuntimeException | InterruptedException e) {
@@ -243,8 +248,7 @@ public class OutboxRelay {
     }
 
     private Properties producerConfig() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties config = KafkaClientConfig.common(bootstrapServers);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");

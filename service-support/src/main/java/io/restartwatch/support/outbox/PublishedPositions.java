@@ -37,9 +37,9 @@ final class PublishedPositions implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    PublishedPositions(String bootstrapServers) {
+    PublishedPositions(Properties common) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(common);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
