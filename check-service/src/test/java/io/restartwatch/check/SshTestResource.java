@@ -22,15 +22,16 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 public class SshTestResource implements QuarkusTestResourceLifecycleManager {
 
     static final Path DIR = Path.of("target/test-ssh").toAbsolutePath();
-    static final Path PRIVATE_KEY = DIR.resolve("id_ecdsa");
-    static final Path PUBLIC_KEY = DIR.resolve("id_ecdsa.pub");
+    static final Path PRIVATE_KEY = DIR.resolve("id_ed25519");
+    static final Path PUBLIC_KEY = DIR.resolve("id_ed25519.pub");
     static final Path KNOWN_HOSTS = DIR.resolve("known_hosts");
 
     @Override
     public Map<String, String> start() {
         try {
             Files.createDirectories(DIR);
-            KeyPair identity = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+            // Ed25519, as most operators' keys are.
+            KeyPair identity = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
             try (OutputStream out = Files.newOutputStream(PRIVATE_KEY)) {
                 OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(identity, "restartwatch-test",
                         (org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext) null, out);

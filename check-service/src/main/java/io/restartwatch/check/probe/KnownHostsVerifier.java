@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
@@ -23,9 +24,12 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  */
 final class KnownHostsVerifier implements ServerKeyVerifier {
 
-    static final AttributeKey<String> REJECTION = new AttributeKey<>();
-
     private final Path knownHosts;
+    /**
+     * Why a target's key was last rejected, by "host:port". Not a session attribute: a session that failed key
+     * exchange closes and clears its attributes, racing the probe that wants to read them.
+     */
+    private final Map<String, String> rejections = new ConcurrentHashMap<>();
 
     KnownHostsVerifier(Path knownHosts) {
         this.knownHosts = knownHosts;
@@ -36,6 +40,7 @@ final class KnownHostsVerifier implements ServerKeyVerifier {
         InetSocketAddress address = (InetSocketAddress) session.getConnectAddress();
         String host = address.getHostString();
         int port = address.getPort();
+        String target = target(host, port);
         boolean hostKnown = false;
         try {
             List<KnownHostEntry> entries = Files.exists(knownHosts) ? KnownHostEntry.readKnownHostEntries(knownHosts) : List.of();
@@ -50,10 +55,24 @@ final class KnownHostsVerifier implements ServerKeyVerifier {
                 }
             }
         } catch (IOException | GeneralSecurityException e) {
-            session.setAttribute(REJECTION, "KNOWN_HOSTS_UNREADABLE");
+            rejections.put(target, "KNOWN_HOSTS_UNREADABLE");
             return false;
         }
-        session.setAttribute(REJECTION, hostKnown ? "HOST_KEY_CHANGED" : "HOST_KEY_UNKNOWN");
+        rejections.put(target, hostKnown ? "HOST_KEY_CHANGED" : "HOST_KEY_UNKNOWN");
         return false;
+    }
+
+    /** Forgets an earlier rejection before a new attempt. */
+    void forget(String host, int port) {
+        rejections.remove(target(host, port));
+    }
+
+    /** Why the last attempt's host key was rejected, if it was. */
+    String rejection(String host, int port) {
+        return rejections.get(target(host, port));
+    }
+
+    private static String target(String host, int port) {
+        return host + ":" + port;
     }
 }

@@ -35,6 +35,7 @@ public class SshProbe implements Probe {
     private final SshSettings settings;
     private final String command;
     private SshClient client;
+    private KnownHostsVerifier verifier;
     private List<KeyPair> identities = List.of();
 
     public SshProbe(SshSettings settings, ProbePaths paths) {
@@ -53,7 +54,8 @@ public class SshProbe implements Probe {
             return;
         }
         client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(new KnownHostsVerifier(settings.knownHosts()));
+        verifier = new KnownHostsVerifier(settings.knownHosts());
+        client.setServerKeyVerifier(verifier);
         client.start();
     }
 
@@ -74,6 +76,7 @@ public class SshProbe implements Probe {
         }
         String user = target.sshUser() != null ? target.sshUser() : settings.defaultUser();
         ClientSession session = null;
+        verifier.forget(target.host(), target.sshPort());
         try {
             session = client.connect(user, target.host(), target.sshPort()).verify(settings.connectTimeout()).getSession();
             for (KeyPair identity : identities) {
@@ -82,7 +85,7 @@ public class SshProbe implements Probe {
             session.auth().verify(settings.authTimeout());
             return run(session);
         } catch (IOException | RuntimeException e) {
-            return failure(session, e);
+            return failure(target, e);
         } finally {
             if (session != null) {
                 session.close(true);
@@ -109,10 +112,10 @@ public class SshProbe implements Probe {
         return result;
     }
 
-    private ProbeResult failure(ClientSession session, Exception e) {
-        String rejection = session == null ? null : session.getAttribute(KnownHostsVerifier.REJECTION);
+    private ProbeResult failure(ProbeTarget target, Exception e) {
+        String rejection = verifier.rejection(target.host(), target.sshPort());
         if (rejection != null) {
-            return ProbeResult.unreachable(rejection, "Host key of " + session.getConnectAddress() + " rejected (" + rejection + ")");
+            return ProbeResult.unreachable(rejection, "Host key of " + target.host() + ":" + target.sshPort() + " rejected (" + rejection + ")");
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof SocketTimeoutException || message.toLowerCase().contains("timeout")) {
