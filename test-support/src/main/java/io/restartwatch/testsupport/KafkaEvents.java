@@ -44,15 +44,20 @@ public final class KafkaEvents {
     /** Publishes {@code data} as a binary-mode CloudEvent and waits for the broker's ack. Returns the id. */
     public String publish(String topic, String key, String type, Object data) {
         String id = UUID.randomUUID().toString();
-        publishRaw(topic, key, EventJson.write(data), Map.of(
+        publishRaw(topic, key, EventJson.write(data), cloudEventHeaders(id, type, key));
+        return id;
+    }
+
+    /** The {@code ce_*} headers of a binary-mode CloudEvent sent by a test. */
+    static Map<String, String> cloudEventHeaders(String id, String type, String subject) {
+        return Map.of(
                 CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE,
                 CloudEventHeaders.ID, id,
                 CloudEventHeaders.TYPE, type,
                 CloudEventHeaders.SOURCE, "/restartwatch/tests",
                 CloudEventHeaders.TIME, Instant.now().toString(),
-                CloudEventHeaders.SUBJECT, key,
-                CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON));
-        return id;
+                CloudEventHeaders.SUBJECT, subject,
+                CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
     }
 
     /** Publishes any value with any headers: for duplicates (same ce_id) and poison records. */
@@ -102,14 +107,7 @@ public final class KafkaEvents {
         /** Sends a binary-mode CloudEvent (asynchronously); returns its id. */
         public String send(String topic, String key, String type, Object data) {
             String id = UUID.randomUUID().toString();
-            sendRaw(topic, key, EventJson.write(data), Map.of(
-                    CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE,
-                    CloudEventHeaders.ID, id,
-                    CloudEventHeaders.TYPE, type,
-                    CloudEventHeaders.SOURCE, "/restartwatch/tests",
-                    CloudEventHeaders.TIME, Instant.now().toString(),
-                    CloudEventHeaders.SUBJECT, key,
-                    CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON));
+            sendRaw(topic, key, EventJson.write(data), cloudEventHeaders(id, type, key));
             return id;
         }
 
