@@ -1,8 +1,6 @@
 package io.restartwatch.benchmarks;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import io.restartwatch.localstack.LoopbackPorts;
 
 /**
  * The whole system as separate processes, like the system tests run it: the local-stack launcher (Kafka +
@@ -42,11 +42,11 @@ final class BenchStack implements AutoCloseable {
     BenchStack(Path root, Path workDir, String serviceJavaOpts) {
         this.root = root;
         this.workDir = workDir;
-        this.kafkaPort = freePort();
-        this.postgresPort = freePort();
+        this.kafkaPort = LoopbackPorts.reserve();
+        this.postgresPort = LoopbackPorts.reserve();
         this.serviceJavaOpts = Arrays.stream(serviceJavaOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         for (String service : SERVICES) {
-            ports.put(service, freePort());
+            ports.put(service, LoopbackPorts.reserve());
         }
     }
 
@@ -67,7 +67,7 @@ final class BenchStack implements AutoCloseable {
         List<String> command = List.of(JAVA, "-Xmx384m", "-XX:+UseSerialGC",
                 "-Drestartwatch.stack.dir=" + stackDir,
                 "-Drestartwatch.kafka.port=" + kafkaPort,
-                "-Drestartwatch.kafka.controller-port=" + freePort(),
+                "-Drestartwatch.kafka.controller-port=" + LoopbackPorts.reserve(),
                 "-Drestartwatch.postgres.port=" + postgresPort,
                 "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory",
                 "-cp", root.resolve("local-stack/target/classes") + ":" + root.resolve("local-stack/target/lib") + "/*",
@@ -257,14 +257,6 @@ final class BenchStack implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.restartwatch.systemtest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import io.restartwatch.localstack.LoopbackPorts;
 
 /**
  * The whole system as separate processes: the local-stack launcher (a real Kafka broker and a real
@@ -45,10 +46,10 @@ final class SystemUnderTest implements AutoCloseable {
             Files.createDirectories(root.resolve("system-tests/target"));
             workDir = Files.createTempDirectory(root.resolve("system-tests/target"), "system-");
             fleetDir = Files.createDirectories(workDir.resolve("fleet"));
-            kafkaPort = freePort();
-            postgresPort = freePort();
+            kafkaPort = LoopbackPorts.reserve();
+            postgresPort = LoopbackPorts.reserve();
             for (String service : List.of("check-service", "priority-service", "notification-service", "deploy-hook-service")) {
-                servicePorts.put(service, freePort());
+                servicePorts.put(service, LoopbackPorts.reserve());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -75,7 +76,7 @@ final class SystemUnderTest implements AutoCloseable {
         if (launcher == null) {
             startInfrastructure();
         }
-        int port = freePort();
+        int port = LoopbackPorts.reserve();
         startService(service, instance, port, extraEnv);
         awaitReady(instance, port);
         return port;
@@ -107,7 +108,7 @@ final class SystemUnderTest implements AutoCloseable {
         List<String> command = List.of(JAVA, "-Xmx384m", "-XX:+UseSerialGC",
                 "-Drestartwatch.stack.dir=" + stackDir,
                 "-Drestartwatch.kafka.port=" + kafkaPort,
-                "-Drestartwatch.kafka.controller-port=" + freePort(),
+                "-Drestartwatch.kafka.controller-port=" + LoopbackPorts.reserve(),
                 "-Drestartwatch.postgres.port=" + postgresPort,
                 "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory",
                 "-cp", root.resolve("local-stack/target/classes") + ":" + root.resolve("local-stack/target/lib") + "/*",
@@ -160,7 +161,8 @@ final class SystemUnderTest implements AutoCloseable {
         Instant deadline = Instant.now().plusSeconds(120);
         while (Instant.now().isBefore(deadline)) {
             if (!services.get(service).isAlive()) {
-                throw new IllegalStateException(service + " exited; see " + workDir.resolve(service + ".log"));
+                throw new IllegalStateException(service + " exited; see " + workDir.resolve(service + ".log") + ", which ends with:\n"
+                        + logTail(service, 40));
             }
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
@@ -173,7 +175,18 @@ final class SystemUnderTest implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(service + " was not ready within 120 s; see " + workDir.resolve(service + ".log"));
+        throw new IllegalStateException(service + " was not ready within 120 s; see " + workDir.resolve(service + ".log") + ", which ends with:\n"
+                + logTail(service, 40));
+    }
+
+    /** The log's last lines, for failure messages: CI keeps the build output, not {@code target/}. */
+    String logTail(String instance, int lines) {
+        try {
+            List<String> all = Files.readAllLines(workDir.resolve(instance + ".log"), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
     }
 
     /** {@code kill -9}: no shutdown hook, no draining. */
@@ -236,12 +249,6 @@ final class SystemUnderTest implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -2,11 +2,11 @@ package io.restartwatch.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.restartwatch.localstack.LocalStack;
+import io.restartwatch.localstack.LoopbackPorts;
 
 /**
  * One real Kafka broker and one real PostgreSQL per test JVM, on free loopback ports, with fresh data in
@@ -32,19 +32,12 @@ public final class LocalInfra {
             Files.createDirectories(target);
             Path dataDir = Files.createTempDirectory(target.toAbsolutePath(), "local-infra-");
             var settings = new LocalStack.Settings(dataDir, LocalStack.Settings.defaultBinariesDir(),
-                    freePort(), freePort(), freePort(), false);
+                    LoopbackPorts.reserve(), LoopbackPorts.reserve(), LoopbackPorts.reserve(), false);
             LocalStack started = new LocalStack(settings).start();
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "local-infra-stop"));
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare local infrastructure", e);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 }
