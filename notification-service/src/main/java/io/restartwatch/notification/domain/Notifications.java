@@ -24,6 +24,7 @@ import io.restartwatch.notification.webhook.WebhookDeliveries;
 import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.outbox.Outbox;
 import io.restartwatch.support.rest.ProblemException;
+import io.restartwatch.support.tx.AfterCommit;
 
 /**
  * The notification lifecycle. Each assessment moves a server's notification: opened when a restart becomes
@@ -42,15 +43,17 @@ public class Notifications {
     private final TransitionListeners listeners;
     private final WebhookDeliveries webhooks;
     private final MeterRegistry metrics;
+    private final AfterCommit afterCommit;
 
     public Notifications(Outbox outbox, ProcessedEvents processed, Clock clock, TransitionListeners listeners,
-                         WebhookDeliveries webhooks, MeterRegistry metrics) {
+                         WebhookDeliveries webhooks, MeterRegistry metrics, AfterCommit afterCommit) {
         this.outbox = outbox;
         this.processed = processed;
         this.clock = clock;
         this.listeners = listeners;
         this.webhooks = webhooks;
         this.metrics = metrics;
+        this.afterCommit = afterCommit;
     }
 
     @Transactional
@@ -159,7 +162,9 @@ public class Notifications {
         // Same transaction as the transition: a delivery exists exactly when the transition does.
         webhooks.enqueue(type, event, now);
         String kind = type.substring(type.lastIndexOf('.') + 1);
-        metrics.counter("restartwatch.notification.transitions", "kind", kind).increment();
+        // Counted once committed: a batch that rolls back and is applied again must not count twice.
+        afterCommit.once("transition-count-" + n.id + "-" + kind,
+                () -> metrics.counter("restartwatch.notification.transitions", "kind", kind).increment());
         listeners.fire(n, kind);
     }
 }

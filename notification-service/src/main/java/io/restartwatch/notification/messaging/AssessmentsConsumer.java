@@ -5,30 +5,36 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.notification.domain.Notifications;
+import io.restartwatch.support.messaging.BatchApplier;
 import io.restartwatch.support.messaging.IncomingCloudEvent;
 import io.restartwatch.support.messaging.PoisonEventException;
-import io.restartwatch.support.messaging.RetryingProcessor;
 import io.smallrye.common.annotation.Blocking;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Moves notifications along with each {@code priority.assessed}. */
+/** Moves notifications along with each {@code priority.assessed}, a polled batch per transaction. */
 @ApplicationScoped
 public class AssessmentsConsumer {
 
     public static final String CHANNEL = "priorities";
 
     private final Notifications notifications;
-    private final RetryingProcessor processor;
+    private final BatchApplier batches;
 
-    public AssessmentsConsumer(Notifications notifications, RetryingProcessor processor) {
+    public AssessmentsConsumer(Notifications notifications, BatchApplier batches) {
         this.notifications = notifications;
-        this.processor = processor;
+        this.batches = batches;
     }
 
     @Incoming(CHANNEL)
     @Blocking
-    public void onAssessment(ConsumerRecord<String, String> record) {
+    public void onAssessments(ConsumerRecords<String, String> records) {
+        batches.apply(records, AssessmentsConsumer::parse, received -> received.assessment().serverId(),
+                received -> notifications.onAssessment(received.eventId(), received.assessment()));
+    }
+
+    static Received parse(ConsumerRecord<String, String> record) {
         var event = IncomingCloudEvent.parse(record, PriorityAssessed.class);
         if (!EventTypes.PRIORITY_ASSESSED.equals(event.type())) {
             throw new PoisonEventException("Unexpected event type " + event.type() + " on the priorities topic");
@@ -38,6 +44,9 @@ public class AssessmentsConsumer {
                 || (assessment.pending() && assessment.level() == null)) {
             throw new PoisonEventException("priority.assessed " + event.id() + " lacks serverId or level");
         }
-        processor.run("assessment of " + assessment.serverId(), () -> notifications.onAssessment(event.id(), assessment));
+        return new Received(event.id(), assessment);
+    }
+
+    record Received(String eventId, PriorityAssessed assessment) {
     }
 }

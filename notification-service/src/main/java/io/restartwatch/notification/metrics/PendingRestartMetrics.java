@@ -42,6 +42,7 @@ public class PendingRestartMetrics {
     private static final Logger LOG = Logger.getLogger(PendingRestartMetrics.class);
     /** Exposure tag of a server whose exposure was not assessed. */
     static final String UNKNOWN = "UNKNOWN";
+    private static final long MIN_REFRESH_DELAY_MILLIS = 200;
 
     private final AgroalDataSource dataSource;
     private final MeterRegistry registry;
@@ -49,6 +50,7 @@ public class PendingRestartMetrics {
     private final Clock clock;
     private final Duration refreshInterval;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private volatile long lastRefreshMillis;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), null, Map.of());
     private ScheduledExecutorService executor;
     private Runnable unsubscribe;
@@ -115,17 +117,31 @@ public class PendingRestartMetrics {
         return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toSeconds());
     }
 
-    /** Coalesces a burst of transitions into one query. */
+    /**
+     * Coalesces a burst of transitions into one query. The query reads every open notification, so during a
+     * patch-day burst with a million of them it would run back to back: the wait after a transition grows with
+     * the last query's duration, keeping the refreshes at most ~5 % of one core.
+     */
     private void queueRefresh() {
         if (refreshQueued.compareAndSet(false, true)) {
+            long delayMillis = Math.max(MIN_REFRESH_DELAY_MILLIS, 20 * lastRefreshMillis);
             executor.schedule(() -> {
                 refreshQueued.set(false);
                 refresh();
-            }, 200, TimeUnit.MILLISECONDS);
+            }, delayMillis, TimeUnit.MILLISECONDS);
         }
     }
 
     private void refresh() {
+        long started = System.nanoTime();
+        try {
+            query();
+        } finally {
+            lastRefreshMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        }
+    }
+
+    private void query() {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement("""
                      select level, coalesce(exposure, ?), count(*), min(pending_since)

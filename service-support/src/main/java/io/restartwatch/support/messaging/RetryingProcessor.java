@@ -30,6 +30,18 @@ public class RetryingProcessor {
     }
 
     public <T> T process(String what, Supplier<T> work) {
+        return process(what, work, attemptsForOtherErrors);
+    }
+
+    /** Retries only transient failures (the database away); any other failure is rethrown at once. */
+    public void runRetryingTransientOnly(String what, Runnable work) {
+        process(what, () -> {
+            work.run();
+            return null;
+        }, 1);
+    }
+
+    private <T> T process(String what, Supplier<T> work, int attemptsForOtherErrors) {
         Duration backoff = Duration.ofMillis(100);
         int otherFailures = 0;
         while (true) {

@@ -9,14 +9,14 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Client settings shared by every Kafka client a service makes itself: every {@code kafka.*} property
  * (TLS, SASL, client rack…), as the messaging channels get them, so a secured cluster works for the outbox too.
  */
-final class KafkaClientConfig {
+public final class KafkaClientConfig {
 
     private static final String PREFIX = "kafka.";
 
     private KafkaClientConfig() {
     }
 
-    static Properties common(String bootstrapServers) {
+    public static Properties common(String bootstrapServers) {
         Properties properties = new Properties();
         Config config = ConfigProvider.getConfig();
         for (String name : config.getPropertyNames()) {
