@@ -9,8 +9,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -104,6 +113,44 @@ class ChecksTest {
 
         CheckCompleted check = awaitCheck(id, c -> c.trigger() == CheckTrigger.AGENT);
         assertThat(check.packages()).containsExactly("openssh-server");
+    }
+
+    /** Reports arriving together share commits (group commit); each is still answered with its own check. */
+    @Test
+    void concurrentAgentReportsAreEachRecordedOnce() throws Exception {
+        String app = "burst-" + UUID.randomUUID().toString().substring(0, 8);
+        int servers = 40;
+        Map<String, String> tokens = new ConcurrentHashMap<>();
+        for (int i = 0; i < servers; i++) {
+            String id = app + "-" + i;
+            register(id, app, "agent");
+            tokens.put(id, given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(servers);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (var server : tokens.entrySet()) {
+                answers.add(pool.submit(() -> given().contentType(ContentType.JSON).header("Authorization", "Bearer " + server.getValue())
+                        .body("""
+                                {"serverId":"%s","rebootRequired":true,"packages":["libc6"],"bootId":"b-1"}""".formatted(server.getKey()))
+                        .when().post("/api/agent/reports")
+                        .then().statusCode(202).extract().<String>path("checkId")));
+            }
+            Set<String> checkIds = new HashSet<>();
+            for (Future<String> answer : answers) {
+                checkIds.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(checkIds).hasSize(servers);
+
+            List<CheckCompleted> published = kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(30),
+                    e -> e.key() != null && e.key().startsWith(app + "-") && e.data(CheckCompleted.class).trigger() == CheckTrigger.AGENT, servers).stream().map(e -> e.data(CheckCompleted.class)).toList();
+            assertThat(published).extracting(CheckCompleted::checkId).containsExactlyInAnyOrderElementsOf(checkIds);
+            for (String id : tokens.keySet()) {
+                given().when().get("/api/servers/{id}/checks", id).then().statusCode(200).body("$", hasSize(1));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private CheckCompleted awaitCheck(String serverId, java.util.function.Predicate<CheckCompleted> match) {

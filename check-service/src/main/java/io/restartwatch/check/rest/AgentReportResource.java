@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.restartwatch.check.domain.CheckRecorder;
+import io.restartwatch.check.domain.AgentReports;
 import io.restartwatch.check.domain.Inventory;
 import io.restartwatch.check.probe.ProbeReport;
 import io.restartwatch.check.probe.ProbeResult;
@@ -35,17 +35,17 @@ public class AgentReportResource {
     private static final String BEARER = "Bearer ";
 
     private final Inventory inventory;
-    private final CheckRecorder recorder;
+    private final AgentReports reports;
 
-    public AgentReportResource(Inventory inventory, CheckRecorder recorder) {
+    public AgentReportResource(Inventory inventory, AgentReports reports) {
         this.inventory = inventory;
-        this.recorder = recorder;
+        this.reports = reports;
     }
 
     @POST
     @Operation(summary = "Accept an agent's report of its server's restart-required state")
     public Response report(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                           @NotNull @Valid AgentReport report) {
+                           @NotNull @Valid AgentReport report) throws InterruptedException {
         String token = authorization != null && authorization.startsWith(BEARER) ? authorization.substring(BEARER.length()).trim() : null;
         var server = inventory.find(report.serverId())
                 .filter(s -> inventory.agentTokenMatches(s, token))
@@ -53,7 +53,7 @@ public class AgentReportResource {
                         "A valid agent token for this server is required (Authorization: Bearer <token>)"));
         ProbeResult result = ProbeReport.from(report.rebootRequired(), report.requiredSince(), report.packages(),
                 report.bootId(), report.runningKernel(), report.installedKernels());
-        var check = recorder.recordPushed(server.id, result);
+        var check = reports.record(server.id, result);
         return Response.accepted(new Accepted(check.id.toString(), check.outcome.name())).build();
     }
 

@@ -9,12 +9,14 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.restartwatch.support.tx.GroupCommit;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -65,6 +67,14 @@ public class ProblemMappers {
             return unreadableJson(json);
         }
         return Problem.of(status, exception.getMessage()).toResponse();
+    }
+
+    /** A group commit's queue is full: the client should come back in a moment, not give up. */
+    @ServerExceptionMapper
+    public Response overloaded(GroupCommit.Overloaded exception) {
+        return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, exception.getMessage()).toResponse())
+                .header(HttpHeaders.RETRY_AFTER, 1)
+                .build();
     }
 
     @ServerExceptionMapper
