@@ -18,7 +18,9 @@ import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.contracts.CheckTrigger;
 import io.restartwatch.contracts.OpenPort;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /** A registered server: what it is, how to check it, and when its next check is due. */
 @Entity
@@ -34,9 +36,13 @@ public class ServerEntity extends PanacheEntityBase {
     @Column(name = "application_id")
     public String applicationId;
     public String environment;
+    // JSON values are replaced, never changed in place: Immutability spares Hibernate a JSON round trip per
+    // attribute to snapshot and dirty-check them (measured: the consumers' largest CPU cost).
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     public Map<String, String> labels = new HashMap<>();
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     @Column(name = "open_ports")
     public List<OpenPort> openPorts = new ArrayList<>();
     @Enumerated(EnumType.STRING)

@@ -11,7 +11,9 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /** A CI/CD pipeline's credentials and the applications it may report deploys for. */
 @Entity
@@ -21,7 +23,10 @@ public class PipelineEntity extends PanacheEntityBase {
     @Id
     public String id;
     public String name;
+    // JSON values are replaced, never changed in place: Immutability spares Hibernate a JSON round trip per
+    // attribute to snapshot and dirty-check them (measured: the consumers' largest CPU cost).
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     @Column(name = "application_ids")
     public List<String> applicationIds = new ArrayList<>();
     @Column(name = "token_hash")

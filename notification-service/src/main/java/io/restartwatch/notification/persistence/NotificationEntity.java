@@ -19,7 +19,9 @@ import io.restartwatch.contracts.NotificationStatus;
 import io.restartwatch.contracts.PriorityFactor;
 import io.restartwatch.contracts.PriorityLevel;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /** A pending restart as people see it. */
 @Entity
@@ -45,9 +47,13 @@ public class NotificationEntity extends PanacheEntityBase {
     public boolean onDashboard;
     @Column(name = "on_application")
     public boolean onApplication;
+    // JSON values are replaced, never changed in place: Immutability spares Hibernate a JSON round trip per
+    // attribute to snapshot and dirty-check them (measured: the consumers' largest CPU cost).
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     public List<String> packages = new ArrayList<>();
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     public List<PriorityFactor> factors = new ArrayList<>();
     @Column(name = "pending_since")
     public Instant pendingSince;

@@ -11,7 +11,9 @@ import jakarta.persistence.Table;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.restartwatch.contracts.OpenPort;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /** This service's copy of a server's inventory snapshot (from {@code restartwatch.servers}). */
 @Entity
@@ -27,7 +29,10 @@ public class ServerProfileEntity extends PanacheEntityBase {
     @Column(name = "application_id")
     public String applicationId;
     public String environment;
+    // JSON values are replaced, never changed in place: Immutability spares Hibernate a JSON round trip per
+    // attribute to snapshot and dirty-check them (measured: the consumers' largest CPU cost).
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     @Column(name = "open_ports")
     public List<OpenPort> openPorts = new ArrayList<>();
 }
