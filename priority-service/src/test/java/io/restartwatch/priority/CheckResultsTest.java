@@ -17,12 +17,17 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.CloudEventHeaders;
+import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.contracts.Surface;
+import io.restartwatch.contracts.Topics;
 import io.restartwatch.priority.persistence.RestartStateEntity;
+import io.restartwatch.testsupport.KafkaEvents;
+import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
 import io.restartwatch.testsupport.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +66,33 @@ class CheckResultsTest {
         assertThat(state.lastCheckId).isEqualTo(newest.checkId());
         assertThat(state.sequence).as("nothing new to publish").isEqualTo(1);
         assertThat(fixtures.assessments(id)).containsExactly(first);
+    }
+
+    /**
+     * A check that parses but cannot be applied (its server id is longer than the schema allows) sent together
+     * with good ones, so that they usually share a polled batch: the good ones are applied, the bad one alone
+     * reaches the dead-letter topic, with the reason.
+     */
+    @Test
+    void aCheckThatCannotBeAppliedIsDeadLetteredAloneAndTheOthersApply() {
+        String unstorable = "x".repeat(100);
+        List<String> good = List.of(uniqueId("batch-a"), uniqueId("batch-b"), uniqueId("batch-c"), uniqueId("batch-d"));
+        Instant now = fixtures.now();
+        KafkaEvents kafka = KafkaEvents.local();
+        try (var publisher = kafka.publisher()) {
+            for (String id : List.of(good.get(0), good.get(1), unstorable, good.get(2), good.get(3))) {
+                publisher.send(Topics.CHECKS, id, EventTypes.CHECK_COMPLETED, pending(id, now, now.minus(Duration.ofDays(1)), "boot-1", "openssl"));
+            }
+        }
+
+        for (String id : good) {
+            assertThat(fixtures.awaitAssessment(id, PriorityAssessed::pending).packages()).containsExactly("openssl");
+        }
+        ReceivedEvent dead = kafka.awaitEvents(Topics.deadLetter(Topics.CHECKS), Duration.ofSeconds(30),
+                e -> unstorable.equals(e.key()), 1).get(0);
+        assertThat(dead.headers().get(CloudEventHeaders.DEAD_LETTER_REASON)).contains("value too long");
+        assertThat(dead.headers()).containsEntry("dead-letter-topic", Topics.CHECKS);
+        assertThat(fixtures.state(unstorable)).isNull();
     }
 
     @Test
