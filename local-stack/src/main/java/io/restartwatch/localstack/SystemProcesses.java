@@ -1,0 +1,221 @@
+package io.restartwatch.localstack;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole system as separate processes, the way the system tests and the benchmark run it: the local-stack
+ * launcher (a real Kafka broker and a real PostgreSQL server) and services from their packaged jars, on loopback
+ * ports of their own, logs under a work directory. A developer's {@code ./stack} is never touched.
+ */
+public final class SystemProcesses implements AutoCloseable {
+
+    public static final List<String> SERVICES = List.of("check-service", "priority-service", "notification-service", "deploy-hook-service");
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+    private final Path root;
+    private final Path workDir;
+    private final int kafkaPort = LoopbackPorts.reserve();
+    private final int postgresPort = LoopbackPorts.reserve();
+    private final List<Process> started = new ArrayList<>();
+    private Process launcher;
+    private PrintWriter launcherControl;
+
+    /**
+     * @param root    the project's root folder (where the modules' {@code target/} folders are)
+     * @param workDir data and logs of this run
+     */
+    public SystemProcesses(Path root, Path workDir) {
+        this.root = root;
+        this.workDir = workDir;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    public int kafkaPort() {
+        return kafkaPort;
+    }
+
+    public int postgresPort() {
+        return postgresPort;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database;
+    }
+
+    public long launcherPid() {
+        return launcher.pid();
+    }
+
+    /** Pid of the real postgres server process, from its own pid file. */
+    public long postgresPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(workDir.resolve("stack/postgres/postmaster.pid")).get(0).trim());
+    }
+
+    /** The database a service owns. */
+    public static String database(String service) {
+        return switch (service) {
+            case "check-service" -> "check";
+            case "priority-service" -> "priority";
+            case "notification-service" -> "notification";
+            case "deploy-hook-service" -> "deployhook";
+            default -> throw new IllegalArgumentException(service);
+        };
+    }
+
+    /** Starts the launcher (Kafka + PostgreSQL, durable) and waits until both are up. */
+    public void startInfrastructure() throws IOException, InterruptedException {
+        Path stackDir = workDir.resolve("stack");
+        List<String> command = List.of(JAVA, "-Xmx384m", "-XX:+UseSerialGC",
+                "-Drestartwatch.stack.dir=" + stackDir,
+                "-Drestartwatch.kafka.port=" + kafkaPort,
+                "-Drestartwatch.kafka.controller-port=" + LoopbackPorts.reserve(),
+                "-Drestartwatch.postgres.port=" + postgresPort,
+                "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory",
+                "-cp", root.resolve("local-stack/target/classes") + ":" + root.resolve("local-stack/target/lib") + "/*",
+                "io.restartwatch.localstack.LocalStackMain");
+        launcher = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("local-stack.log").toFile()).start();
+        launcherControl = new PrintWriter(launcher.getOutputStream(), true, StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(stackDir.resolve("stack.ready"))) {
+            if (!launcher.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("Local stack did not start; see " + workDir.resolve("local-stack.log")
+                        + ", which ends with:\n" + logTail("local-stack", 40));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Starts a service from a packaged application folder ({@code quarkus-app}) with the environment pointing it at
+     * this run's Kafka and database; output goes to {@code <logName>.log}.
+     */
+    public Process launch(String service, Path application, int httpPort, List<String> jvmOptions, Map<String, String> extraEnv,
+                          String logName) throws IOException {
+        Path jar = application.resolve("quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("Missing " + jar + ": package the services first (mvn package)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(workDir.resolve(logName + ".log").toFile());
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(database(service)));
+        env.putAll(extraEnv);
+        Process process = builder.start();
+        started.add(process);
+        return process;
+    }
+
+    /** The packaged application of a service as the build left it. */
+    public Path packagedApplication(String service) {
+        return root.resolve(service + "/target/quarkus-app");
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails at once, with the log's end, if the process exits. */
+    public void awaitReady(String logName, Process process, int httpPort, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(logName + " exited; see " + workDir.resolve(logName + ".log") + ", which ends with:\n"
+                        + logTail(logName, 40));
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException(logName + " was not ready within " + timeout.toSeconds() + " s; see "
+                + workDir.resolve(logName + ".log") + ", which ends with:\n" + logTail(logName, 40));
+    }
+
+    /** The log's last lines, for failure messages: CI keeps the build output, not {@code target/}. */
+    public String logTail(String logName, int lines) {
+        try {
+            List<String> all = Files.readAllLines(workDir.resolve(logName + ".log"), StandardCharsets.ISO_8859_1);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** Restarts the Kafka broker in place (same port and data), through the launcher's control input. */
+    public void restartKafka() throws IOException, InterruptedException {
+        control("restart-kafka", "restarted kafka");
+    }
+
+    /** Restarts PostgreSQL in place (same port and data). */
+    public void restartPostgres() throws IOException, InterruptedException {
+        control("restart-postgres", "restarted postgres");
+    }
+
+    private void control(String command, String answer) throws IOException, InterruptedException {
+        Path log = workDir.resolve("local-stack.log");
+        long before = answers(log, answer);
+        launcherControl.println(command);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (answers(log, answer) == before) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(command + " did not finish; see " + log);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long answers(Path log, String answer) throws IOException {
+        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(answer::equals).count();
+    }
+
+    /** Stops every service this started (SIGTERM, then SIGKILL after a minute), then the launcher. */
+    @Override
+    public void close() {
+        started.forEach(Process::destroy);
+        started.forEach(SystemProcesses::awaitExit);
+        if (launcher != null) {
+            launcher.destroy();
+            awaitExit(launcher);
+        }
+    }
+
+    private static void awaitExit(Process process) {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
