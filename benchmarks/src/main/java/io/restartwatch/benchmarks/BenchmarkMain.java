@@ -157,6 +157,11 @@ public final class BenchmarkMain {
 
         stack = new BenchStack(options.root(), workDir, options.serviceJavaOpts());
         ssh = new SshTargets(workDir.resolve("ssh"));
+        // Ctrl-C (or a kill) of a long run must not leave Kafka, PostgreSQL and four services running.
+        Thread stopOnInterrupt = new Thread(stack::close, "bench-stop");
+        if (!options.keep()) {
+            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+        }
         try {
             log("Starting Kafka + PostgreSQL...");
             stack.startInfrastructure();
