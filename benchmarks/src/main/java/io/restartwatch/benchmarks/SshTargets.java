@@ -8,18 +8,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.restartwatch.localstack.FakeServerRoot;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
@@ -92,20 +89,7 @@ final class SshTargets implements AutoCloseable {
 
     /** Writes a fake root for account {@code name}: restart required since {@code pendingDays} ago (or not, if negative). */
     Path writeRoot(String name, int pendingDays, List<String> packages) throws IOException {
-        Path root = fleet.resolve(name);
-        Files.createDirectories(root.resolve("var/run"));
-        Files.createDirectories(root.resolve("proc/sys/kernel/random"));
-        Files.createDirectories(root.resolve("boot"));
-        Files.writeString(root.resolve("proc/sys/kernel/random/boot_id"), UUID.randomUUID() + "\n");
-        Files.writeString(root.resolve("proc/sys/kernel/osrelease"), "6.8.0-45-generic\n");
-        Files.writeString(root.resolve("boot/vmlinuz-6.8.0-45-generic"), "");
-        if (pendingDays >= 0) {
-            Path sentinel = root.resolve("var/run/reboot-required");
-            Files.writeString(sentinel, "*** System restart required ***\n");
-            Files.setLastModifiedTime(sentinel, FileTime.from(Instant.now().minus(Duration.ofDays(pendingDays)).minusSeconds(3600)));
-            Files.write(root.resolve("var/run/reboot-required.pkgs"), packages);
-        }
-        return root;
+        return FakeServerRoot.write(fleet.resolve(name), pendingDays, packages);
     }
 
     /** The server was rebooted: the sentinel is gone. */

@@ -7,9 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,7 +54,7 @@ public final class DemoFleet {
             if (send("GET", checkUrl + "/api/servers/" + server.id(), null, Map.of()).statusCode() == 200) {
                 continue;
             }
-            writeRoot(fleetDir.resolve(server.id()), server);
+            FakeServerRoot.write(fleetDir.resolve(server.id()), server.pendingDays(), server.packages());
             String body = """
                     {"id":"%s","hostname":"%s.demo.internal","applicationId":"%s","environment":"%s",
                      "labels":{"demo":"true"},"openPorts":%s,"probeKind":"local"}"""
@@ -88,20 +86,6 @@ public final class DemoFleet {
         }
     }
 
-    private static void writeRoot(Path root, DemoServer server) throws IOException {
-        Files.createDirectories(root.resolve("var/run"));
-        Files.createDirectories(root.resolve("proc/sys/kernel/random"));
-        Files.createDirectories(root.resolve("boot"));
-        Files.writeString(root.resolve("proc/sys/kernel/random/boot_id"), UUID.randomUUID() + "\n");
-        Files.writeString(root.resolve("proc/sys/kernel/osrelease"), "6.8.0-45-generic\n");
-        Files.writeString(root.resolve("boot/vmlinuz-6.8.0-45-generic"), "");
-        if (server.pendingDays() >= 0) {
-            Path sentinel = root.resolve("var/run/reboot-required");
-            Files.writeString(sentinel, "*** System restart required ***\n");
-            Files.setLastModifiedTime(sentinel, FileTime.from(Instant.now().minus(Duration.ofDays(server.pendingDays())).minusSeconds(3600)));
-            Files.write(root.resolve("var/run/reboot-required.pkgs"), server.packages());
-        }
-    }
 
     private static String port(int port, String... sources) {
         return "[{\"port\":" + port + ",\"protocol\":\"tcp\",\"sources\":[\"" + String.join("\",\"", sources) + "\"]}]";
