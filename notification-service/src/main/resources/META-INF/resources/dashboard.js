@@ -15,11 +15,17 @@
   const transitions = document.getElementById("transitions");
   const noTransitions = document.getElementById("no-transitions");
   const live = document.getElementById("live");
-  const actor = document.getElementById("actor");
   const toast = document.getElementById("toast");
+  const main = document.getElementById("main");
+  const signinPanel = document.getElementById("signin-panel");
+  const signinForm = document.getElementById("signin");
+  const signinError = document.getElementById("signin-error");
+  const keyInput = document.getElementById("key");
+  const whoLabel = document.getElementById("who");
+  const signoutButton = document.getElementById("signout");
 
-  actor.value = localStorage.getItem("restartwatch.actor") || "";
-  actor.addEventListener("change", () => localStorage.setItem("restartwatch.actor", actor.value.trim()));
+  // Who is signed in; null until the session answers. Actions are only offered to operators.
+  let caller = null;
 
   let flashServer = null;
   let refreshing = null;
@@ -55,6 +61,7 @@
     const response = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      credentials: "same-origin",
       body: JSON.stringify(body)
     });
     if (!response.ok) {
@@ -63,10 +70,6 @@
       throw new Error(detail);
     }
     return response.json();
-  }
-
-  function who() {
-    return actor.value.trim() || "dashboard";
   }
 
   function row(n) {
@@ -102,7 +105,7 @@
 
     const actions = el("td", "actions");
     const ack = el("button", "ack", n.acknowledged ? "Re-acknowledge" : "Acknowledge");
-    ack.addEventListener("click", () => act(() => post("api/notifications/" + n.id + "/acknowledge", { by: who(), note: null }),
+    ack.addEventListener("click", () => act(() => post("api/notifications/" + n.id + "/acknowledge", { note: null }),
       "Acknowledged " + n.serverId));
     const choice = el("select");
     choice.setAttribute("aria-label", "Snooze for");
@@ -114,10 +117,10 @@
     const snooze = el("button", null, "Snooze");
     snooze.addEventListener("click", () => {
       const until = new Date(Date.now() + durationMs(choice.value) - 60000).toISOString();
-      act(() => post("api/notifications/" + n.id + "/snooze", { until: until, by: who(), note: null }),
+      act(() => post("api/notifications/" + n.id + "/snooze", { until: until, note: null }),
         "Snoozed " + n.serverId + " until " + until);
     });
-    actions.append(ack, " ", choice, " ", snooze);
+    if (caller && caller.roles.includes("operator")) actions.append(ack, " ", choice, " ", snooze);
 
     tr.append(level, server, app, exposure, pending, packages, state, actions);
     if (flashServer === n.serverId) tr.classList.add("flash");
@@ -146,7 +149,8 @@
   }
 
   async function load() {
-    const response = await fetch(LIST_URL, { headers: { "Accept": "application/json" } });
+    const response = await fetch(LIST_URL, { headers: { "Accept": "application/json" }, credentials: "same-origin" });
+    if (response.status === 401) { showSignIn("Your session ended; sign in again."); return; }
     if (!response.ok) throw new Error("dashboard answered " + response.status);
     const page = await response.json();
     rows.replaceChildren(...page.items.map(row));
@@ -174,8 +178,11 @@
     while (transitions.children.length > MAX_TRANSITIONS) transitions.lastChild.remove();
   }
 
+  let source = null;
+
   function connect() {
-    const source = new EventSource(STREAM_URL);
+    // The session cookie goes with the stream: EventSource cannot send an Authorization header.
+    source = new EventSource(STREAM_URL, { withCredentials: true });
     source.onopen = () => {
       live.textContent = "live";
       live.className = "live on";
@@ -184,6 +191,7 @@
     source.onerror = () => {
       live.textContent = "reconnecting…";
       live.className = "live off";
+      checkSession(); // a stream refused for want of credentials looks like any other error
     };
     ["opened", "escalated", "cleared", "acknowledged", "snoozed"].forEach((kind) => {
       source.addEventListener(kind, (event) => {
@@ -195,7 +203,68 @@
     });
   }
 
-  refresh();
-  connect();
-  setInterval(refresh, PERIODIC_REFRESH_MS);
+  async function session(method, key) {
+    const headers = { "Accept": "application/json" };
+    if (key) headers["Authorization"] = "Bearer " + key;
+    return fetch("api/session", { method: method, headers: headers, credentials: "same-origin" });
+  }
+
+  function showSignIn(message) {
+    caller = null;
+    if (source) { source.close(); source = null; }
+    main.hidden = true;
+    whoLabel.hidden = true;
+    signoutButton.hidden = true;
+    signinPanel.hidden = false;
+    signinError.hidden = !message;
+    signinError.textContent = message || "";
+    live.textContent = "signed out";
+    live.className = "live off";
+    keyInput.focus();
+  }
+
+  let started = false;
+
+  function showDashboard(who) {
+    caller = who;
+    signinPanel.hidden = true;
+    main.hidden = false;
+    whoLabel.hidden = false;
+    whoLabel.textContent = "Signed in as " + who.name + " (" + who.roles.join(", ") + ")";
+    signoutButton.hidden = false;
+    refresh();
+    if (!source) connect();
+    if (!started) {
+      started = true;
+      setInterval(() => { if (caller) refresh(); }, PERIODIC_REFRESH_MS);
+    }
+  }
+
+  async function checkSession() {
+    const response = await session("GET");
+    if (response.ok) {
+      if (!caller) showDashboard(await response.json());
+    } else if (response.status === 401) {
+      showSignIn(caller ? "Your session ended; sign in again." : null);
+    }
+  }
+
+  signinForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const response = await session("POST", keyInput.value.trim());
+    keyInput.value = "";
+    if (response.ok) {
+      showDashboard(await response.json());
+    } else {
+      let detail = response.status === 401 ? "That key is not valid (unknown, expired or revoked)." : "Sign-in failed (" + response.status + ").";
+      showSignIn(detail);
+    }
+  });
+
+  signoutButton.addEventListener("click", async () => {
+    await session("DELETE");
+    showSignIn("Signed out.");
+  });
+
+  checkSession().catch((e) => showSignIn("Could not reach the service: " + e.message));
 })();

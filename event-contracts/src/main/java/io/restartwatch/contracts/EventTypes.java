@@ -17,6 +17,10 @@ public final class EventTypes {
     public static final String NOTIFICATION_ESCALATED = "io.restartwatch.notification.escalated";
     public static final String NOTIFICATION_CLEARED = "io.restartwatch.notification.cleared";
 
+    public static final String API_KEY_ISSUED = "io.restartwatch.apikey.issued";
+    public static final String API_KEY_REVOKED = "io.restartwatch.apikey.revoked";
+    public static final String API_KEY_USED = "io.restartwatch.apikey.used";
+
     private EventTypes() {
     }
 }

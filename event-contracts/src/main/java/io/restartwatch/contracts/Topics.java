@@ -16,12 +16,19 @@ public final class Topics {
     /** The public notification lifecycle other systems consume, key = server id. */
     public static final String NOTIFICATIONS = "restartwatch.notifications";
 
+    /**
+     * API keys every service authenticates from memory, compacted, key = key id. Holds hashes, never keys.
+     */
+    public static final String API_KEYS = "restartwatch.apikeys";
+    /** When each API key was last used, reported by every service instance now and then, key = key id. */
+    public static final String API_KEY_USAGE = "restartwatch.apikeys.usage";
+
     /** Partitions per topic: the ceiling on consumer instances per service. */
     public static final int PARTITIONS = 6;
 
-    public static final List<String> ALL = List.of(SERVERS, DEPLOYS, CHECKS, PRIORITIES, NOTIFICATIONS);
+    public static final List<String> ALL = List.of(SERVERS, DEPLOYS, CHECKS, PRIORITIES, NOTIFICATIONS, API_KEYS, API_KEY_USAGE);
     /** Topics whose history is only the latest value per key. */
-    public static final List<String> COMPACTED = List.of(SERVERS);
+    public static final List<String> COMPACTED = List.of(SERVERS, API_KEYS, API_KEY_USAGE);
 
     private static final String DEAD_LETTER_SUFFIX = ".dlq";
 

@@ -48,10 +48,11 @@ public final class DemoFleet {
         String checkUrl = System.getProperty("restartwatch.check.url", "http://127.0.0.1:8081");
         String deployHookUrl = System.getProperty("restartwatch.deploy-hook.url", "http://127.0.0.1:8084");
         String adminKey = System.getProperty("restartwatch.admin-key", "");
+        Map<String, String> admin = Map.of("Authorization", "Bearer " + adminKey);
 
         int registered = 0;
         for (DemoServer server : FLEET) {
-            if (send("GET", checkUrl + "/api/servers/" + server.id(), null, Map.of()).statusCode() == 200) {
+            if (send("GET", checkUrl + "/api/servers/" + server.id(), null, admin).statusCode() == 200) {
                 continue;
             }
             FakeServerRoot.write(fleetDir.resolve(server.id()), server.pendingDays(), server.packages());
@@ -59,7 +60,7 @@ public final class DemoFleet {
                     {"id":"%s","hostname":"%s.demo.internal","applicationId":"%s","environment":"%s",
                      "labels":{"demo":"true"},"openPorts":%s,"probeKind":"local"}"""
                     .formatted(server.id(), server.id(), server.app(), server.env(), server.ports());
-            HttpResponse<String> response = send("POST", checkUrl + "/api/servers", body, Map.of());
+            HttpResponse<String> response = send("POST", checkUrl + "/api/servers", body, admin);
             if (response.statusCode() != 201) {
                 throw new IllegalStateException("Could not register " + server.id() + ": " + response.statusCode() + " " + response.body());
             }
@@ -70,7 +71,7 @@ public final class DemoFleet {
         Path pipelineFile = fleetDir.resolve("demo-pipeline.json");
         if (!Files.exists(pipelineFile) && !adminKey.isBlank()) {
             HttpResponse<String> created = send("POST", deployHookUrl + "/api/pipelines",
-                    "{\"id\":\"demo\",\"name\":\"Demo pipeline\",\"applicationIds\":[\"*\"]}", Map.of("X-Admin-Key", adminKey));
+                    "{\"id\":\"demo\",\"name\":\"Demo pipeline\",\"applicationIds\":[\"*\"]}", admin);
             if (created.statusCode() == 201) {
                 Files.writeString(pipelineFile, created.body());
             }

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class SystemProcesses implements AutoCloseable {
 
     public static final List<String> SERVICES = List.of("check-service", "priority-service", "notification-service", "deploy-hook-service");
+    /** Pipeline secrets are encrypted at rest; a run's services share one key (AES-256, base64). */
+    private static final String SECRET_ENCRYPTION_KEY = AdminKeys.randomBase64(32);
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
     private final Path root;
@@ -30,6 +32,7 @@ public final class SystemProcesses implements AutoCloseable {
     private final int kafkaPort = LoopbackPorts.reserve();
     private final int postgresPort = LoopbackPorts.reserve();
     private final List<Process> started = new ArrayList<>();
+    private final String adminKey = AdminKeys.generate();
     private Process launcher;
     private PrintWriter launcherControl;
 
@@ -44,6 +47,11 @@ public final class SystemProcesses implements AutoCloseable {
 
     public Path workDir() {
         return workDir;
+    }
+
+    /** The bootstrap admin API key every service of this run accepts. */
+    public String adminKey() {
+        return adminKey;
     }
 
     public String kafkaBootstrap() {
@@ -126,6 +134,8 @@ public final class SystemProcesses implements AutoCloseable {
         env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(database(service)));
+        env.put(AdminKeys.BOOTSTRAP_ENV, AdminKeys.sha256(adminKey));
+        env.put("RESTARTWATCH_DEPLOY_HOOK_SECRET_ENCRYPTION_KEY", SECRET_ENCRYPTION_KEY);
         env.putAll(extraEnv);
         Process process = builder.start();
         started.add(process);

@@ -40,8 +40,20 @@ class DashboardPageTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().when().get("/api/servers/{id}/notification", seeded).then().statusCode(200));
 
+        String operatorKey = TestKeys.issue(app, "operator");
+
         try (HeadlessChromium chromium = HeadlessChromium.start(Path.of("target", "chromium"), 1440, 900)) {
             chromium.navigate(dashboard.toString());
+            // Signed out, the page shows only the sign-in form: the data needs a key.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    chromium.evaluate("!document.getElementById('signin-panel').hidden").asBoolean());
+            assertThat(chromium.evaluate("document.getElementById('main').hidden").asBoolean()).isTrue();
+            chromium.evaluate("document.getElementById('key').value = 'rwk_notAKeyAnyoneIssued0000000000000000';"
+                    + "document.getElementById('signin').requestSubmit()");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    chromium.evaluate("document.getElementById('signin-error').textContent").asText().contains("not valid"));
+            chromium.evaluate("document.getElementById('key').value = '" + operatorKey + "';"
+                    + "document.getElementById('signin').requestSubmit()");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
                     chromium.evaluate(rowExists(seeded)).asBoolean()
                             && chromium.evaluate("document.getElementById('live').classList.contains('on')").asBoolean());
@@ -57,6 +69,7 @@ class DashboardPageTest {
                     chromium.evaluate(rowExists(arriving)).asBoolean()
                             && chromium.evaluate("!!document.querySelector('#transitions li[data-server-id=\"" + arriving + "\"]')").asBoolean());
             assertThat(chromium.evaluate("window.__loadedOnce === true").asBoolean()).as("no reload").isTrue();
+            assertThat(chromium.evaluate("document.getElementById('who').textContent").asText()).contains("key:" + app, "operator");
             assertThat(chromium.evaluate("document.querySelector('#transitions li').textContent").asText())
                     .contains("opened", arriving, "HIGH");
             assertThat(chromium.evaluate(rowText(arriving)).asText()).contains("HIGH", "INTERNAL", "1 d");

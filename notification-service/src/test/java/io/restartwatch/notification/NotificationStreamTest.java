@@ -21,6 +21,7 @@ import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.testsupport.LocalInfraResource;
+import io.restartwatch.testsupport.TestCredentials;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -35,8 +36,13 @@ class NotificationStreamTest {
     @Test
     void aConnectedClientReceivesEachTransitionAndHeartbeats() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
+        HttpResponse<String> refused = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(stream).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as("the stream without credentials").isEqualTo(401);
+
         HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
-                .send(HttpRequest.newBuilder(stream).header("Accept", "text/event-stream").build(),
+                .send(HttpRequest.newBuilder(stream).header("Accept", "text/event-stream")
+                                .header("Authorization", TestCredentials.bearer(TestCredentials.ADMIN_KEY)).build(),
                         HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));

@@ -2,6 +2,7 @@ package io.restartwatch.notification;
 
 import static io.restartwatch.notification.Assessments.done;
 import static io.restartwatch.notification.Assessments.pending;
+import static io.restartwatch.testsupport.TestCredentials.as;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -117,14 +118,16 @@ class NotificationViewsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> dashboardServers(app).contains(server));
         String id = given().when().get("/api/servers/{id}/notification", server).then().statusCode(200).extract().path("id");
 
-        given().contentType(ContentType.JSON).body(Map.of("by", "alice", "note", "rebooting tonight"))
+        String alice = TestKeys.issue("alice-" + app, "operator");
+        String bob = TestKeys.issue("bob-" + app, "operator");
+        given().filter(as(alice)).contentType(ContentType.JSON).body(Map.of("note", "rebooting tonight"))
                 .when().post("/api/notifications/{id}/acknowledge", id)
-                .then().statusCode(200).body("acknowledged.by", equalTo("alice")).body("acknowledged.note", equalTo("rebooting tonight"));
+                .then().statusCode(200).body("acknowledged.by", equalTo("key:alice-" + app)).body("acknowledged.note", equalTo("rebooting tonight"));
         // Acknowledged is not hidden: someone is on it, but it still needs doing.
         assertThat(dashboardServers(app)).containsExactly(server);
 
         Instant until = clock.instant().plus(Duration.ofHours(2));
-        given().contentType(ContentType.JSON).body(Map.of("until", until.toString(), "by", "alice"))
+        given().filter(as(alice)).contentType(ContentType.JSON).body(Map.of("until", until.toString()))
                 .when().post("/api/notifications/{id}/snooze", id)
                 .then().statusCode(200).body("snoozedUntil", equalTo(until.toString()));
         assertThat(dashboardServers(app)).isEmpty();
@@ -136,7 +139,7 @@ class NotificationViewsTest {
         assertThat(dashboardServers(app)).containsExactly(server);
 
         // Snoozed again, then it escalates: back on the dashboard at once.
-        given().contentType(ContentType.JSON).body(Map.of("until", clock.instant().plus(Duration.ofDays(1)).toString(), "by", "bob"))
+        given().filter(as(bob)).contentType(ContentType.JSON).body(Map.of("until", clock.instant().plus(Duration.ofDays(1)).toString()))
                 .when().post("/api/notifications/{id}/snooze", id).then().statusCode(200);
         assertThat(dashboardServers(app)).isEmpty();
         assessments.publish(pending(server, 2, app, PriorityLevel.CRITICAL, 92, Exposure.PUBLIC, Duration.ofDays(3), Surface.DASHBOARD));
@@ -146,7 +149,7 @@ class NotificationViewsTest {
 
         JsonPath timeline = given().when().get("/api/servers/{id}/timeline", server).then().statusCode(200).extract().jsonPath();
         assertThat(timeline.getList("kind", String.class)).containsExactly("ESCALATED", "SNOOZED", "SNOOZED", "ACKNOWLEDGED", "OPENED");
-        assertThat(timeline.getList("actor", String.class)).containsExactly(null, "bob", "alice", "alice", null);
+        assertThat(timeline.getList("actor", String.class)).containsExactly(null, "key:bob-" + app, "key:alice-" + app, "key:alice-" + app, null);
         assertThat(timeline.getList("at", String.class)).allSatisfy(at -> assertThat(Instant.parse(at)).isNotNull());
 
         // Acknowledging and snoozing are not transitions other systems hear of.
@@ -170,17 +173,18 @@ class NotificationViewsTest {
         given().contentType(ContentType.JSON).body(Map.of("until", clock.instant().minusSeconds(1).toString()))
                 .when().post("/api/notifications/{id}/snooze", id)
                 .then().statusCode(400).body("errors[0].field", equalTo("until"));
-        given().contentType(ContentType.JSON).body(Map.of("note", "who?"))
+        // Who acted comes from the credentials; a body that names someone is refused, not believed.
+        given().contentType(ContentType.JSON).body(Map.of("by", "mallory", "note", "who?"))
                 .when().post("/api/notifications/{id}/acknowledge", id)
                 .then().statusCode(400).body("errors[0].field", equalTo("by"));
-        given().contentType(ContentType.JSON).body(Map.of("by", "alice"))
+        given().contentType(ContentType.JSON).body(Map.of("note", "on it"))
                 .when().post("/api/notifications/{id}/acknowledge", "00000000-0000-0000-0000-000000000000")
                 .then().statusCode(404).contentType("application/problem+json");
 
         assessments.publish(done(server, 2, app));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().when().get("/api/servers/{id}/notification", server).then().statusCode(404));
-        given().contentType(ContentType.JSON).body(Map.of("by", "alice"))
+        given().contentType(ContentType.JSON).body(Map.of("note", "on it"))
                 .when().post("/api/notifications/{id}/acknowledge", id)
                 .then().statusCode(409).contentType("application/problem+json");
     }

@@ -23,7 +23,9 @@ public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         LocalStack stack = LocalInfra.get();
+        TestCredentials.sendAdminKeyByDefault();
         return Map.of(
+                "restartwatch.security.bootstrap-admin-key-sha256", TestCredentials.adminKeySha256(),
                 "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
                 "quarkus.datasource.jdbc.url", stack.jdbcUrl(database),
                 "quarkus.datasource.username", stack.databaseUser(),

@@ -113,6 +113,11 @@ public class Inventory {
     @Transactional
     public String issueAgentToken(String id) {
         ServerEntity server = require(id);
+        if (server.probeKind != ProbeKind.AGENT) {
+            // A token that no report could use would only be a credential lying around.
+            throw new ProblemException(jakarta.ws.rs.core.Response.Status.CONFLICT, "Server '" + id + "' is checked by its "
+                    + server.probeKind.name().toLowerCase(java.util.Locale.ROOT) + " probe; agent tokens are for servers with probeKind agent");
+        }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String token = "rwa_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

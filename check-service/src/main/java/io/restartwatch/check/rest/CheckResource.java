@@ -3,6 +3,7 @@ package io.restartwatch.check.rest;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -23,6 +24,7 @@ import io.restartwatch.check.persistence.CheckEntity;
 import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.CheckTrigger;
 import io.restartwatch.support.rest.ProblemException;
+import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -41,6 +43,7 @@ public class CheckResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "The server's checks, newest first")
     public List<CheckView> history(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id,
                                    @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit) {
@@ -49,6 +52,7 @@ public class CheckResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Recheck the server now (trigger MANUAL)")
     public Response recheck(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id) {
         var server = inventory.require(id);

@@ -3,6 +3,7 @@ package io.restartwatch.check.rest;
 import java.net.URI;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -22,6 +23,7 @@ import io.restartwatch.check.domain.Inventory;
 import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.check.probe.LocalProbe;
 import io.restartwatch.support.rest.ProblemException;
+import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -29,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/servers")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "servers")
+@RolesAllowed(Roles.ADMIN)
 public class ServerResource {
 
     private final Inventory inventory;
@@ -66,11 +69,13 @@ public class ServerResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed(Roles.VIEWER)
     public ServerView get(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id) {
         return ServerView.of(inventory.require(id));
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "List servers, optionally of one application and environment")
     public List<ServerView> list(@QueryParam("applicationId") @Pattern(regexp = ServerRequest.ID_PATTERN) String applicationId,
                                  @QueryParam("environment") @Pattern(regexp = ServerRequest.ID_PATTERN) String environment) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -23,12 +24,15 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Parameters;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.restartwatch.contracts.NotificationStatus;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.notification.domain.Notifications;
 import io.restartwatch.notification.persistence.HistoryEntryEntity;
 import io.restartwatch.notification.persistence.NotificationEntity;
 import io.restartwatch.support.rest.ProblemException;
+import io.restartwatch.support.security.Actors;
+import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -36,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "notifications")
+@RolesAllowed(Roles.VIEWER)
 public class NotificationResource {
 
     static final String ID_PATTERN = "[a-z0-9][a-z0-9._-]{0,62}";
@@ -45,10 +50,12 @@ public class NotificationResource {
 
     private final Notifications notifications;
     private final Clock clock;
+    private final SecurityIdentity identity;
 
-    public NotificationResource(Notifications notifications, Clock clock) {
+    public NotificationResource(Notifications notifications, Clock clock, SecurityIdentity identity) {
         this.notifications = notifications;
         this.clock = clock;
+        this.identity = identity;
     }
 
     @GET
@@ -120,19 +127,21 @@ public class NotificationResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/notifications/{id}/acknowledge")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Acknowledge a notification: someone is on it")
     public NotificationView acknowledge(@PathParam("id") UUID id, @NotNull @Valid Acknowledge request) {
-        return NotificationView.of(notifications.acknowledge(id, request.by(), request.note()));
+        return NotificationView.of(notifications.acknowledge(id, Actors.of(identity), request.note()));
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/notifications/{id}/snooze")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Hide a notification from the dashboard until a time (≤ 30 days) or until it escalates")
     public NotificationView snooze(@PathParam("id") UUID id, @NotNull @Valid Snooze request) {
-        return NotificationView.of(notifications.snooze(id, request.until(), request.by(), request.note()));
+        return NotificationView.of(notifications.snooze(id, request.until(), Actors.of(identity), request.note()));
     }
 
     private static Page<NotificationView> page(PanacheQuery<NotificationEntity> query, int page, int size) {
@@ -140,12 +149,12 @@ public class NotificationResource {
         return new Page<>(items, page, size, query.count());
     }
 
-    /** Body of an acknowledgement. */
-    public record Acknowledge(@NotNull @Size(min = 1, max = 100) String by, @Size(max = 1000) String note) {
+    /** Body of an acknowledgement; who acknowledged is the authenticated caller. */
+    public record Acknowledge(@Size(max = 1000) String note) {
     }
 
-    /** Body of a snooze. */
-    public record Snooze(@NotNull Instant until, @Size(max = 100) String by, @Size(max = 1000) String note) {
+    /** Body of a snooze; who snoozed is the authenticated caller. */
+    public record Snooze(@NotNull Instant until, @Size(max = 1000) String note) {
     }
 
     /** One timeline entry. */

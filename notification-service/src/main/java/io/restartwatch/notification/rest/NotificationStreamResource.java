@@ -2,6 +2,7 @@ package io.restartwatch.notification.rest;
 
 import java.time.Duration;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.sse.Sse;
 import io.restartwatch.notification.domain.TransitionListeners;
 import io.restartwatch.notification.domain.TransitionListeners.Transition;
 import io.smallrye.mutiny.Multi;
+import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -24,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/notifications/stream")
 @Tag(name = "notifications")
+@RolesAllowed(Roles.VIEWER)
 public class NotificationStreamResource {
 
     /** A client this far behind is disconnected (its EventSource reconnects) rather than buffered without end. */

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -31,6 +32,7 @@ import io.restartwatch.priority.domain.Policy;
 import io.restartwatch.priority.persistence.ApplicationPolicyEntity;
 import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.support.rest.ProblemException;
+import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -51,12 +53,14 @@ public class PolicyResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "The application's policy (the defaults when it has none)")
     public PolicyView get(@PathParam("applicationId") @Pattern(regexp = PriorityResource.ID_PATTERN) String applicationId) {
         return PolicyView.of(applicationId, ApplicationPolicyEntity.policyFor(applicationId));
     }
 
     @PUT
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
     @Operation(summary = "Set the application's policy; its pending restarts are re-assessed at once")

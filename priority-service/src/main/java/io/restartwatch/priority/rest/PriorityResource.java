@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import jakarta.validation.constraints.Max;
@@ -27,6 +28,7 @@ import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.support.rest.ProblemException;
+import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -34,6 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/priorities")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "priorities")
+@RolesAllowed(Roles.VIEWER)
 public class PriorityResource {
 
     static final String ID_PATTERN = "[a-z0-9][a-z0-9._-]{0,62}";

@@ -16,6 +16,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.restartwatch.support.tx.GroupCommit;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -74,6 +77,29 @@ public class ProblemMappers {
     public Response overloaded(GroupCommit.Overloaded exception) {
         return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, exception.getMessage()).toResponse())
                 .header(HttpHeaders.RETRY_AFTER, 1)
+                .build();
+    }
+
+    /** No credentials, or ones that did not authenticate: say how to authenticate, never why a key failed. */
+    @ServerExceptionMapper(priority = 1)
+    public Response unauthenticated(UnauthorizedException exception) {
+        return unauthorized();
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response authenticationFailed(AuthenticationFailedException exception) {
+        return unauthorized();
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response forbidden(ForbiddenException exception) {
+        return Problem.of(Response.Status.FORBIDDEN, "Your credentials do not grant the role this operation needs").toResponse();
+    }
+
+    private static Response unauthorized() {
+        return Response.fromResponse(Problem.of(Response.Status.UNAUTHORIZED,
+                        "Credentials are required: Authorization: Bearer <API key or OIDC access token>").toResponse())
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"restartwatch\"")
                 .build();
     }
 
