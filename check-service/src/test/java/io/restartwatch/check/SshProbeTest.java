@@ -3,12 +3,14 @@ package io.restartwatch.check;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -92,6 +94,87 @@ class SshProbeTest {
             CheckCompleted check = awaitCheck(id, c -> true);
             assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
             assertThat(check.reason()).isEqualTo("HOST_KEY_CHANGED");
+        }
+    }
+
+    @Test
+    void aRevokedHostKeyIsRejectedEvenThoughAnotherLineTrustsIt() throws Exception {
+        String id = newId("ssh-revoked");
+        try (TestSshServer ssh = TestSshServer.serving(FakeServerRoot.under(baseDir, id)).trusted().revoked()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+            assertThat(check.reason()).isEqualTo("HOST_KEY_REVOKED");
+        }
+    }
+
+    @Test
+    void aCertAuthorityLineNeverPassesForAPlainHostKey() throws Exception {
+        String id = newId("ssh-ca");
+        // The worst case: the CA line even carries the very key the server offers as its plain host key.
+        try (TestSshServer ssh = TestSshServer.serving(FakeServerRoot.under(baseDir, id)).vouchedForByCertAuthorityWithItsOwnKey()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+            assertThat(check.reason()).isEqualTo("HOST_CERT_UNSUPPORTED");
+        }
+    }
+
+    @Test
+    void aPlainLineStillTrustsAHostThatAlsoHasACertAuthorityLine() throws Exception {
+        String id = newId("ssh-ca-plain");
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), "libc6");
+        try (TestSshServer ssh = TestSshServer.serving(root).vouchedForByCertAuthorityWithItsOwnKey().trusted()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).as("reason %s", check.reason()).isEqualTo(CheckOutcome.REBOOT_REQUIRED);
+        }
+    }
+
+    @Test
+    void outputPastSixtyFourKibFailsTheCheckInsteadOfFillingMemory() throws Exception {
+        String id = newId("ssh-huge");
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), "placeholder");
+        // 10 000 distinct lines of 200 characters: about 2 MB, 30 times the cap.
+        String padding = "x".repeat(190);
+        Files.write(root.root().resolve("var/run/reboot-required.pkgs"),
+                IntStream.range(0, 10_000).mapToObj(i -> "pkg%05d-%s".formatted(i, padding)).toList());
+        assertThat(Files.size(root.root().resolve("var/run/reboot-required.pkgs"))).isGreaterThanOrEqualTo(2_000_000);
+        try (TestSshServer ssh = TestSshServer.serving(root).trusted()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+            assertThat(check.reason()).isEqualTo("OUTPUT_TOO_LARGE");
+            assertThat(check.packages()).isEmpty();
+            String detail = given().when().get("/api/servers/{id}/checks", id).then().statusCode(200).extract().path("[0].detail");
+            assertThat(detail).contains("64 KiB");
+        }
+    }
+
+    @Test
+    void moreThanFiveHundredPackagesFailTheCheck() throws Exception {
+        String id = newId("ssh-many");
+        String[] packages = IntStream.range(0, 501).mapToObj(i -> "lib" + i).toArray(String[]::new);
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), packages);
+        try (TestSshServer ssh = TestSshServer.serving(root).trusted()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+            assertThat(check.reason()).isEqualTo("TOO_MANY_PACKAGES");
+            assertThat(check.packages()).isEmpty();
+        }
+    }
+
+    @Test
+    void exactlyFiveHundredPackagesAreKept() throws Exception {
+        String id = newId("ssh-500");
+        String[] packages = IntStream.range(0, 500).mapToObj(i -> "lib" + i).toArray(String[]::new);
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), packages);
+        try (TestSshServer ssh = TestSshServer.serving(root).trusted()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).as("reason %s", check.reason()).isEqualTo(CheckOutcome.REBOOT_REQUIRED);
+            assertThat(check.packages()).hasSize(500);
         }
     }
 

@@ -95,10 +95,23 @@ final class TestSshServer implements AutoCloseable {
         }
     }
 
+    /** Lists this server's real host key on a {@code @revoked} line for every host (OpenSSH's usual form). */
+    TestSshServer revoked() {
+        return append("@revoked * " + PublicKeyEntry.toString(hostKey()));
+    }
+
+    /** Lists this server's real host key as a {@code @cert-authority} key for this host and port. */
+    TestSshServer vouchedForByCertAuthorityWithItsOwnKey() {
+        return append("@cert-authority [127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(hostKey()));
+    }
+
     private TestSshServer pin(PublicKey key) {
+        return append("[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(key));
+    }
+
+    private TestSshServer append(String knownHostsLine) {
         try {
-            Files.writeString(SshTestResource.KNOWN_HOSTS, "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(key) + "\n",
-                    StandardOpenOption.APPEND);
+            Files.writeString(SshTestResource.KNOWN_HOSTS, knownHostsLine + "\n", StandardOpenOption.APPEND);
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

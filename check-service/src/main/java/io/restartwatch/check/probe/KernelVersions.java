@@ -1,10 +1,15 @@
 package io.restartwatch.check.probe;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
-/** Compares kernel release strings like {@code 6.8.0-49-generic} by their numeric parts, as {@code sort -V} does. */
+/**
+ * Compares kernel release strings like {@code 6.8.0-49-generic} by their numeric parts, as {@code sort -V} does.
+ * Releases come from servers and agents, so any string must compare without throwing: digit runs are compared
+ * as numbers of any length (leading zeros dropped, then shorter is smaller, then digit by digit).
+ */
 final class KernelVersions {
 
     private KernelVersions() {
@@ -19,15 +24,53 @@ final class KernelVersions {
     }
 
     static int compare(String a, String b) {
-        String[] left = a.split("[^0-9]+");
-        String[] right = b.split("[^0-9]+");
-        for (int i = 0; i < Math.max(left.length, right.length); i++) {
-            long l = i < left.length && !left[i].isEmpty() ? Long.parseLong(left[i]) : -1;
-            long r = i < right.length && !right[i].isEmpty() ? Long.parseLong(right[i]) : -1;
-            if (l != r) {
-                return Long.compare(l, r);
+        List<String> left = numbers(a);
+        List<String> right = numbers(b);
+        for (int i = 0; i < Math.max(left.size(), right.size()); i++) {
+            if (i >= left.size()) {
+                return -1; // fewer numeric parts: older, as 6.8 < 6.8.0
+            }
+            if (i >= right.size()) {
+                return 1;
+            }
+            int byNumber = compareNumbers(left.get(i), right.get(i));
+            if (byNumber != 0) {
+                return byNumber;
             }
         }
         return a.compareTo(b);
+    }
+
+    /** The runs of ASCII digits, leading zeros dropped ("0" stays "0"). */
+    private static List<String> numbers(String release) {
+        List<String> numbers = new ArrayList<>();
+        int i = 0;
+        while (i < release.length()) {
+            if (!isDigit(release.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < release.length() && isDigit(release.charAt(i))) {
+                i++;
+            }
+            int significant = start;
+            while (significant < i - 1 && release.charAt(significant) == '0') {
+                significant++;
+            }
+            numbers.add(release.substring(significant, i));
+        }
+        return numbers;
+    }
+
+    private static int compareNumbers(String left, String right) {
+        if (left.length() != right.length()) {
+            return Integer.compare(left.length(), right.length());
+        }
+        return left.compareTo(right);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

@@ -15,14 +15,25 @@ import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /**
- * Strict host-key checking against a known_hosts file, re-read on each check so edits apply at once. Never
- * trusts an unknown key and never accepts a changed one; it records which of the two happened so the check
- * can say why ({@code HOST_KEY_UNKNOWN} or {@code HOST_KEY_CHANGED}).
+ * Strict host-key checking against a known_hosts file (OpenSSH format, see sshd(8) "SSH_KNOWN_HOSTS FILE
+ * FORMAT"), re-read on each check so edits apply at once. Never trusts an unknown key and never accepts a
+ * changed one; it records why a key was rejected so the check can say so:
+ * <ul>
+ * <li>{@code HOST_KEY_REVOKED}: the key is on a {@code @revoked} line, which wins over any line accepting it;</li>
+ * <li>{@code HOST_KEY_CHANGED}: the host has plain entries, none with this key;</li>
+ * <li>{@code HOST_CERT_UNSUPPORTED}: the host is only vouched for by a {@code @cert-authority} line, or offers a
+ * certificate; this probe does not verify host certificates, and a CA key is not a host key;</li>
+ * <li>{@code HOST_KEY_UNKNOWN}: nothing about the host.</li>
+ * </ul>
  */
 final class KnownHostsVerifier implements ServerKeyVerifier {
+
+    static final String REVOKED = "revoked";
+    static final String CERT_AUTHORITY = "cert-authority";
 
     private final Path knownHosts;
     /**
@@ -41,25 +52,66 @@ final class KnownHostsVerifier implements ServerKeyVerifier {
         String host = address.getHostString();
         int port = address.getPort();
         String target = target(host, port);
-        boolean hostKnown = false;
+        String verdict;
         try {
             List<KnownHostEntry> entries = Files.exists(knownHosts) ? KnownHostEntry.readKnownHostEntries(knownHosts) : List.of();
-            for (KnownHostEntry entry : entries) {
-                if (!entry.isHostMatch(host, port) || entry.getKeyEntry() == null) {
-                    continue;
-                }
-                hostKnown = true;
-                PublicKey known = entry.getKeyEntry().resolvePublicKey(session, null, PublicKeyEntryResolver.IGNORING);
-                if (known != null && KeyUtils.compareKeys(known, serverKey)) {
-                    return true;
-                }
-            }
+            verdict = verdict(session, host, port, serverKey, entries);
         } catch (IOException | GeneralSecurityException e) {
-            rejections.put(target, "KNOWN_HOSTS_UNREADABLE");
-            return false;
+            verdict = "KNOWN_HOSTS_UNREADABLE";
         }
-        rejections.put(target, hostKnown ? "HOST_KEY_CHANGED" : "HOST_KEY_UNKNOWN");
+        if (verdict == null) {
+            return true;
+        }
+        rejections.put(target, verdict);
         return false;
+    }
+
+    /** Null to accept, else the reason to reject. */
+    private static String verdict(ClientSession session, String host, int port, PublicKey serverKey, List<KnownHostEntry> entries)
+            throws IOException, GeneralSecurityException {
+        boolean accepted = false;
+        boolean plainEntry = false;
+        boolean certAuthority = false;
+        for (KnownHostEntry entry : entries) {
+            if (entry.getKeyEntry() == null) {
+                continue;
+            }
+            String marker = entry.getMarker();
+            if (REVOKED.equals(marker)) {
+                // Regardless of its host patterns: "@revoked * key" is the usual form, and MINA matches a bare "*"
+                // only on port 22. A revoked key is never to be trusted for any host.
+                if (sameKey(session, entry, serverKey)) {
+                    return "HOST_KEY_REVOKED";
+                }
+                continue;
+            }
+            if (!entry.isHostMatch(host, port)) {
+                continue;
+            }
+            if (CERT_AUTHORITY.equals(marker)) {
+                certAuthority = true; // a CA key signs host certificates; it must never pass for a host key
+            } else if (marker == null) {
+                plainEntry = true;
+                accepted |= sameKey(session, entry, serverKey);
+            }
+            // Unknown markers are skipped, as OpenSSH does.
+        }
+        if (serverKey instanceof OpenSshCertificate) {
+            return "HOST_CERT_UNSUPPORTED";
+        }
+        if (accepted) {
+            return null;
+        }
+        if (plainEntry) {
+            return "HOST_KEY_CHANGED";
+        }
+        return certAuthority ? "HOST_CERT_UNSUPPORTED" : "HOST_KEY_UNKNOWN";
+    }
+
+    private static boolean sameKey(ClientSession session, KnownHostEntry entry, PublicKey serverKey)
+            throws IOException, GeneralSecurityException {
+        PublicKey known = entry.getKeyEntry().resolvePublicKey(session, null, PublicKeyEntryResolver.IGNORING);
+        return known != null && KeyUtils.compareKeys(known, serverKey);
     }
 
     /** Forgets an earlier rejection before a new attempt. */

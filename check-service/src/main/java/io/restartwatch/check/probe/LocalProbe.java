@@ -47,6 +47,10 @@ public class LocalProbe implements Probe {
             boolean present = Files.exists(sentinel);
             Instant modified = present ? Files.getLastModifiedTime(sentinel).toInstant() : null;
             Path pkgs = under(root, paths.packages());
+            if (present && Files.exists(pkgs) && Files.size(pkgs) > ProbeReport.MAX_OUTPUT_BYTES) {
+                return ProbeResult.unreachable("OUTPUT_TOO_LARGE",
+                        pkgs + " is larger than the " + ProbeReport.MAX_OUTPUT_BYTES / 1024 + " KiB a probe reads");
+            }
             List<String> packageLines = present && Files.exists(pkgs) ? Files.readAllLines(pkgs) : List.of();
             return ProbeReport.from(present, modified, packageLines, readFirstLine(under(root, paths.bootId())),
                     readFirstLine(under(root, "/proc/sys/kernel/osrelease")), installedKernels(under(root, "/boot")));

@@ -15,12 +15,21 @@ import io.restartwatch.contracts.CheckOutcome;
  */
 public final class ProbeReport {
 
+    /** More packages than any real upgrade restarts for: a longer list is garbage or hostile, and is not stored. */
+    public static final int MAX_PACKAGES = 500;
+    /** What a probe reads from a server at most: real output is a few KiB even with hundreds of packages. */
+    public static final int MAX_OUTPUT_BYTES = 64 * 1024;
+
     private ProbeReport() {
     }
 
     public static ProbeResult from(boolean sentinelPresent, Instant sentinelModified, List<String> pkgsLines,
                                    String bootId, String runningKernel, List<String> installedKernels) {
         List<String> packages = packages(pkgsLines);
+        if (packages.size() > MAX_PACKAGES) {
+            return ProbeResult.unreachable("TOO_MANY_PACKAGES",
+                    "The server lists " + packages.size() + " packages needing a restart; the cap is " + MAX_PACKAGES);
+        }
         String newestInstalled = KernelVersions.newest(installedKernels);
         boolean kernelPending = runningKernel != null && newestInstalled != null
                 && KernelVersions.compare(newestInstalled, runningKernel) > 0;

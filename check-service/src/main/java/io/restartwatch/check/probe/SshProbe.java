@@ -1,9 +1,7 @@
 package io.restartwatch.check.probe;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.EnumSet;
@@ -31,6 +29,8 @@ import org.jboss.logging.Logger;
 public class SshProbe implements Probe {
 
     private static final Logger LOG = Logger.getLogger(SshProbe.class);
+    /** stderr only ever serves as a failure's detail (stored truncated to 500 characters). */
+    private static final int MAX_ERROR_BYTES = 4 * 1024;
 
     private final SshSettings settings;
     private final String command;
@@ -94,22 +94,36 @@ public class SshProbe implements Probe {
     }
 
     private ProbeResult run(ClientSession session) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // Closing the whole session on overflow stops reading at once; the probe closes it afterwards anyway.
+        BoundedOutput out = new BoundedOutput(ProbeReport.MAX_OUTPUT_BYTES, () -> session.close(true));
+        BoundedOutput err = new BoundedOutput(MAX_ERROR_BYTES, () -> { });
         try (ChannelExec channel = session.createExecChannel(command)) {
             channel.setOut(out);
             channel.setErr(err);
             channel.open().verify(settings.connectTimeout());
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), settings.commandTimeout());
+            if (out.overflowed()) {
+                return outputTooLarge();
+            }
             if (events.contains(ClientChannelEvent.TIMEOUT)) {
                 return ProbeResult.unreachable("TIMEOUT", "The probe command did not finish within " + settings.commandTimeout());
             }
+        } catch (IOException | RuntimeException e) {
+            if (out.overflowed()) {
+                return outputTooLarge(); // the session closed under an in-flight open or wait
+            }
+            throw e;
         }
-        ProbeResult result = ProbeCommand.parse(out.toString(StandardCharsets.UTF_8));
+        ProbeResult result = ProbeCommand.parse(out.text());
         if (result.reason() != null && err.size() > 0) {
-            return ProbeResult.unreachable(result.reason(), err.toString(StandardCharsets.UTF_8).strip());
+            return ProbeResult.unreachable(result.reason(), err.text().strip());
         }
         return result;
+    }
+
+    private static ProbeResult outputTooLarge() {
+        return ProbeResult.unreachable("OUTPUT_TOO_LARGE",
+                "The probe command wrote more than " + ProbeReport.MAX_OUTPUT_BYTES / 1024 + " KiB; reading stopped at the cap");
     }
 
     private ProbeResult failure(ProbeTarget target, Exception e) {

@@ -3,6 +3,7 @@ package io.restartwatch.check.rest;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -26,6 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Reports pushed by the agent on a server ({@code agent/restartwatch-agent}), authenticated by the server's token. */
+// No user role: it authenticates with the server's own agent token.
+@PermitAll
 @Path("/api/agent/reports")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -51,6 +54,8 @@ public class AgentReportResource {
                 .filter(s -> inventory.agentTokenMatches(s, token))
                 .orElseThrow(() -> new ProblemException(Response.Status.UNAUTHORIZED,
                         "A valid agent token for this server is required (Authorization: Bearer <token>)"));
+        // After authentication, so the answer tells no stranger how a server is checked; before anything is recorded.
+        AgentReports.requireAgentServer(server, report.serverId());
         ProbeResult result = ProbeReport.from(report.rebootRequired(), report.requiredSince(), report.packages(),
                 report.bootId(), report.runningKernel(), report.installedKernels());
         var check = reports.record(server.id, result);
@@ -62,7 +67,7 @@ public class AgentReportResource {
             @NotBlank @Pattern(regexp = ServerRequest.ID_PATTERN, message = "must match " + ServerRequest.ID_PATTERN) String serverId,
             boolean rebootRequired,
             Instant requiredSince,
-            @Size(max = 500) List<@NotNull @Size(max = 200) String> packages,
+            @Size(max = ProbeReport.MAX_PACKAGES) List<@NotNull @Size(max = 200) String> packages,
             @Size(max = 64) String bootId,
             @Size(max = 128) String runningKernel,
             @Size(max = 100) List<@NotNull @Size(max = 128) String> installedKernels,
