@@ -18,6 +18,7 @@ import io.restassured.response.ValidatableResponse;
 import io.restartwatch.deployhook.TestPipelines.Credentials;
 import io.restartwatch.support.rest.Problem;
 import io.restartwatch.testsupport.LocalInfraResource;
+import io.restartwatch.testsupport.TestCredentials;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,7 +86,7 @@ class RequestLimitsTest {
     }
 
     private static ValidatableResponse bearer(String token, String body) {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + token).body(body)
+        return given().filter(TestCredentials.as(token)).contentType(ContentType.JSON).body(body)
                 .when().post("/api/deploys").then();
     }
 }

@@ -15,10 +15,12 @@ import io.restartwatch.contracts.Topics;
 import io.restartwatch.deployhook.domain.Secrets;
 import io.restartwatch.testsupport.KafkaEvents;
 
-/** Test helpers: pipeline credentials through the admin API, signed requests, and deploy events on Kafka. */
+/**
+ * Test helpers: pipeline credentials through the admin API (RestAssured sends test-support's admin API key),
+ * signed requests, and deploy events on Kafka.
+ */
 final class TestPipelines {
 
-    static final String ADMIN_KEY = "test-admin-key";
     static final KafkaEvents KAFKA = KafkaEvents.local();
 
     private TestPipelines() {
@@ -31,7 +33,7 @@ final class TestPipelines {
     /** A new pipeline allowed to report {@code applicationIds}. */
     static Credentials create(String... applicationIds) {
         String id = unique("ci");
-        var issued = given().contentType(ContentType.JSON).header("X-Admin-Key", ADMIN_KEY)
+        var issued = given().contentType(ContentType.JSON)
                 .body(Map.of("id", id, "name", "CI of " + String.join(", ", applicationIds), "applicationIds", List.of(applicationIds)))
                 .when().post("/api/pipelines")
                 .then().statusCode(201).extract().jsonPath();

@@ -11,8 +11,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "restartwatch.deploy-hook")
 public interface DeployHookSettings {
 
-    /** Key for the admin endpoints ({@code X-Admin-Key}); when unset they answer 403. */
-    Optional<String> adminKey();
+    /**
+     * AES-256 key (base64 of 32 bytes) sealing pipelines' HMAC secrets in the database. Optional here so that
+     * {@code SecretSeal} can refuse to start with a message saying what to set, instead of a generic one.
+     */
+    Optional<String> secretEncryptionKey();
 
     /** How far an HMAC request's timestamp may be from now. */
     @WithDefault("PT5M")

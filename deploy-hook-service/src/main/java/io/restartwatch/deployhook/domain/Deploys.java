@@ -20,7 +20,7 @@ import io.restartwatch.support.outbox.Outbox;
 import io.restartwatch.support.rest.ProblemException;
 
 /**
- * Records deploys once per (application, deploy id) and publishes {@code deploy.completed} the first time a
+ * Records deploys once per (source, credential, application, deploy id) and publishes {@code deploy.completed} the first time a
  * deploy is reported completed, whether it was reported started or failed before or not.
  */
 @ApplicationScoped
@@ -51,21 +51,23 @@ public class Deploys {
     /**
      * A deploy from a GitHub / GitLab webhook, already authenticated and mapped to its application.
      *
+     * @param credential the repository (GitHub) or project (GitLab) whose secret authenticated it
      * @param deliveryId the source's delivery id, or null when it sent none; a known one is a redelivery
      */
     @Transactional
-    public Received receiveWebhook(String deliveryId, Deploy deploy) {
+    public Received receiveWebhook(String credential, String deliveryId, Deploy deploy) {
         if (deliveryId != null) {
-            WebhookDeliveryEntity delivery = WebhookDeliveryEntity.find(deploy.source(), deliveryId);
+            WebhookDeliveryEntity delivery = WebhookDeliveryEntity.find(deploy.source(), credential, deliveryId);
             if (delivery != null) {
-                DeployEntity original = DeployEntity.find(delivery.applicationId, delivery.deployId);
+                DeployEntity original = DeployEntity.find(deploy.source(), credential, delivery.applicationId, delivery.deployId);
                 return new Received(original.eventId, original.status, true);
             }
         }
-        Received received = record(deploy.source(), deploy);
+        Received received = record(credential, deploy);
         if (deliveryId != null) {
             WebhookDeliveryEntity delivery = new WebhookDeliveryEntity();
             delivery.source = deploy.source();
+            delivery.credentialId = credential;
             delivery.deliveryId = deliveryId;
             delivery.applicationId = deploy.applicationId();
             delivery.deployId = deploy.deployId();
@@ -87,18 +89,18 @@ public class Deploys {
      * A repeat (same status again, or anything after completed) changes nothing and answers the original event
      * id; a new status is recorded, and publishes when it is the first completed.
      */
-    private Received record(String receivedVia, Deploy deploy) {
+    private Received record(String credential, Deploy deploy) {
         Instant now = clock.instant();
-        DeployEntity entity = DeployEntity.find(deploy.applicationId(), deploy.deployId());
+        DeployEntity entity = DeployEntity.find(deploy.source(), credential, deploy.applicationId(), deploy.deployId());
         if (entity != null && (entity.eventId != null || entity.status.equals(deploy.status()))) {
             return new Received(entity.eventId, entity.status, true);
         }
         if (entity == null) {
             entity = new DeployEntity();
+            entity.source = deploy.source();
+            entity.credentialId = credential;
             entity.applicationId = deploy.applicationId();
             entity.deployId = deploy.deployId();
-            entity.pipelineId = receivedVia;
-            entity.source = deploy.source();
         }
         entity.environment = deploy.environment();
         entity.status = deploy.status();

@@ -6,16 +6,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.runtime.StartupEvent;
 import io.restartwatch.deployhook.config.DeployHookSettings;
 import io.restartwatch.deployhook.persistence.PipelineEntity;
 import io.restartwatch.support.rest.ProblemException;
+import org.jboss.logging.Logger;
 
 /**
  * Pipeline credentials: issuing, rotating, revoking, and authenticating a request by bearer token or by
@@ -24,14 +27,19 @@ import io.restartwatch.support.rest.ProblemException;
 @ApplicationScoped
 public class Pipelines {
 
+    private static final Logger LOG = Logger.getLogger(Pipelines.class);
+    private static final Pattern UNIX_SECONDS = Pattern.compile("\\d{1,11}");
+
     private final Clock clock;
     private final DeployHookSettings settings;
     private final EntityManager entityManager;
+    private final SecretSeal seal;
 
-    public Pipelines(Clock clock, DeployHookSettings settings, EntityManager entityManager) {
+    public Pipelines(Clock clock, DeployHookSettings settings, EntityManager entityManager, SecretSeal seal) {
         this.clock = clock;
         this.settings = settings;
         this.entityManager = entityManager;
+        this.seal = seal;
     }
 
     /** A new pipeline, with its credentials in clear this once. */
@@ -88,20 +96,20 @@ public class Pipelines {
         if (pipelineId == null || timestamp == null || signature == null) {
             throw unauthorized("Signed requests need X-RestartWatch-Pipeline, X-RestartWatch-Timestamp and X-RestartWatch-Signature");
         }
-        Instant signedAt;
-        try {
-            signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp.trim()));
-        } catch (NumberFormatException e) {
+        // At most 11 digits (until the year 5138): anything longer, signed or not a number cannot be within the
+        // tolerance, and would overflow Instant or Duration instead of answering 401.
+        if (!UNIX_SECONDS.matcher(timestamp.trim()).matches()) {
             throw unauthorized("X-RestartWatch-Timestamp must be Unix seconds");
         }
+        Instant signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp.trim()));
         Instant now = clock.instant();
         if (Duration.between(signedAt, now).abs().compareTo(settings.signatureTolerance()) > 0) {
-            throw unauthorized("Timestamp is more than " + settings.signatureTolerance().toMinutes() + " minutes off");
+            throw unauthorized("X-RestartWatch-Timestamp is more than " + settings.signatureTolerance().toMinutes() + " minutes off");
         }
         PipelineEntity pipeline = PipelineEntity.<PipelineEntity>findByIdOptional(pipelineId).filter(PipelineEntity::active)
                 .orElseThrow(() -> unauthorized("Bad signature"));
         byte[] signed = concat((timestamp.trim() + ".").getBytes(StandardCharsets.UTF_8), body);
-        String expected = "sha256=" + Secrets.hmacSha256Hex(pipeline.hmacSecret, signed);
+        String expected = "sha256=" + Secrets.hmacSha256Hex(seal.open(pipeline.id, pipeline.hmacSecret), signed);
         if (!Secrets.constantTimeEquals(expected, signature.trim().toLowerCase())) {
             throw unauthorized("Bad signature");
         }
@@ -124,21 +132,38 @@ public class Pipelines {
                 .executeUpdate();
     }
 
-    public void requireAdmin(String adminKey) {
-        Optional<String> configured = settings.adminKey().filter(key -> !key.isBlank());
-        if (configured.isEmpty()) {
-            throw new ProblemException(Response.Status.FORBIDDEN, "The admin API is disabled: set restartwatch.deploy-hook.admin-key");
+    /**
+     * Seals HMAC secrets still stored in clear (rows from before sealing); run at every start-up. Each row is
+     * written only if unchanged since read, so instances starting together, or a rotation meanwhile, lose nothing.
+     *
+     * @return how many were sealed
+     */
+    @Transactional
+    public int sealPlaintextSecrets() {
+        List<PipelineEntity> plain = PipelineEntity.list("hmacSecret not like ?1", SecretSeal.PREFIX + "%");
+        int sealed = 0;
+        for (PipelineEntity pipeline : plain) {
+            sealed += entityManager.createNativeQuery("update pipeline set hmac_secret = :sealed where id = :id and hmac_secret = :plain")
+                    .setParameter("sealed", seal.seal(pipeline.id, pipeline.hmacSecret))
+                    .setParameter("id", pipeline.id)
+                    .setParameter("plain", pipeline.hmacSecret)
+                    .executeUpdate();
         }
-        if (!Secrets.constantTimeEquals(configured.get(), adminKey)) {
-            throw unauthorized("A valid X-Admin-Key is required");
+        if (sealed > 0) {
+            LOG.infof("Sealed the HMAC secrets of %d pipelines stored in clear", sealed);
         }
+        return sealed;
     }
 
-    private static IssuedCredentials issue(PipelineEntity pipeline) {
+    void sealPlaintextSecretsAtStart(@Observes StartupEvent started) {
+        sealPlaintextSecrets();
+    }
+
+    private IssuedCredentials issue(PipelineEntity pipeline) {
         String token = Secrets.random("rwp_");
         String secret = Secrets.random("rws_");
         pipeline.tokenHash = Secrets.sha256(token);
-        pipeline.hmacSecret = secret;
+        pipeline.hmacSecret = seal.seal(pipeline.id, secret);
         return new IssuedCredentials(pipeline.id, pipeline.name, List.copyOf(pipeline.applicationIds), token, secret);
     }
 

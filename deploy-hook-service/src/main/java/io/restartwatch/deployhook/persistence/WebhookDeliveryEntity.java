@@ -23,6 +23,10 @@ public class WebhookDeliveryEntity extends PanacheEntityBase {
 
     @Id
     public String source;
+    /** The GitHub repository or GitLab project that sent it. */
+    @Id
+    @Column(name = "credential_id")
+    public String credentialId;
     @Id
     @Column(name = "delivery_id")
     public String deliveryId;
@@ -33,31 +37,34 @@ public class WebhookDeliveryEntity extends PanacheEntityBase {
     @Column(name = "received_at")
     public Instant receivedAt;
 
-    public static WebhookDeliveryEntity find(String source, String deliveryId) {
-        return findById(new Key(source, deliveryId));
+    public static WebhookDeliveryEntity find(String source, String credentialId, String deliveryId) {
+        return findById(new Key(source, credentialId, deliveryId));
     }
 
     /** Composite primary key. */
     public static class Key implements Serializable {
         public String source;
+        public String credentialId;
         public String deliveryId;
 
         public Key() {
         }
 
-        public Key(String source, String deliveryId) {
+        public Key(String source, String credentialId, String deliveryId) {
             this.source = source;
+            this.credentialId = credentialId;
             this.deliveryId = deliveryId;
         }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && Objects.equals(source, key.source) && Objects.equals(deliveryId, key.deliveryId);
+            return other instanceof Key key && Objects.equals(source, key.source) && Objects.equals(credentialId, key.credentialId)
+                    && Objects.equals(deliveryId, key.deliveryId);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(source, deliveryId);
+            return Objects.hash(source, credentialId, deliveryId);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -13,7 +14,6 @@ import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,16 +23,16 @@ import jakarta.ws.rs.core.Response;
 
 import io.restartwatch.deployhook.domain.Pipelines;
 import io.restartwatch.deployhook.persistence.PipelineEntity;
+import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Admin endpoints for pipeline credentials; every call needs {@code X-Admin-Key}. */
+/** Admin endpoints for pipeline credentials. */
 @Path("/api/pipelines")
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "pipelines")
 public class PipelineResource {
-
-    static final String ADMIN_KEY = "X-Admin-Key";
 
     private final Pipelines pipelines;
 
@@ -43,32 +43,27 @@ public class PipelineResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a pipeline credential; its token and HMAC secret are shown only in this response")
-    public Response create(@HeaderParam(ADMIN_KEY) String adminKey, @NotNull @Valid PipelineRequest request) {
-        pipelines.requireAdmin(adminKey);
+    public Response create(@NotNull @Valid PipelineRequest request) {
         var issued = pipelines.create(request.id(), request.name(), request.applicationIds());
         return Response.created(URI.create("/api/pipelines/" + issued.pipelineId())).entity(issued).build();
     }
 
     @GET
-    public List<PipelineView> list(@HeaderParam(ADMIN_KEY) String adminKey) {
-        pipelines.requireAdmin(adminKey);
+    public List<PipelineView> list() {
         return pipelines.list().stream().map(PipelineView::of).toList();
     }
 
     @POST
     @Path("/{id}/rotate")
     @Operation(summary = "Issue a new token and secret; the old ones stop working at once")
-    public Pipelines.IssuedCredentials rotate(@HeaderParam(ADMIN_KEY) String adminKey,
-                                              @PathParam("id") @Pattern(regexp = DeployRequest.ID) String id) {
-        pipelines.requireAdmin(adminKey);
+    public Pipelines.IssuedCredentials rotate(@PathParam("id") @Pattern(regexp = DeployRequest.ID) String id) {
         return pipelines.rotate(id);
     }
 
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Revoke the pipeline's credentials")
-    public Response revoke(@HeaderParam(ADMIN_KEY) String adminKey, @PathParam("id") @Pattern(regexp = DeployRequest.ID) String id) {
-        pipelines.requireAdmin(adminKey);
+    public Response revoke(@PathParam("id") @Pattern(regexp = DeployRequest.ID) String id) {
         pipelines.revoke(id);
         return Response.noContent().build();
     }

@@ -3,6 +3,7 @@ package io.restartwatch.deployhook.rest;
 import java.io.IOException;
 import java.util.Optional;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -26,6 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * webhook instead of a pipeline step. The payload is read as a tree: both carry far more than we use.
  */
 @Path("/api/hooks")
+// GitHub and GitLab authenticate with their webhook secret (checked in GitHubHook / GitLabHook), not an API key.
+@PermitAll
 @Tag(name = "hooks")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -71,7 +74,7 @@ public class WebhookResource {
         if (deploy.isEmpty()) {
             return HookAnswers.ignored("deployment state '" + payload.path("deployment_status").path("state").asText() + "'");
         }
-        return HookAnswers.of(HookAnswers.retryingDuplicate(() -> deploys.receiveWebhook(deliveryId, deploy.get())));
+        return HookAnswers.of(HookAnswers.retryingDuplicate(() -> deploys.receiveWebhook(repository, deliveryId, deploy.get())));
     }
 
     @POST
@@ -94,7 +97,7 @@ public class WebhookResource {
         if (deploy.isEmpty()) {
             return HookAnswers.ignored("deployment status '" + payload.path("status").asText() + "'");
         }
-        return HookAnswers.of(HookAnswers.retryingDuplicate(() -> deploys.receiveWebhook(deliveryId.orElse(null), deploy.get())));
+        return HookAnswers.of(HookAnswers.retryingDuplicate(() -> deploys.receiveWebhook(project, deliveryId.orElse(null), deploy.get())));
     }
 
     private JsonNode parse(byte[] body) throws IOException {
