@@ -5,28 +5,42 @@ import static io.restartwatch.notification.Assessments.pending;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.inject.Vetoed;
 import jakarta.inject.Inject;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restartwatch.contracts.EventJson;
 import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.Surface;
+import io.restartwatch.notification.rest.WebhookResource;
+import io.restartwatch.notification.webhook.HostResolver;
 import io.restartwatch.notification.webhook.WebhookSignature;
+import io.restartwatch.support.security.Roles;
 import io.restartwatch.testsupport.LocalInfraResource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -39,6 +53,14 @@ class WebhooksTest {
     MutableClock clock;
 
     private final Assessments assessments = new Assessments();
+    private final FakeDns dns = new FakeDns();
+
+    /** DNS as the SSRF guard sees it: names under .test are the test's; the rest (literals) resolve as usual. */
+    @BeforeEach
+    void installDns() {
+        dns.answer("example.com", "93.184.215.14");
+        QuarkusMock.installMockForType(dns, HostResolver.class);
+    }
 
     @AfterEach
     void resetClock() {
@@ -158,6 +180,106 @@ class WebhooksTest {
         given().when().get("/api/webhooks/{id}", id).then().statusCode(404);
     }
 
+    @Test
+    void registrationRefusesTargetsInsideTheNetwork() {
+        dns.answer("intranet.example.test", "93.184.215.14", "192.168.10.20");
+        Map<String, String> refused = Map.of(
+                "http://169.254.169.254/latest/meta-data/iam/security-credentials/", "link-local",
+                "http://[::ffff:169.254.169.254]/latest/meta-data/", "link-local",
+                "http://127.0.0.2:8080/hook", "loopback",
+                "http://10.0.0.8/hook", "private",
+                "https://[fd00::8]/hook", "private",
+                "http://100.64.1.1/hook", "carrier-grade NAT",
+                "https://intranet.example.test/hook", "192.168.10.20, a private",
+                "https://nowhere.example.test/hook", "does not resolve",
+                "gopher://example.com/_x", "http(s)");
+        refused.forEach((url, why) -> given().contentType(ContentType.JSON).body(Map.of("url", url, "secret", SECRET))
+                .when().post("/api/webhooks")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("url")).body("errors[0].message", containsString(why)));
+        given().when().get("/api/webhooks").then().statusCode(200)
+                .body("url", not(hasItem(containsString("169.254")))).body("url", not(hasItem(containsString("intranet"))));
+    }
+
+    @Test
+    void aHostWhoseAddressTurnsInternalBeforeDeliveryIsNotSentTo() {
+        try (WebhookReceiver receiver = new WebhookReceiver(0)) {
+            int port = Integer.parseInt(receiver.url().replaceAll(".*:(\\d+)/hook", "$1"));
+            String host = Assessments.unique("rebind") + ".example.test";
+            dns.answer(host, "93.184.215.14");
+            String webhook = register(Map.of("url", "http://" + host + ":" + port + "/hook", "secret", SECRET, "minLevel", "CRITICAL"));
+            String server = Assessments.unique("rebound");
+            try {
+                // After registration the name also answers with an internal address: every attempt is refused,
+                // even the one that could have gone to the (allowed) receiver on 127.0.0.1.
+                dns.answer(host, "127.0.0.1", "10.0.0.9");
+                assessments.publish(pending(server, 1, "shop", PriorityLevel.CRITICAL, 97, Exposure.PUBLIC, Duration.ofDays(3), Surface.DASHBOARD));
+                JsonPath refused = await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(webhook),
+                        d -> !d.getList("items").isEmpty() && d.getInt("items[0].attemptCount") >= 2);
+                assertThat(refused.getString("items[0].status")).isEqualTo("PENDING");
+                assertThat(refused.getList("items[0].attempts.statusCode")).containsOnlyNulls();
+                assertThat(refused.getList("items[0].attempts.error", String.class)).allSatisfy(error -> assertThat(error)
+                        .startsWith("Refused: host " + host + " resolves to 10.0.0.9, a private address"));
+                assertThat(receiver.about(server)).isEmpty();
+
+                // Only the allowed address now: the request goes to the address checked, under the registered name.
+                dns.answer(host, "127.0.0.1");
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.about(server).size() == 1);
+                assertThat(receiver.about(server).get(0).header("Host")).isEqualTo(host + ":" + port);
+                JsonPath delivered = await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(webhook),
+                        d -> "DELIVERED".equals(d.getString("items[0].status")));
+                List<Integer> codes = delivered.getList("items[0].attempts.statusCode", Integer.class);
+                assertThat(codes.get(codes.size() - 1)).isEqualTo(204);
+            } finally {
+                given().when().delete("/api/webhooks/{id}", webhook).then().statusCode(204);
+            }
+        }
+    }
+
+    @Test
+    void aUrlIsShownInFullOnlyWhenRegistered() {
+        String url = "https://hooks.example.test:8443/services/T0001/B0002/Xsecrettoken?token=also-secret";
+        dns.answer("hooks.example.test", "93.184.215.14");
+        String id = given().contentType(ContentType.JSON).body(Map.of("url", url, "format", "SLACK"))
+                .when().post("/api/webhooks")
+                .then().statusCode(201).body("url", equalTo(url)).extract().path("id");
+        try {
+            String one = given().when().get("/api/webhooks/{id}", id).then().statusCode(200)
+                    .body("url", equalTo("https://hooks.example.test:8443/…")).extract().asString();
+            String all = given().when().get("/api/webhooks").then().statusCode(200).extract().asString();
+            assertThat(JsonPath.from(all).getString("find { it.id == '" + id + "' }.url")).isEqualTo("https://hooks.example.test:8443/…");
+            assertThat(one + all).doesNotContain("Xsecrettoken").doesNotContain("also-secret").doesNotContain("T0001");
+        } finally {
+            given().when().delete("/api/webhooks/{id}", id).then().statusCode(204);
+        }
+    }
+
+    @Test
+    void slackMessagesCarryPackageNamesAsTextNotAsMentionsOrLinks() {
+        try (WebhookReceiver receiver = new WebhookReceiver(0)) {
+            String webhook = register(Map.of("url", receiver.url(), "format", "SLACK", "minLevel", "CRITICAL"));
+            String server = Assessments.unique("slacked");
+            try {
+                PriorityAssessed a = pending(server, 1, "shop", PriorityLevel.CRITICAL, 97, Exposure.PUBLIC, Duration.ofDays(3), Surface.DASHBOARD);
+                assessments.publish(new PriorityAssessed(a.schemaVersion(), a.serverId(), a.sequence(), a.applicationId(), a.environment(),
+                        a.hostname(), a.pending(), a.level(), a.score(), a.exposure(), a.factors(), a.surfaces(), a.requiredSince(),
+                        List.of("<!channel>", "<@U123>", "<http://evil.example|click>", "libfoo&bar"), a.assessedAt()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.about(server).size() == 1);
+
+                String text = EventJson.read(receiver.about(server).get(0).body(), Map.class).get("text").toString();
+                assertThat(text).contains("Packages: &lt;!channel&gt;, &lt;@U123&gt;, &lt;http://evil.example|click&gt;, libfoo&amp;bar")
+                        .doesNotContain("<").doesNotContain(">");
+            } finally {
+                given().when().delete("/api/webhooks/{id}", webhook).then().statusCode(204);
+            }
+        }
+    }
+
+    @Test
+    void onlyAdminsManageWebhooks() {
+        assertThat(WebhookResource.class.getAnnotation(RolesAllowed.class).value()).containsExactly(Roles.ADMIN);
+    }
+
     private static String register(Map<String, String> request) {
         return given().contentType(ContentType.JSON).body(request)
                 .when().post("/api/webhooks")
@@ -176,6 +298,37 @@ class WebhooksTest {
             return java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Answers chosen by the test for its own names; anything else (address literals) resolves as usual. */
+    @Vetoed
+    static final class FakeDns extends HostResolver {
+
+        private final Map<String, List<InetAddress>> answers = new ConcurrentHashMap<>();
+
+        void answer(String host, String... addresses) {
+            List<InetAddress> resolved = new java.util.ArrayList<>();
+            for (String address : addresses) {
+                try {
+                    resolved.add(InetAddress.getByName(address));
+                } catch (UnknownHostException e) {
+                    throw new IllegalArgumentException(address, e);
+                }
+            }
+            answers.put(host.toLowerCase(), List.copyOf(resolved));
+        }
+
+        @Override
+        public List<InetAddress> resolve(String host) throws UnknownHostException {
+            List<InetAddress> answer = answers.get(host.toLowerCase());
+            if (answer != null) {
+                return answer;
+            }
+            if (host.toLowerCase().endsWith(".test")) {
+                throw new UnknownHostException(host);
+            }
+            return super.resolve(host);
         }
     }
 }

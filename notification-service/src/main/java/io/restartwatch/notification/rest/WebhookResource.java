@@ -1,12 +1,14 @@
 package io.restartwatch.notification.rest;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -31,11 +33,17 @@ import io.restartwatch.notification.persistence.WebhookDeliveryEntity;
 import io.restartwatch.notification.persistence.WebhookEntity;
 import io.restartwatch.notification.persistence.WebhookEntity.Format;
 import io.restartwatch.notification.webhook.Webhooks;
+import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Outbound webhooks: register a receiver, see what was delivered to it and how each attempt went. */
+/**
+ * Outbound webhooks: register a receiver, see what was delivered to it and how each attempt went. Admins only: a
+ * webhook decides where the service sends data. A URL is shown in full only in the registration's response;
+ * afterwards only its origin, as the path often is the credential (Slack's {@code /services/T…/B…/secret}).
+ */
 @Path("/api/webhooks")
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "webhooks")
 public class WebhookResource {
@@ -51,11 +59,11 @@ public class WebhookResource {
     @Operation(summary = "Register a URL to receive every transition at or above a level, signed with HMAC-SHA256")
     public Response register(@NotNull @Valid RegisterWebhook request) {
         WebhookEntity webhook = webhooks.register(request.url(), request.secret(), request.minLevel(), request.format());
-        return Response.created(URI.create("/api/webhooks/" + webhook.id)).entity(WebhookView.of(webhook)).build();
+        return Response.created(URI.create("/api/webhooks/" + webhook.id)).entity(WebhookView.unmasked(webhook)).build();
     }
 
     @GET
-    @Operation(summary = "Registered webhooks (secrets are never shown)")
+    @Operation(summary = "Registered webhooks (secrets are never shown; URLs only as scheme://host[:port]/…)")
     public List<WebhookView> list() {
         return WebhookEntity.listActive().stream().map(WebhookView::of).toList();
     }
@@ -99,11 +107,28 @@ public class WebhookResource {
                                   Format format) {
     }
 
-    /** A webhook as the API shows it. */
+    /** A webhook as the API shows it: {@code url} masked except right after registration. */
     public record WebhookView(String id, String url, PriorityLevel minLevel, Format format, boolean signed, Instant createdAt) {
 
         static WebhookView of(WebhookEntity w) {
+            return new WebhookView(w.id.toString(), maskUrl(w.url), w.minLevel, w.format, w.secret != null, w.createdAt);
+        }
+
+        static WebhookView unmasked(WebhookEntity w) {
             return new WebhookView(w.id.toString(), w.url, w.minLevel, w.format, w.secret != null, w.createdAt);
+        }
+    }
+
+    /** {@code scheme://host[:port]/…}: no user info, path, query or fragment, which may hold a token. */
+    static String maskUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return "…";
+            }
+            return uri.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort()) + "/…";
+        } catch (URISyntaxException e) {
+            return "…";
         }
     }
 

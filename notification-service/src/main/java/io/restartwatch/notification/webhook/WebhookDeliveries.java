@@ -74,12 +74,25 @@ public class WebhookDeliveries {
     }
 
     private static String slackText(String eventType, NotificationEvent event) {
+        String server = slackEscape(event.serverId());
         String headline = switch (eventType) {
-            case EventTypes.NOTIFICATION_OPENED -> ":warning: *Restart required* on `" + event.serverId() + "` (" + event.level() + ")";
-            case EventTypes.NOTIFICATION_ESCALATED -> ":rotating_light: *Escalated to " + event.level() + "*: `" + event.serverId() + "`";
-            default -> ":white_check_mark: *Restart done* on `" + event.serverId() + "`";
+            case EventTypes.NOTIFICATION_OPENED -> ":warning: *Restart required* on `" + server + "` (" + event.level() + ")";
+            case EventTypes.NOTIFICATION_ESCALATED -> ":rotating_light: *Escalated to " + event.level() + "*: `" + server + "`";
+            default -> ":white_check_mark: *Restart done* on `" + server + "`";
         };
-        return headline + "\n```\n" + event.message() + "\n```";
+        return headline + "\n```\n" + slackEscape(event.message()) + "\n```";
+    }
+
+    /**
+     * Slack reads {@code &}, {@code <} and {@code >} as control characters ({@code <!channel>}, {@code <@U123>},
+     * {@code <http://x|text>}) and wants exactly these three as HTML entities when meant literally, so package
+     * names and server ids arrive as text, never as mentions or links.
+     */
+    static String slackEscape(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** The JSON format: the transition as on {@code restartwatch.notifications}, with its type and delivery id. */

@@ -1,9 +1,5 @@
 package io.restartwatch.notification.webhook;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +21,13 @@ import io.restartwatch.notification.persistence.WebhookAttemptEntity;
 import io.restartwatch.notification.persistence.WebhookDeliveryEntity;
 import io.restartwatch.notification.persistence.WebhookDeliveryEntity.Status;
 import io.restartwatch.notification.persistence.WebhookEntity;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,6 +36,11 @@ import org.jboss.logging.Logger;
  * parallel outside any transaction, then records each attempt and schedules the next one with exponential
  * backoff until {@link WebhookSettings#retryFor()} has passed. Delivery is at least once: a crash between a
  * send and its record re-sends after the lease, under the same {@code X-RestartWatch-Delivery} id.
+ * <p>
+ * Before each attempt {@link WebhookTargets} resolves and checks the host again, and the request is sent to the
+ * address it checked (Vert.x's client connects to a given address while keeping the host name for the Host
+ * header, SNI and certificate checks; the JDK client cannot). Redirects are never followed: one to an internal
+ * address would get round the check.
  */
 @ApplicationScoped
 public class WebhookDispatcher {
@@ -45,23 +53,26 @@ public class WebhookDispatcher {
 
     private final EntityManager entityManager;
     private final WebhookSettings settings;
+    private final WebhookTargets targets;
+    private final Vertx vertx;
     private final Clock clock;
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private HttpClient http;
     private Thread worker;
 
-    public WebhookDispatcher(EntityManager entityManager, WebhookSettings settings, Clock clock) {
+    public WebhookDispatcher(EntityManager entityManager, WebhookSettings settings, WebhookTargets targets, Vertx vertx, Clock clock) {
         this.entityManager = entityManager;
         this.settings = settings;
+        this.targets = targets;
+        this.vertx = vertx;
         this.clock = clock;
     }
 
     void start(@Observes StartupEvent event) {
-        http = HttpClient.newBuilder()
-                .connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) settings.requestTimeout().toMillis())
+                .setVerifyHost(true));
         running = true;
         worker = new Thread(this::run, "webhook-dispatcher");
         worker.setDaemon(true);
@@ -73,6 +84,9 @@ public class WebhookDispatcher {
         wakeUp();
         if (worker != null) {
             worker.join(settings.requestTimeout().plusSeconds(5).toMillis());
+        }
+        if (http != null) {
+            http.close();
         }
     }
 
@@ -107,17 +121,21 @@ public class WebhookDispatcher {
 
     private int dispatchBatch() {
         List<Claim> claims = QuarkusTransaction.requiringNew().call(() -> claimDue(clock.instant()));
-        List<CompletableFuture<Void>> sends = new ArrayList<>(claims.size());
+        List<CompletableFuture<Outcome>> sends = new ArrayList<>(claims.size());
         for (Claim claim : claims) {
-            sends.add(send(claim)
-                    .thenAccept(outcome -> QuarkusTransaction.requiringNew().run(() -> record(claim, outcome)))
-                    .exceptionally(failure -> {
-                        // Unrecorded: the lease runs out and the delivery is tried again.
-                        LOG.warnf("Could not record webhook delivery %s: %s", claim.deliveryId(), failure.toString());
-                        return null;
-                    }));
+            sends.add(send(claim));
         }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        // Recorded on this thread: the sends complete on Vert.x event loops, which must not block on the database.
+        for (int i = 0; i < claims.size(); i++) {
+            Claim claim = claims.get(i);
+            Outcome outcome = sends.get(i).join();
+            try {
+                QuarkusTransaction.requiringNew().run(() -> record(claim, outcome));
+            } catch (RuntimeException e) {
+                // Unrecorded: the lease runs out and the delivery is tried again.
+                LOG.warnf("Could not record webhook delivery %s: %s", claim.deliveryId(), e.toString());
+            }
+        }
         return claims.size();
     }
 
@@ -143,33 +161,53 @@ public class WebhookDispatcher {
         return claims;
     }
 
+    /** Never completes exceptionally: a failure is an outcome. */
     private CompletableFuture<Outcome> send(Claim claim) {
         Instant started = clock.instant();
-        HttpRequest.Builder request;
+        WebhookTargets.Target target;
         try {
-            request = HttpRequest.newBuilder(URI.create(claim.url()))
-                    .timeout(settings.requestTimeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "RestartWatch-Webhooks/1")
-                    .header(DELIVERY_HEADER, claim.deliveryId().toString())
-                    .header(EVENT_HEADER, shortType(claim.eventType()))
-                    .POST(HttpRequest.BodyPublishers.ofString(claim.body()));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(new Outcome(started, 0, null, "Invalid URL: " + e.getMessage()));
+            target = targets.check(claim.url());
+        } catch (WebhookTargets.Refused e) {
+            // Nothing is sent: the host now resolves somewhere it must not go.
+            return CompletableFuture.completedFuture(new Outcome(started, 0, null, "Refused: " + e.getMessage()));
         }
+        long timeout = settings.requestTimeout().toMillis();
+        RequestOptions request = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+                .setHost(target.host())
+                .setPort(target.port())
+                .setSsl(target.tls())
+                .setURI(target.requestUri())
+                .setFollowRedirects(false)
+                .setConnectTimeout(timeout)
+                .setIdleTimeout(timeout)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("User-Agent", "RestartWatch-Webhooks/1")
+                .putHeader(DELIVERY_HEADER, claim.deliveryId().toString())
+                .putHeader(EVENT_HEADER, shortType(claim.eventType()));
         if (claim.secret() != null) {
-            request.header(SIGNATURE_HEADER, WebhookSignature.sign(claim.secret(), claim.body()));
+            request.putHeader(SIGNATURE_HEADER, WebhookSignature.sign(claim.secret(), claim.body()));
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
-                .handle((response, failure) -> {
-                    long millis = Duration.between(started, clock.instant()).toMillis();
-                    if (failure != null) {
-                        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                        return new Outcome(started, millis, null, cause.getClass().getSimpleName() + ": " + cause.getMessage());
-                    }
-                    int code = response.statusCode();
-                    return new Outcome(started, millis, code, code / 100 == 2 ? null : "HTTP " + code);
-                });
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        try {
+            http.request(request)
+                    .compose(req -> req.send(Buffer.buffer(claim.body())))
+                    .compose(response -> response.end().map(ended -> response.statusCode()))
+                    .onComplete(result -> {
+                        long millis = Duration.between(started, clock.instant()).toMillis();
+                        if (result.failed()) {
+                            Throwable cause = result.cause();
+                            outcome.complete(new Outcome(started, millis, null, cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+                        } else {
+                            int code = result.result();
+                            outcome.complete(new Outcome(started, millis, code, code / 100 == 2 ? null : "HTTP " + code));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            outcome.complete(new Outcome(started, 0, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        return outcome;
     }
 
     private void record(Claim claim, Outcome outcome) {

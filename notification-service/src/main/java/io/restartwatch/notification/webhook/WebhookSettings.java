@@ -1,6 +1,8 @@
 package io.restartwatch.notification.webhook;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -39,4 +41,11 @@ public interface WebhookSettings {
     /** Deliveries sent in parallel per pass. */
     @WithDefault("20")
     int batchSize();
+
+    /**
+     * Internal receivers that may be delivered to despite the SSRF guard: CIDRs ({@code 10.1.2.0/24},
+     * {@code fd00::/8}), single addresses, or exact host names (every address they resolve to is then allowed).
+     * Empty by default: loopback, private, link-local… targets are refused.
+     */
+    Optional<List<String>> allowedTargets();
 }

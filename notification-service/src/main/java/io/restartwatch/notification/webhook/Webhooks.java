@@ -1,7 +1,5 @@
 package io.restartwatch.notification.webhook;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -20,15 +18,17 @@ import io.restartwatch.support.rest.ProblemException;
 public class Webhooks {
 
     private final Clock clock;
+    private final WebhookTargets targets;
 
-    public Webhooks(Clock clock) {
+    public Webhooks(Clock clock, WebhookTargets targets) {
         this.clock = clock;
+        this.targets = targets;
     }
 
     @Transactional
     public WebhookEntity register(String url, String secret, PriorityLevel minLevel, Format format) {
         Format chosen = format == null ? Format.JSON : format;
-        requireHttpUrl(url);
+        requireAllowedTarget(url);
         // Slack's incoming webhooks cannot verify a signature; every other receiver must be able to.
         if (chosen == Format.JSON && secret == null) {
             throw ProblemException.badRequest("secret", "is required for the JSON format (it signs each delivery)");
@@ -61,15 +61,12 @@ public class Webhooks {
         return webhook;
     }
 
-    private static void requireHttpUrl(String url) {
+    /** The SSRF guard's verdict now; the dispatcher asks again before every attempt, as DNS answers change. */
+    private void requireAllowedTarget(String url) {
         try {
-            URI uri = new URI(url);
-            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
-            if (!http || uri.getHost() == null) {
-                throw ProblemException.badRequest("url", "must be an absolute http(s) URL");
-            }
-        } catch (URISyntaxException e) {
-            throw ProblemException.badRequest("url", "must be an absolute http(s) URL");
+            targets.check(url);
+        } catch (WebhookTargets.Refused e) {
+            throw ProblemException.badRequest("url", e.getMessage());
         }
     }
 }
