@@ -2,6 +2,7 @@ package io.restartwatch.localstack;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * Kafka and PostgreSQL for Restart Watch on loopback: one database per service, every topic created.
@@ -16,8 +17,13 @@ public final class LocalStack implements AutoCloseable {
     private final PostgresServer postgres;
 
     public LocalStack(Settings settings) {
+        this(settings, null);
+    }
+
+    /** @param kafkaSasl null for a PLAINTEXT broker; otherwise its client port accepts only this SASL/PLAIN user */
+    public LocalStack(Settings settings, KafkaBroker.SaslPlain kafkaSasl) {
         this.kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort(),
-                settings.dataDir().resolve("kafka"));
+                settings.dataDir().resolve("kafka"), kafkaSasl);
         this.postgres = new PostgresServer(settings.postgresPort(), settings.dataDir().resolve("postgres"),
                 settings.postgresBinariesDir(), settings.durable());
     }
@@ -27,12 +33,17 @@ public final class LocalStack implements AutoCloseable {
         postgres.start();
         postgres.createDatabases(DATABASES);
         kafka.start();
-        TopicCreator.createAll(kafka.bootstrapServers());
+        TopicCreator.createAll(kafka.clientProperties());
         return this;
     }
 
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Bootstrap servers and, for a SASL broker, the credentials: enough for any Kafka client. */
+    public Properties kafkaClientProperties() {
+        return kafka.clientProperties();
     }
 
     public String jdbcUrl(String database) {

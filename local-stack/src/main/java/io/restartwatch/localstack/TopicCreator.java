@@ -24,6 +24,11 @@ final class TopicCreator {
     static void createAll(String bootstrapServers) {
         Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        createAll(config);
+    }
+
+    /** @param config the admin client's settings: bootstrap servers and, for a secured broker, its credentials */
+    static void createAll(Properties config) {
         try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();

@@ -1,29 +1,34 @@
 package io.restartwatch.support.outbox;
 
+import java.util.Map;
 import java.util.Properties;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
+import jakarta.enterprise.util.TypeLiteral;
+
+import io.quarkus.arc.Arc;
+import io.smallrye.common.annotation.Identifier;
 
 /**
- * Client settings shared by every Kafka client a service makes itself: every {@code kafka.*} property
- * (TLS, SASL, client rack…), as the messaging channels get them, so a secured cluster works for the outbox too.
+ * Client settings shared by every Kafka client a service makes itself (outbox relay, dead letters): exactly the
+ * map the messaging channels get, Quarkus' {@code default-kafka-broker} bean. It holds every {@code kafka.*}
+ * property and every {@code KAFKA_*} environment variable ({@code KAFKA_SASL_JAAS_CONFIG} → {@code sasl.jaas.config}),
+ * so TLS and SASL set either way reach the outbox too.
  */
 public final class KafkaClientConfig {
 
-    private static final String PREFIX = "kafka.";
+    /** The bean SmallRye Reactive Messaging Kafka merges under every channel's configuration. */
+    public static final String DEFAULT_KAFKA_BROKER = "default-kafka-broker";
+    private static final TypeLiteral<Map<String, Object>> CONFIG_MAP = new TypeLiteral<>() {
+    };
 
     private KafkaClientConfig() {
     }
 
     public static Properties common(String bootstrapServers) {
         Properties properties = new Properties();
-        Config config = ConfigProvider.getConfig();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(PREFIX) && name.length() > PREFIX.length()) {
-                config.getOptionalValue(name, String.class).ifPresent(value -> properties.put(name.substring(PREFIX.length()), value));
-            }
-        }
+        properties.putAll(Arc.container().select(CONFIG_MAP, Identifier.Literal.of(DEFAULT_KAFKA_BROKER)).get());
+        // Quarkus adds the application name as group.id for the channels; these clients join no group.
+        properties.remove("group.id");
         properties.put("bootstrap.servers", bootstrapServers);
         return properties;
     }
