@@ -142,6 +142,27 @@ public final class SystemProcesses implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Starts each service from its packaged application on a loopback port of its own (logs named after it) and waits
+     * until every one is ready.
+     *
+     * @return each service's HTTP port
+     */
+    public Map<String, Integer> launchAll(List<String> services, List<String> jvmOptions, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        Map<String, Process> processes = new java.util.LinkedHashMap<>();
+        for (String service : services) {
+            int port = LoopbackPorts.reserve();
+            ports.put(service, port);
+            processes.put(service, launch(service, packagedApplication(service), port, jvmOptions, extraEnv, service));
+        }
+        for (String service : services) {
+            awaitReady(service, processes.get(service), ports.get(service), Duration.ofSeconds(120));
+        }
+        return ports;
+    }
+
     /** The packaged application of a service as the build left it. */
     public Path packagedApplication(String service) {
         return root.resolve(service + "/target/quarkus-app");

@@ -46,8 +46,8 @@ class DashboardPageTest {
             chromium.navigate(dashboard.toString());
             // Signed out, the page shows only the sign-in form: the data needs a key.
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    chromium.evaluate("!document.getElementById('signin-panel').hidden").asBoolean());
-            assertThat(chromium.evaluate("document.getElementById('main').hidden").asBoolean()).isTrue();
+                    chromium.evaluate("getComputedStyle(document.getElementById('signin-panel')).display !== 'none'").asBoolean());
+            assertThat(chromium.evaluate("getComputedStyle(document.getElementById('main')).display").asText()).as("the data, signed out").isEqualTo("none");
             chromium.evaluate("document.getElementById('key').value = 'rwk_notAKeyAnyoneIssued0000000000000000';"
                     + "document.getElementById('signin').requestSubmit()");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->

@@ -8,10 +8,8 @@ import static org.hamcrest.Matchers.equalTo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +48,6 @@ import org.junit.jupiter.api.Test;
 class KafkaSaslIT {
 
     private static final SaslPlain KAFKA_USER = new SaslPlain("restartwatch", "sasl-it-secret-5d1f");
-    private static final String ADMIN_KEY = "rwk_test_sasl_admin_key_0123456789abcdef";
     private static final List<String> SERVICES = List.of("check-service", "priority-service", "notification-service");
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
@@ -75,16 +72,7 @@ class KafkaSaslIT {
         env.put("KAFKA_SASL_MECHANISM", "PLAIN");
         env.put("KAFKA_SASL_JAAS_CONFIG", KAFKA_USER.jaasConfig());
         env.put("RESTARTWATCH_PROBE_LOCAL_BASE_DIR", fleetDir.toString());
-        env.put("RESTARTWATCH_SECURITY_BOOTSTRAP_ADMIN_KEY_SHA256", sha256Hex(ADMIN_KEY));
-        Map<String, Process> started = new LinkedHashMap<>();
-        for (String service : SERVICES) {
-            int port = LoopbackPorts.reserve();
-            ports.put(service, port);
-            started.put(service, processes.launch(service, processes.packagedApplication(service), port, JVM_OPTIONS, env, service));
-        }
-        for (String service : SERVICES) {
-            processes.awaitReady(service, started.get(service), ports.get(service), Duration.ofSeconds(120));
-        }
+        ports.putAll(processes.launchAll(SERVICES, JVM_OPTIONS, env));
     }
 
     @AfterAll
@@ -104,7 +92,7 @@ class KafkaSaslIT {
     void aPendingRestartFlowsFromCheckToNotificationOverSasl() throws Exception {
         String server = "sasl-web-1";
         fakeRoot(server, "openssl");
-        given().baseUri(url("check-service")).header("Authorization", "Bearer " + ADMIN_KEY).contentType(ContentType.JSON).body("""
+        given().baseUri(url("check-service")).header("Authorization", "Bearer " + processes.adminKey()).contentType(ContentType.JSON).body("""
                         {"id":"%s","hostname":"%s.example.com","applicationId":"sasl-shop","environment":"production",
                          "openPorts":[{"port":443,"protocol":"tcp","sources":["0.0.0.0/0"]}],"probeKind":"local"}""".formatted(server, server))
                 .when().post("/api/servers").then().statusCode(201);
@@ -113,7 +101,7 @@ class KafkaSaslIT {
         assertThat(awaitRecord(Topics.SERVERS, server, EventTypes.SERVER_REGISTERED).value()).contains(server + ".example.com");
         // ...and so did every channel down the line: check → priority → notification.
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                given().baseUri(url("notification-service")).header("Authorization", "Bearer " + ADMIN_KEY)
+                given().baseUri(url("notification-service")).header("Authorization", "Bearer " + processes.adminKey())
                         .when().get("/api/servers/{id}/notification", server)
                         .then().statusCode(200).body("status", equalTo("OPEN")).body("exposure", equalTo("PUBLIC")));
         assertThat(awaitRecord(Topics.NOTIFICATIONS, server, EventTypes.NOTIFICATION_OPENED).value()).contains("sasl-shop");
@@ -193,7 +181,4 @@ class KafkaSaslIT {
         Files.write(root.resolve("var/run/reboot-required.pkgs"), List.of(packages));
     }
 
-    private static String sha256Hex(String value) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    }
 }

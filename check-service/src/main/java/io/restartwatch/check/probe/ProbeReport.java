@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.KernelVersions;
 
 /**
  * Turns the raw facts gathered on a server (by any probe or the agent) into a {@link ProbeResult}: the

@@ -2,9 +2,12 @@ package io.restartwatch.check.rest;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.annotation.security.PermitAll;
-import jakarta.validation.Valid;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -39,27 +42,42 @@ public class AgentReportResource {
 
     private final Inventory inventory;
     private final AgentReports reports;
+    private final Validator validator;
 
-    public AgentReportResource(Inventory inventory, AgentReports reports) {
+    public AgentReportResource(Inventory inventory, AgentReports reports, Validator validator) {
         this.inventory = inventory;
         this.reports = reports;
+        this.validator = validator;
     }
 
+    /** The body is validated by hand after the credentials are looked at: a caller without a token learns nothing of the format. */
     @POST
     @Operation(summary = "Accept an agent's report of its server's restart-required state")
-    public Response report(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                           @NotNull @Valid AgentReport report) throws InterruptedException {
+    public Response report(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, AgentReport report) throws InterruptedException {
         String token = authorization != null && authorization.startsWith(BEARER) ? authorization.substring(BEARER.length()).trim() : null;
+        if (token == null || token.isEmpty()) {
+            throw unauthorized();
+        }
+        if (report == null) {
+            throw ProblemException.badRequest("body", "must not be empty");
+        }
+        Set<ConstraintViolation<AgentReport>> violations = validator.validate(report);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
         var server = inventory.find(report.serverId())
                 .filter(s -> inventory.agentTokenMatches(s, token))
-                .orElseThrow(() -> new ProblemException(Response.Status.UNAUTHORIZED,
-                        "A valid agent token for this server is required (Authorization: Bearer <token>)"));
+                .orElseThrow(AgentReportResource::unauthorized);
         // After authentication, so the answer tells no stranger how a server is checked; before anything is recorded.
         AgentReports.requireAgentServer(server, report.serverId());
         ProbeResult result = ProbeReport.from(report.rebootRequired(), report.requiredSince(), report.packages(),
                 report.bootId(), report.runningKernel(), report.installedKernels());
         var check = reports.record(server.id, result);
         return Response.accepted(new Accepted(check.id.toString(), check.outcome.name())).build();
+    }
+
+    private static ProblemException unauthorized() {
+        return new ProblemException(Response.Status.UNAUTHORIZED, "A valid agent token for this server is required (Authorization: Bearer <token>)");
     }
 
     /** What the agent sends. */

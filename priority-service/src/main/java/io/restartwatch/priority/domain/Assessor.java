@@ -15,6 +15,7 @@ import jakarta.transaction.Transactional;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.KernelVersions;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.contracts.Topics;

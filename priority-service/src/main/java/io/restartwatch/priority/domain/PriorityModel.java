@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.KernelVersions;
 import io.restartwatch.contracts.OpenPort;
 import io.restartwatch.contracts.PriorityFactor;
 import io.restartwatch.contracts.PriorityLevel;

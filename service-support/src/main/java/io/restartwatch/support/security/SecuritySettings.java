@@ -1,6 +1,8 @@
 package io.restartwatch.support.security;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -19,6 +21,12 @@ public interface SecuritySettings {
     /** How often each instance reports when its keys were last used. */
     @WithDefault("PT1M")
     Duration usageReportInterval();
+
+    /**
+     * Provider groups (OIDC role claim values) mapped to our roles, e.g. {@code restartwatch.security.role-mapping."sre-team"=operator}.
+     * Applied before {@link Roles#withImplied}, so a mapped group also gets the roles below its role.
+     */
+    Map<String, List<String>> roleMapping();
 
     /** The cookie the dashboard keeps its API key in for the browser session. */
     @WithDefault("restartwatch_key")

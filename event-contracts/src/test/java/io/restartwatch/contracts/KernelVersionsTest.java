@@ -1,4 +1,4 @@
-package io.restartwatch.check.probe;
+package io.restartwatch.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

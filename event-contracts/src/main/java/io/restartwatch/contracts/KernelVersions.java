@@ -1,4 +1,4 @@
-package io.restartwatch.check.probe;
+package io.restartwatch.contracts;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,13 +9,17 @@ import java.util.Objects;
  * Compares kernel release strings like {@code 6.8.0-49-generic} by their numeric parts, as {@code sort -V} does.
  * Releases come from servers and agents, so any string must compare without throwing: digit runs are compared
  * as numbers of any length (leading zeros dropped, then shorter is smaller, then digit by digit).
+ *
+ * <p>Here, beside {@link CheckCompleted}, because the producer (which kernel is the newest installed) and the
+ * consumers (is it newer than the running one) must read {@code runningKernel} and {@code installedKernel} alike.
  */
-final class KernelVersions {
+public final class KernelVersions {
 
     private KernelVersions() {
     }
 
-    static String newest(List<String> releases) {
+    /** The newest of {@code releases}; null when there is none. */
+    public static String newest(List<String> releases) {
         if (releases == null) {
             return null;
         }
@@ -23,7 +27,15 @@ final class KernelVersions {
                 .max(Comparator.comparing(r -> r, KernelVersions::compare)).orElse(null);
     }
 
-    static int compare(String a, String b) {
+    /** True when {@code installed} is newer than {@code running}: a kernel update waits for a reboot. */
+    public static boolean updatePending(String running, String installed) {
+        if (running == null || installed == null || running.isBlank() || installed.isBlank()) {
+            return false;
+        }
+        return compare(installed.trim(), running.trim()) > 0;
+    }
+
+    public static int compare(String a, String b) {
         List<String> left = numbers(a);
         List<String> right = numbers(b);
         for (int i = 0; i < Math.max(left.size(), right.size()); i++) {

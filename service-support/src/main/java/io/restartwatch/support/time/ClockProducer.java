@@ -1,11 +1,11 @@
-package io.restartwatch.notification.config;
+package io.restartwatch.support.time;
 
 import java.time.Clock;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The time source of everything time-driven, so tests can move time instead of sleeping. */
+/** The time source of everything time-driven in every service, so tests can move time instead of sleeping. */
 public class ClockProducer {
 
     @Produces
