@@ -21,7 +21,6 @@ import io.restartwatch.localstack.SystemProcesses;
  */
 final class BenchStack implements AutoCloseable {
 
-    static final String ADMIN_KEY = "bench-admin-key";
     static final List<String> SERVICES = SystemProcesses.SERVICES;
     private static final Duration READY_WITHIN = Duration.ofSeconds(180);
 
@@ -56,6 +55,11 @@ final class BenchStack implements AutoCloseable {
 
     String url(String service) {
         return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    /** {@code Bearer <the run's bootstrap admin key>}, for the operator calls that set the benchmark up. */
+    String adminAuthorization() {
+        return "Bearer " + system.adminKey();
     }
 
     static String database(String service) {
@@ -99,7 +103,6 @@ final class BenchStack implements AutoCloseable {
         jvmOptions.addAll(extraJvmOptions);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("RESTARTWATCH_PROBE_LOCAL_BASE_DIR", workDir.resolve("fleet").toString());
-        env.put("RESTARTWATCH_DEPLOY_HOOK_ADMIN_KEY", ADMIN_KEY);
         env.putAll(extraEnv);
         return system.launch(service, snapshot(service), ports.get(service), jvmOptions, env, logName);
     }

@@ -51,7 +51,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code ./stack bench [--servers N]}: starts the whole system on free ports (like the system tests), measures
- * P1–P5 and, in the same run, Kafka's own {@code ProducerPerformance} on the same broker, prints one
+ * P1–P5, the cost of authenticating a request and, in the same run, Kafka's own {@code ProducerPerformance} on the same broker, prints one
  * {@code name=value unit} line per figure and writes {@code benchmarks/target/benchmarks/results.json}.
  */
 public final class BenchmarkMain {
@@ -66,7 +66,7 @@ public final class BenchmarkMain {
     private EventWatcher notifications;
 
     record Options(Path root, int servers, long rawRecords, int latencySamples, int deploySamples, int sweepServers,
-                   int agentServers, int agentStepSeconds, String serviceJavaOpts, Path output, boolean keep,
+                   int agentServers, int agentStepSeconds, int authSeconds, String serviceJavaOpts, Path output, boolean keep,
                    java.util.Set<String> phases, Map<String, Map<String, String>> serviceEnv, boolean appCds) {
 
         static Options parse(String[] args) {
@@ -78,10 +78,11 @@ public final class BenchmarkMain {
             int sweep = 1_000;
             int agents = 200;
             int step = 5;
+            int authSeconds = 10;
             Path output = null;
             boolean keep = false;
             boolean appCds = false;
-            java.util.Set<String> phases = java.util.Set.of("raw", "p1", "p2", "p3", "p4");
+            java.util.Set<String> phases = java.util.Set.of("auth", "raw", "p1", "p2", "p3", "p4");
             Map<String, Map<String, String>> serviceEnv = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -92,6 +93,7 @@ public final class BenchmarkMain {
                     case "--sweep-servers" -> sweep = Integer.parseInt(args[++i]);
                     case "--agent-servers" -> agents = Integer.parseInt(args[++i]);
                     case "--agent-step-seconds" -> step = Integer.parseInt(args[++i]);
+                    case "--auth-seconds" -> authSeconds = Integer.parseInt(args[++i]);
                     case "--output" -> output = Path.of(args[++i]).toAbsolutePath();
                     case "--keep" -> keep = true;
                     case "--appcds" -> appCds = true;
@@ -112,10 +114,12 @@ public final class BenchmarkMain {
                         sweep = 50;
                         agents = 20;
                         step = 1;
+                        authSeconds = 2;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (--servers N, --raw-records N, --latency-samples N, --deploy-samples N, --sweep-servers N,"
-                            + " --agent-servers N, --agent-step-seconds S, --output FILE, --keep, --smoke, --phases raw,p1,p2,p3,p4, --appcds)");
+                            + " --agent-servers N, --agent-step-seconds S, --auth-seconds S, --output FILE, --keep, --smoke,"
+                            + " --phases auth,raw,p1,p2,p3,p4, --appcds)");
                 }
             }
             String opts = System.getenv().getOrDefault("RESTARTWATCH_SERVICE_JAVA_OPTS",
@@ -125,7 +129,7 @@ public final class BenchmarkMain {
             if (output == null) {
                 output = root.resolve("benchmarks/target/benchmarks/results.json");
             }
-            return new Options(root, servers, raw, latency, deploys, sweep, agents, step, opts, output, keep, phases, serviceEnv, appCds);
+            return new Options(root, servers, raw, latency, deploys, sweep, agents, step, authSeconds, opts, output, keep, phases, serviceEnv, appCds);
         }
     }
 
@@ -168,6 +172,10 @@ public final class BenchmarkMain {
             footprintStart();
             notifications = new EventWatcher(stack.kafka(), Topics.NOTIFICATIONS);
             results.write(options.output());
+            if (options.phases().contains("auth")) {
+                authenticationCost();
+                results.write(options.output());
+            }
             if (options.phases().contains("raw")) {
                 rawKafka();
                 results.write(options.output());
@@ -240,6 +248,42 @@ public final class BenchmarkMain {
         results.add("p5_max_time_to_ready", maxReady, "ms", 2000, false);
         results.add("p5_max_idle_rss", round1(maxRss), "MiB", 150, false);
         results.details.put("p5_launcher_rss_mib_kafka_plus_postgres", round1(stack.launcherRssMiB()));
+    }
+
+    // ---------------------------------------------------------------- cost of authentication
+
+    private static final int AUTH_CONNECTIONS = 8;
+
+    /**
+     * On the idle system, notification-service: an authenticated {@code GET /api/session} (API key checked from
+     * memory, no database) against the anonymous {@code GET /q/health/live} (no database either), same
+     * connections and duration; the difference is what authenticating a request costs.
+     */
+    private void authenticationCost() throws Exception {
+        int port = stack.ports.get("notification-service");
+        expect(send("GET", stack.url("notification-service") + "/api/session", null, Map.of("Authorization", stack.adminAuthorization())), 200);
+        expect(send("GET", stack.url("notification-service") + "/q/health/live", null, Map.of()), 200);
+        Duration warmup = Duration.ofSeconds(Math.max(1, options.authSeconds() / 5));
+        Duration measure = Duration.ofSeconds(options.authSeconds());
+        log("Authentication cost: notification-service, %d connections, %d s each: GET /api/session (API key) vs GET /q/health/live...",
+                AUTH_CONNECTIONS, options.authSeconds());
+        HttpLoad.Step session = HttpLoad.get(port, "/api/session", List.of("Authorization: " + stack.adminAuthorization()))
+                .run(AUTH_CONNECTIONS, warmup, measure);
+        HttpLoad.Step liveness = HttpLoad.get(port, "/q/health/live", List.of()).run(AUTH_CONNECTIONS, warmup, measure);
+        log("  /api/session: %.0f reads/s, p50 %.2f ms, p99 %.2f ms, non-200 %d; /q/health/live: %.0f reads/s, p50 %.2f ms, p99 %.2f ms, non-200 %d",
+                session.perSecond(), session.p50(), session.p99(), session.errors(),
+                liveness.perSecond(), liveness.p50(), liveness.p99(), liveness.errors());
+        results.details.put("auth_connections", AUTH_CONNECTIONS);
+        results.details.put("auth_seconds", options.authSeconds());
+        results.details.put("auth_session_p50_ms", round2(session.p50()));
+        results.details.put("anonymous_liveness_p50_ms", round2(liveness.p50()));
+        results.details.put("auth_session_non_200", session.errors());
+        results.details.put("anonymous_liveness_non_200", liveness.errors());
+        results.add("auth_session_reads_per_s", Math.round(session.perSecond()), "reads/s");
+        results.add("auth_session_p99", round2(session.p99()), "ms");
+        results.add("anonymous_liveness_reads_per_s", Math.round(liveness.perSecond()), "reads/s");
+        results.add("anonymous_liveness_p99", round2(liveness.p99()), "ms");
+        results.add("auth_to_anonymous_throughput_ratio", session.perSecond() / liveness.perSecond(), "ratio");
     }
 
     // ---------------------------------------------------------------- raw Kafka reference
@@ -356,7 +400,7 @@ public final class BenchmarkMain {
         for (int p = 0; p * 25 < samples; p++) {
             HttpResponse<String> created = send("POST", stack.url("deploy-hook-service") + "/api/pipelines",
                     "{\"id\":\"bench-" + p + "\",\"name\":\"Benchmark " + p + "\",\"applicationIds\":[\"*\"]}",
-                    Map.of("X-Admin-Key", BenchStack.ADMIN_KEY));
+                    Map.of("Authorization", stack.adminAuthorization()));
             expect(created, 201);
             @SuppressWarnings("unchecked")
             Map<String, Object> pipeline = EventJson.read(created.body(), Map.class);
@@ -606,18 +650,19 @@ public final class BenchmarkMain {
         for (int i = 0; i < servers; i++) {
             String id = "p3-" + i;
             register(check, id, "agents", "agent", null);
-            HttpResponse<String> issued = send("POST", check + "/api/servers/" + id + "/agent-token", null, Map.of());
+            HttpResponse<String> issued = send("POST", check + "/api/servers/" + id + "/agent-token", null,
+                    Map.of("Authorization", stack.adminAuthorization()));
             expect(issued, 200);
             ids.add(id);
             tokens.add((String) EventJson.read(issued.body(), Map.class).get("token"));
         }
-        AgentLoad load = new AgentLoad(stack.ports.get("check-service"), ids, tokens);
+        HttpLoad load = HttpLoad.agentReports(stack.ports.get("check-service"), ids, tokens);
         List<Map<String, Object>> steps = new ArrayList<>();
         double best = 0;
         double bestP99 = Double.NaN;
         int bestConnections = 0;
         for (int connections : new int[] {1, 2, 4, 8, 16, 32, 64}) {
-            AgentLoad.Step step = load.run(connections, Duration.ofSeconds(1), Duration.ofSeconds(options.agentStepSeconds()));
+            HttpLoad.Step step = load.run(connections, Duration.ofSeconds(1), Duration.ofSeconds(options.agentStepSeconds()));
             log("  %2d connections: %.0f reports/s, p50 %.1f ms, p99 %.1f ms, errors %d", connections, step.perSecond(),
                     step.p50(), step.p99(), step.errors());
             steps.add(Map.of("connections", connections, "reportsPerSecond", Math.round(step.perSecond()),
@@ -646,7 +691,7 @@ public final class BenchmarkMain {
         String body = "{\"id\":\"" + id + "\",\"hostname\":\"" + id + ".bench.internal\"" + address + ",\"applicationId\":\"" + application
                 + "\",\"environment\":\"production\",\"labels\":{\"bench\":\"true\"},"
                 + "\"openPorts\":[{\"port\":22,\"protocol\":\"tcp\",\"sources\":[\"10.0.0.0/8\"]}],\"probeKind\":\"" + probeKind + "\"" + user + "}";
-        expect(send("POST", checkUrl + "/api/servers", body, Map.of()), 201);
+        expect(send("POST", checkUrl + "/api/servers", body, Map.of("Authorization", stack.adminAuthorization())), 201);
     }
 
     private static HttpResponse<String> send(String method, String url, String body, Map<String, String> headers)
@@ -675,6 +720,10 @@ public final class BenchmarkMain {
 
     private static double round1(double value) {
         return Math.round(value * 10) / 10.0;
+    }
+
+    private static double round2(double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
     private static String loadAverage() {

@@ -86,6 +86,12 @@ class NativeHookTest {
     }
 
     @Test
+    void theJsonLiteralNullIsABadRequestNotAServerError() {
+        Credentials ci = TestPipelines.create(unique("shop"));
+        problem(bearer(ci.token(), "null"), 400, "a JSON deploy is required");
+    }
+
+    @Test
     void aTokenCannotReportAnotherApplication() {
         String app = unique("shop");
         String other = unique("billing");

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * A corpus of malformed requests against every endpoint of every service: broken JSON, wrong types, huge
  * and deeply nested bodies, unicode and control characters, SQL/HTML injection and path traversal in ids,
  * missing and bad credentials, wrong content types, bad query values. None may answer 5xx, every error must
- * be problem+json, and every service must still be ready afterwards.
+ * be problem+json, and every service must still be ready afterwards. Bad input is sent with valid credentials
+ * (the admin key; an agent token and a pipeline token on the endpoints with their own), so that it reaches
+ * validation rather than stopping at a 401; only the credential cases send missing or bad credentials.
  */
 class BadInputCorpusIT {
 
@@ -40,6 +42,10 @@ class BadInputCorpusIT {
             "{\"id\":\"" + "a".repeat(70_000) + "\"}");
 
     record Endpoint(String service, String method, String path, boolean body) {
+    }
+
+    /** A request of the corpus, and whether it carries valid credentials for its endpoint. */
+    private record Case(HttpRequest request, boolean authenticated) {
     }
 
     static final List<Endpoint> ENDPOINTS = List.of(
@@ -84,7 +90,8 @@ class BadInputCorpusIT {
 
     static final List<Map.Entry<String, String>> BAD_AUTH = List.of(
             Map.entry("Authorization", "Bearer"), Map.entry("Authorization", "Bearer x"), Map.entry("Authorization", "Basic YWRtaW46YWRtaW4="),
-            Map.entry("Authorization", "Bearer " + "A".repeat(8000)), Map.entry("X-Admin-Key", "' OR '1'='1"),
+            Map.entry("Authorization", "Bearer " + "A".repeat(8000)), Map.entry("Authorization", "Bearer rwk_' OR '1'='1"),
+            Map.entry("Authorization", "Bearer rwk_" + "A".repeat(43)), Map.entry("Cookie", "restartwatch_key=rwk_%00"),
             Map.entry("X-RestartWatch-Signature", "sha256=zz"), Map.entry("X-Hub-Signature-256", "sha1=00"), Map.entry("X-Gitlab-Token", "\u00ff"));
 
     @BeforeAll
@@ -101,33 +108,39 @@ class BadInputCorpusIT {
 
     @Test
     void noMalformedRequestGetsA5xxAndEveryErrorIsProblemJson() throws Exception {
-        List<HttpRequest> corpus = new ArrayList<>();
+        Map<String, List<String>> credentials = credentials();
+        List<Case> corpus = new ArrayList<>();
         for (Endpoint endpoint : ENDPOINTS) {
+            List<String> valid = credentials.getOrDefault(endpoint.path(), List.of());
             for (String id : BAD_IDS) {
-                corpus.add(build(endpoint, id, endpoint.body() ? "{}" : null, "application/json", null));
+                corpus.add(build(endpoint, id, endpoint.body() ? "{}" : null, "application/json", valid, corpus.size()));
             }
             if (endpoint.body()) {
                 for (String body : BAD_BODIES) {
-                    corpus.add(build(endpoint, "some-id", body, "application/json", null));
+                    corpus.add(build(endpoint, "some-id", body, "application/json", valid, corpus.size()));
                 }
                 for (String type : List.of("text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json; charset=latin-9")) {
-                    corpus.add(build(endpoint, "some-id", "{\"id\":\"x\"}", type, null));
+                    corpus.add(build(endpoint, "some-id", "{\"id\":\"x\"}", type, valid, corpus.size()));
                 }
             }
+            String credentialBody = endpoint.body() ? "{\"applicationId\":\"shop\",\"deployId\":\"d\",\"status\":\"completed\"}" : null;
+            corpus.add(build(endpoint, "some-id", credentialBody, "application/json", null, false)); // no credentials at all
             for (var auth : BAD_AUTH) {
-                corpus.add(build(endpoint, "some-id", endpoint.body() ? "{\"applicationId\":\"shop\",\"deployId\":\"d\",\"status\":\"completed\"}" : null,
-                        "application/json", auth));
+                corpus.add(build(endpoint, "some-id", credentialBody, "application/json", auth, false));
             }
         }
         for (String query : BAD_QUERIES) {
             String[] parts = query.split(" ", 2);
-            corpus.add(HttpRequest.newBuilder(URI.create(system.url(parts[0]) + parts[1])).timeout(Duration.ofSeconds(30)).GET().build());
+            corpus.add(new Case(HttpRequest.newBuilder(URI.create(system.url(parts[0]) + parts[1])).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", system.adminAuthorization()).GET().build(), true));
         }
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(200);
 
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<String> failures = new ArrayList<>();
-        for (HttpRequest request : corpus) {
+        int authenticated = 0;
+        for (Case sent : corpus) {
+            HttpRequest request = sent.request();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             statuses.merge(response.statusCode(), 1, Integer::sum);
             String type = response.headers().firstValue("Content-Type").orElse("");
@@ -135,9 +148,14 @@ class BadInputCorpusIT {
                 failures.add(response.statusCode() + " " + request.method() + " " + request.uri() + " → " + abbreviate(response.body()));
             } else if (response.statusCode() >= 400 && !type.startsWith("application/problem+json")) {
                 failures.add("not problem+json (" + type + ") " + response.statusCode() + " " + request.method() + " " + request.uri());
+            } else if (sent.authenticated() && response.statusCode() == 401) {
+                // Valid credentials must get the input past authentication, or the corpus tests nothing.
+                failures.add("credentials rejected: 401 " + request.method() + " " + request.uri() + " → " + abbreviate(response.body()));
             }
+            authenticated += sent.authenticated() ? 1 : 0;
         }
-        System.out.printf("Bad input corpus: %d requests, statuses %s, failures %d%n", corpus.size(), statuses, failures.size());
+        System.out.printf("Bad input corpus: %d requests (%d with valid credentials), statuses %s, failures %d%n", corpus.size(),
+                authenticated, statuses, failures.size());
         assertThat(failures).isEmpty();
         system.awaitAllReady();
         for (String service : system.servicePorts.keySet()) {
@@ -147,7 +165,54 @@ class BadInputCorpusIT {
         }
     }
 
-    private static HttpRequest build(Endpoint endpoint, String id, String body, String contentType, Map.Entry<String, String> header) {
+    /**
+     * Authorization values that get past authentication, per endpoint path: the admin key, except on the
+     * endpoints with their own credential (an agent token for a registered agent server; pipeline tokens, two so
+     * that the corpus stays within a pipeline's rate limit). GitHub/GitLab hooks have none here (no secrets
+     * configured): their bad input goes without credentials.
+     */
+    private static Map<String, List<String>> credentials() throws Exception {
+        HttpResponse<String> registered = HTTP.send(adminRequest("check-service", "/api/servers").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"id\":\"corpus-agent\",\"hostname\":\"corpus-agent.example.com\",\"applicationId\":\"corpus\","
+                        + "\"environment\":\"production\",\"probeKind\":\"agent\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        HttpResponse<String> agentToken = HTTP.send(adminRequest("check-service", "/api/servers/corpus-agent/agent-token")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(agentToken.statusCode()).as(agentToken.body()).isEqualTo(200);
+        List<String> pipelineTokens = new ArrayList<>();
+        for (String id : List.of("corpus-ci-1", "corpus-ci-2")) {
+            HttpResponse<String> pipeline = HTTP.send(adminRequest("deploy-hook-service", "/api/pipelines").POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"id\":\"" + id + "\",\"name\":\"Corpus\",\"applicationIds\":[\"*\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(pipeline.statusCode()).as(pipeline.body()).isEqualTo(201);
+            pipelineTokens.add("Bearer " + token(pipeline.body()));
+        }
+        Map<String, List<String>> credentials = new java.util.HashMap<>();
+        ENDPOINTS.forEach(endpoint -> credentials.put(endpoint.path(), List.of(system.adminAuthorization())));
+        credentials.put("/api/agent/reports", List.of("Bearer " + token(agentToken.body())));
+        credentials.put("/api/deploys", pipelineTokens);
+        credentials.remove("/api/hooks/github");
+        credentials.remove("/api/hooks/gitlab");
+        return credentials;
+    }
+
+    private static String token(String json) {
+        return json.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+    }
+
+    private static HttpRequest.Builder adminRequest(String service, String path) {
+        return HttpRequest.newBuilder(URI.create(system.url(service) + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Authorization", system.adminAuthorization());
+    }
+
+    /** With one of the endpoint's valid credentials (taken in turn), or none if it has none. */
+    private static Case build(Endpoint endpoint, String id, String body, String contentType, List<String> valid, int turn) {
+        return valid.isEmpty() ? build(endpoint, id, body, contentType, null, false)
+                : build(endpoint, id, body, contentType, Map.entry("Authorization", valid.get(turn % valid.size())), true);
+    }
+
+    /** {@code credential} is the only credential header sent (null: none). */
+    private static Case build(Endpoint endpoint, String id, String body, String contentType, Map.Entry<String, String> credential,
+                              boolean valid) {
         String path = endpoint.path().replace("{id}", URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(system.url(endpoint.service()) + path))
                 .timeout(Duration.ofSeconds(30))
@@ -155,10 +220,10 @@ class BadInputCorpusIT {
         if (body != null) {
             builder.header("Content-Type", contentType);
         }
-        if (header != null) {
-            builder.header(header.getKey(), header.getValue());
+        if (credential != null) {
+            builder.header(credential.getKey(), credential.getValue());
         }
-        return builder.build();
+        return new Case(builder.build(), valid);
     }
 
     private static String abbreviate(String text) {

@@ -329,14 +329,19 @@ class FaultToleranceIT {
                 .header("Content-Type", "application/json");
     }
 
+    /** Operator calls carry the run's admin key; agents and pipelines use their own credentials. */
+    private static HttpRequest.Builder asAdmin(HttpRequest.Builder request) {
+        return request.header("Authorization", system.adminAuthorization());
+    }
+
     private static Map<String, String> registerAgents(List<String> servers) {
         Map<String, String> tokens = new HashMap<>();
         for (String server : servers) {
             String body = "{\"id\":\"" + server + "\",\"hostname\":\"" + server + ".example.com\",\"applicationId\":\"ft-app\","
                     + "\"environment\":\"production\",\"probeKind\":\"agent\",\"openPorts\":[{\"port\":22,\"protocol\":\"tcp\",\"sources\":[\"10.0.0.0/8\"]}]}";
-            assertThat(sendUntilAnswered(request("check-service", "/api/servers").POST(HttpRequest.BodyPublishers.ofString(body)).build())
+            assertThat(sendUntilAnswered(asAdmin(request("check-service", "/api/servers")).POST(HttpRequest.BodyPublishers.ofString(body)).build())
                     .statusCode()).isEqualTo(201);
-            String answer = sendUntilAnswered(request("check-service", "/api/servers/" + server + "/agent-token")
+            String answer = sendUntilAnswered(asAdmin(request("check-service", "/api/servers/" + server + "/agent-token"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build()).body();
             tokens.put(server, answer.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1"));
         }
@@ -352,7 +357,7 @@ class FaultToleranceIT {
     }
 
     private static String createPipeline(String app) {
-        String answer = sendUntilAnswered(request("deploy-hook-service", "/api/pipelines").header("X-Admin-Key", SystemUnderTest.ADMIN_KEY)
+        String answer = sendUntilAnswered(asAdmin(request("deploy-hook-service", "/api/pipelines"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"ft-ci\",\"name\":\"CI\",\"applicationIds\":[\"" + app + "\"]}")).build()).body();
         return answer.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
     }

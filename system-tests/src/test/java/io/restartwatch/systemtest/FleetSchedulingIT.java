@@ -67,7 +67,7 @@ class FleetSchedulingIT {
             String body = "{\"id\":\"" + id + "\",\"hostname\":\"" + id + "\",\"applicationId\":\"fleet\",\"environment\":\"production\",\"probeKind\":\"local\"}";
             // Spread registrations over both instances, as a load balancer would.
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(i % 2) + "/api/servers"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    .header("Content-Type", "application/json").header("Authorization", system.adminAuthorization()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         }

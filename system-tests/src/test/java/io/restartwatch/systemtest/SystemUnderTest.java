@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import io.restartwatch.localstack.LoopbackPorts;
 import io.restartwatch.localstack.SystemProcesses;
 
@@ -20,7 +22,6 @@ import io.restartwatch.localstack.SystemProcesses;
  */
 final class SystemUnderTest implements AutoCloseable {
 
-    static final String ADMIN_KEY = "system-test-admin-key";
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
@@ -50,14 +51,22 @@ final class SystemUnderTest implements AutoCloseable {
         }
     }
 
-    /** Starts Kafka, PostgreSQL and all four services. */
+    /**
+     * Starts Kafka, PostgreSQL and all four services. If one does not start, everything started is stopped: the
+     * caller never gets this instance to close, and the processes would outlive the test run.
+     */
     SystemUnderTest start() throws IOException, InterruptedException {
-        startInfrastructure();
-        for (String service : servicePorts.keySet()) {
-            startService(service, service, servicePorts.get(service), Map.of());
+        try {
+            startInfrastructure();
+            for (String service : servicePorts.keySet()) {
+                startService(service, service, servicePorts.get(service), Map.of());
+            }
+            awaitAllReady();
+            return this;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
         }
-        awaitAllReady();
-        return this;
     }
 
     /**
@@ -78,6 +87,16 @@ final class SystemUnderTest implements AutoCloseable {
 
     String url(String service) {
         return "http://127.0.0.1:" + servicePorts.get(service);
+    }
+
+    /** The Authorization header value an operator (here: the run's bootstrap admin key) sends on /api calls. */
+    String adminAuthorization() {
+        return "Bearer " + processes.adminKey();
+    }
+
+    /** A RestAssured request to a service, authenticated with the admin key. */
+    RequestSpecification asAdmin(String service) {
+        return RestAssured.given().baseUri(url(service)).header("Authorization", adminAuthorization());
     }
 
     String kafkaBootstrap() {
@@ -102,7 +121,6 @@ final class SystemUnderTest implements AutoCloseable {
     private void startService(String service, String instance, int port, Map<String, String> extraEnv) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("RESTARTWATCH_PROBE_LOCAL_BASE_DIR", fleetDir.toString());
-        env.put("RESTARTWATCH_DEPLOY_HOOK_ADMIN_KEY", ADMIN_KEY);
         env.putAll(extraEnv);
         Process process = processes.launch(service, processes.packagedApplication(service), port, JVM_OPTIONS, env, instance);
         instances.put(instance, new Instance(service, port, extraEnv, process));

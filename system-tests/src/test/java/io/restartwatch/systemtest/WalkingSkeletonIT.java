@@ -57,7 +57,7 @@ class WalkingSkeletonIT {
     void aPendingRestartIsNotifiedAndADeployClearsItWithinSeconds() throws Exception {
         String server = "skeleton-web-1";
         Path root = fakeRoot(server, Instant.now().minus(Duration.ofDays(2)), "linux-image-6.8.0-49-generic", "libssl3");
-        given().baseUri(system.url("check-service")).contentType(ContentType.JSON).body("""
+        system.asAdmin("check-service").contentType(ContentType.JSON).body("""
                         {"id":"%s","hostname":"%s.example.com","applicationId":"skeleton-shop","environment":"production",
                          "openPorts":[{"port":443,"protocol":"tcp","sources":["0.0.0.0/0"]}],"probeKind":"local"}""".formatted(server, server))
                 .when().post("/api/servers").then().statusCode(201);
@@ -66,14 +66,13 @@ class WalkingSkeletonIT {
                 .body("status", equalTo("OPEN"))
                 .body("exposure", equalTo("PUBLIC"))
                 .body("message", startsWith("*** System restart required ***"));
-        given().baseUri(system.url("notification-service")).when().get("/api/dashboard/notifications")
+        system.asAdmin("notification-service").when().get("/api/dashboard/notifications")
                 .then().statusCode(200).body("items.find { it.serverId == '%s' }.level".formatted(server), equalTo("CRITICAL"));
 
         // The operator reboots the server; the pipeline then reports a deploy, signed with HMAC.
         Files.delete(root.resolve("var/run/reboot-required"));
         Files.writeString(root.resolve("proc/sys/kernel/random/boot_id"), "boot-after-reboot\n");
-        var pipeline = given().baseUri(system.url("deploy-hook-service")).contentType(ContentType.JSON)
-                .header("X-Admin-Key", SystemUnderTest.ADMIN_KEY)
+        var pipeline = system.asAdmin("deploy-hook-service").contentType(ContentType.JSON)
                 .body("{\"id\":\"skeleton-ci\",\"name\":\"CI\",\"applicationIds\":[\"skeleton-shop\"]}")
                 .when().post("/api/pipelines").then().statusCode(201).extract().jsonPath();
         String body = "{\"applicationId\":\"skeleton-shop\",\"environment\":\"production\",\"deployId\":\"build-7\",\"status\":\"completed\"}";
@@ -87,7 +86,7 @@ class WalkingSkeletonIT {
                 .when().post("/api/deploys").then().statusCode(202);
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                given().baseUri(system.url("notification-service")).when().get("/api/servers/{id}/notification", server)
+                system.asAdmin("notification-service").when().get("/api/servers/{id}/notification", server)
                         .then().statusCode(404));
         System.out.printf("System test: deploy → recheck → notification cleared in %d ms%n",
                 Duration.between(deployedAt, Instant.now()).toMillis());
@@ -105,11 +104,11 @@ class WalkingSkeletonIT {
     @Test
     void anAgentReportOpensANotification() {
         String server = "skeleton-agent-1";
-        given().baseUri(system.url("check-service")).contentType(ContentType.JSON).body("""
+        system.asAdmin("check-service").contentType(ContentType.JSON).body("""
                         {"id":"%s","hostname":"%s.example.com","applicationId":"skeleton-intranet","environment":"production",
                          "openPorts":[{"port":22,"protocol":"tcp","sources":["10.0.0.0/8"]}],"probeKind":"agent"}""".formatted(server, server))
                 .when().post("/api/servers").then().statusCode(201);
-        String token = given().baseUri(system.url("check-service")).when().post("/api/servers/{id}/agent-token", server)
+        String token = system.asAdmin("check-service").when().post("/api/servers/{id}/agent-token", server)
                 .then().statusCode(200).extract().path("token");
 
         given().baseUri(system.url("check-service")).contentType(ContentType.JSON).header("Authorization", "Bearer " + token)
@@ -121,9 +120,9 @@ class WalkingSkeletonIT {
 
     private static io.restassured.response.ValidatableResponse awaitNotification(String server) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                given().baseUri(system.url("notification-service")).when().get("/api/servers/{id}/notification", server)
+                system.asAdmin("notification-service").when().get("/api/servers/{id}/notification", server)
                         .then().statusCode(200));
-        return given().baseUri(system.url("notification-service")).when().get("/api/servers/{id}/notification", server).then();
+        return system.asAdmin("notification-service").when().get("/api/servers/{id}/notification", server).then();
     }
 
     private static Path fakeRoot(String server, Instant since, String... packages) throws Exception {

@@ -71,6 +71,9 @@ public class DeployResource {
             throw ProblemException.badRequest("body", "a JSON deploy is required");
         }
         DeployRequest request = json.readValue(body, DeployRequest.class);
+        if (request == null) { // the JSON literal null
+            throw ProblemException.badRequest("body", "a JSON deploy is required");
+        }
         Set<ConstraintViolation<DeployRequest>> violations = validator.validate(request);
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);

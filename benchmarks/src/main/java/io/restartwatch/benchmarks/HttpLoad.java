@@ -16,19 +16,29 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A closed-loop HTTP/1.1 load generator on loopback: each connection is one keep-alive socket and one thread
- * sending {@code POST /api/agent/reports} as soon as the previous answer arrived. Hand-written requests and
- * response parsing keep the generator's own CPU cost far below a general-purpose client's on 2 shared cores.
+ * sending the next request as soon as the previous answer arrived. Hand-written requests and response parsing
+ * keep the generator's own CPU cost far below a general-purpose client's on 2 shared cores. Only answers with
+ * the expected status count (rate and latencies); any other answer or I/O failure is an error.
  */
-final class AgentLoad {
+final class HttpLoad {
 
+    /** {@code errors}: answers other than the expected status, and I/O failures (after which it reconnects). */
     record Step(int connections, double perSecond, double p50, double p99, long errors) {
     }
 
     private final int port;
-    private final List<byte[]> requests = new ArrayList<>();
+    private final int expectedStatus;
+    private final List<byte[]> requests;
 
-    AgentLoad(int port, List<String> serverIds, List<String> tokens) {
+    private HttpLoad(int port, int expectedStatus, List<byte[]> requests) {
         this.port = port;
+        this.expectedStatus = expectedStatus;
+        this.requests = requests;
+    }
+
+    /** {@code POST /api/agent/reports}, each server with its own token, in turn; 202 expected. */
+    static HttpLoad agentReports(int port, List<String> serverIds, List<String> tokens) {
+        List<byte[]> requests = new ArrayList<>();
         String since = Instant.now().minus(Duration.ofDays(1)).toString();
         for (int i = 0; i < serverIds.size(); i++) {
             String body = "{\"serverId\":\"" + serverIds.get(i) + "\",\"rebootRequired\":true,\"requiredSince\":\"" + since
@@ -42,6 +52,15 @@ final class AgentLoad {
             System.arraycopy(bytes, 0, request, head.length(), bytes.length);
             requests.add(request);
         }
+        return new HttpLoad(port, 202, requests);
+    }
+
+    /** {@code GET path} with the given extra header lines (e.g. {@code Authorization: Bearer ...}); 200 expected. */
+    static HttpLoad get(int port, String path, List<String> headers) {
+        StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
+        headers.forEach(h -> head.append(h).append("\r\n"));
+        head.append("\r\n");
+        return new HttpLoad(port, 200, List.of(head.toString().getBytes(StandardCharsets.US_ASCII)));
     }
 
     Step run(int connections, Duration warmup, Duration measure) throws InterruptedException {
@@ -57,7 +76,7 @@ final class AgentLoad {
             perThread.add(latencies);
             counts.add(count);
             int offset = c;
-            Thread thread = new Thread(() -> loop(offset, connections, warmEnd, end, latencies, count, errors), "agent-load-" + c);
+            Thread thread = new Thread(() -> loop(offset, connections, warmEnd, end, latencies, count, errors), "http-load-" + c);
             threads.add(thread);
             thread.start();
         }
@@ -80,8 +99,8 @@ final class AgentLoad {
         int next = offset;
         Socket socket = null;
         InputStream in = null;
-        try {
-            while (System.nanoTime() < end) {
+        while (System.nanoTime() < end) {
+            try {
                 if (socket == null) {
                     socket = new Socket("127.0.0.1", port);
                     socket.setTcpNoDelay(true);
@@ -95,42 +114,39 @@ final class AgentLoad {
                 out.flush();
                 int status = readResponse(in);
                 long done = System.nanoTime();
-                if (status != 202) {
+                if (status != expectedStatus) {
                     errors.incrementAndGet();
                 } else if (sent >= warmEnd && done <= end && count[0] < latencies.length) {
                     latencies[count[0]++] = done - sent;
                 }
+            } catch (IOException e) {
+                errors.incrementAndGet();
+                close(socket);
+                socket = null;
             }
-        } catch (IOException e) {
-            errors.incrementAndGet();
-        } finally {
-            if (socket != null) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
+        }
+        close(socket);
+    }
+
+    private static void close(Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing
             }
         }
     }
 
-    /** Reads one response (status line, headers, Content-Length body); returns the status. */
+    /** Reads one response (status line, headers, a Content-Length or chunked body); returns the status. */
     private static int readResponse(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int status = -1;
         int length = 0;
+        boolean chunked = false;
         boolean first = true;
         while (true) {
-            line.setLength(0);
-            int b;
-            while ((b = in.read()) != '\n') {
-                if (b < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
+            readLine(in, line);
             if (first) {
                 status = Integer.parseInt(line.substring(9, 12));
                 first = false;
@@ -138,9 +154,36 @@ final class AgentLoad {
                 break;
             } else if (line.toString().regionMatches(true, 0, "content-length:", 0, 15)) {
                 length = Integer.parseInt(line.substring(15).trim());
+            } else if (line.toString().regionMatches(true, 0, "transfer-encoding:", 0, 18)) {
+                chunked = line.substring(18).trim().equalsIgnoreCase("chunked");
             }
         }
-        in.skipNBytes(length);
-        return status;
+        if (!chunked) {
+            in.skipNBytes(length);
+            return status;
+        }
+        while (true) { // chunk-size [; extensions] CRLF data CRLF ... 0 CRLF CRLF (no trailers expected)
+            readLine(in, line);
+            int size = Integer.parseInt(line.toString().split(";", 2)[0].trim(), 16);
+            if (size == 0) {
+                readLine(in, line);
+                return status;
+            }
+            in.skipNBytes(size);
+            readLine(in, line);
+        }
+    }
+
+    private static void readLine(InputStream in, StringBuilder line) throws IOException {
+        line.setLength(0);
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new IOException("connection closed");
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
     }
 }
