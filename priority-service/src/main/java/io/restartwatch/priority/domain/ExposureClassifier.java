@@ -10,10 +10,12 @@ import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.OpenPort;
 
 /**
- * Classifies a server by who may reach its open ports: anyone ({@code 0.0.0.0/0}, {@code ::/0}, or any other
- * spelling of a zero-length prefix) is public; any range that is not wholly private (RFC 1918, loopback,
- * link-local, CGNAT, IPv6 ULA) is restricted; otherwise internal. A bare address counts as a /32 or /128, and
- * a source that cannot be parsed counts as restricted: we assume the worst short of "anywhere".
+ * Classifies a server by who may reach its open ports: anyone ({@code 0.0.0.0/0}, {@code ::/0}, any other
+ * spelling of a zero-length prefix, or sources of one port that together cover every public IPv4 address or
+ * every global IPv6 address, such as {@code 0.0.0.0/1} + {@code 128.0.0.0/1} or {@code 2000::/3}) is public; any
+ * range that is not wholly private (RFC 1918, loopback, link-local, CGNAT, IPv6 ULA) is restricted; otherwise
+ * internal. A bare address counts as a /32 or /128, and a source that cannot be parsed counts as restricted: we
+ * assume the worst short of "anywhere".
  */
 public final class ExposureClassifier {
 
@@ -21,12 +23,23 @@ public final class ExposureClassifier {
             "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10",
             "fc00::/7", "fe80::/10", "::1/128").stream().map(Range::parse).toList();
 
+    /** IPv4 space no one on the internet reaches a server from: private, shared, loopback, link-local, reserved, multicast. */
+    private static final List<Range> NOT_PUBLIC_IPV4 = List.of(
+            "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+            "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/3")
+            .stream().map(Range::parse).toList();
+    /** Every global unicast IPv6 address (RFC 4291): what the internet routes today. */
+    private static final Range GLOBAL_IPV6 = Range.parse("2000::/3");
+
     private ExposureClassifier() {
     }
 
     public static Exposure classify(List<OpenPort> ports) {
         boolean restricted = false;
         for (OpenPort port : ports) {
+            if (coversThePublicInternet(port.sources())) {
+                return Exposure.PUBLIC;
+            }
             for (String source : port.sources()) {
                 if (isAnywhere(source)) {
                     return Exposure.PUBLIC;
@@ -40,6 +53,11 @@ public final class ExposureClassifier {
     /** The port and source that decided the exposure, for the explanation ("port 443/tcp open to ::/0"). */
     public static String describe(List<OpenPort> ports, Exposure exposure) {
         for (OpenPort port : ports) {
+            if (exposure == Exposure.PUBLIC && port.sources().stream().noneMatch(ExposureClassifier::isAnywhere)
+                    && coversThePublicInternet(port.sources())) {
+                return "port " + port.port() + "/" + port.protocol() + " open to " + String.join(", ", port.sources().stream().map(String::trim).toList())
+                        + " (together: every public address)";
+            }
             for (String source : port.sources()) {
                 boolean decisive = exposure == Exposure.PUBLIC ? isAnywhere(source)
                         : exposure == Exposure.RESTRICTED && !isPrivate(source);
@@ -55,6 +73,18 @@ public final class ExposureClassifier {
     static boolean isAnywhere(String source) {
         Range range = Range.parse(source);
         return range != null && range.prefix() == 0;
+    }
+
+    /**
+     * Whether the sources together admit every public IPv4 address or every global IPv6 address: what is left of
+     * the address space once they are taken out lies wholly in space no one on the internet comes from.
+     */
+    static boolean coversThePublicInternet(List<String> sources) {
+        List<Range> ranges = sources.stream().map(Range::parse).filter(java.util.Objects::nonNull).toList();
+        List<Range> ipv4 = ranges.stream().filter(r -> r.bits() == 32).toList();
+        List<Range> ipv6 = ranges.stream().filter(r -> r.bits() == 128).toList();
+        return (!ipv4.isEmpty() && Intervals.covers(Intervals.of(ipv4), Intervals.complement(Intervals.of(NOT_PUBLIC_IPV4), 32)))
+                || (!ipv6.isEmpty() && Intervals.covers(Intervals.of(ipv6), Intervals.of(List.of(GLOBAL_IPV6))));
     }
 
     static boolean isPrivate(String source) {
@@ -96,11 +126,64 @@ public final class ExposureClassifier {
             }
         }
 
+        BigInteger first() {
+            return network.shiftRight(bits - prefix).shiftLeft(bits - prefix);
+        }
+
+        BigInteger last() {
+            return first().add(BigInteger.ONE.shiftLeft(bits - prefix)).subtract(BigInteger.ONE);
+        }
+
         boolean contains(Range other) {
             if (other.bits != bits || other.prefix < prefix) {
                 return false;
             }
             return other.network.shiftRight(bits - prefix).equals(network.shiftRight(bits - prefix));
+        }
+    }
+
+    /** Sorted, merged, inclusive address intervals of one family. */
+    private static final class Intervals {
+
+        private Intervals() {
+        }
+
+        static List<BigInteger[]> of(List<Range> ranges) {
+            List<BigInteger[]> sorted = ranges.stream().map(r -> new BigInteger[] {r.first(), r.last()})
+                    .sorted(java.util.Comparator.comparing((BigInteger[] interval) -> interval[0])).toList();
+            List<BigInteger[]> merged = new java.util.ArrayList<>();
+            for (BigInteger[] interval : sorted) {
+                BigInteger[] previous = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                if (previous != null && interval[0].compareTo(previous[1].add(BigInteger.ONE)) <= 0) {
+                    previous[1] = previous[1].max(interval[1]);
+                } else {
+                    merged.add(new BigInteger[] {interval[0], interval[1]});
+                }
+            }
+            return merged;
+        }
+
+        /** The whole {@code bits}-wide space minus {@code merged}. */
+        static List<BigInteger[]> complement(List<BigInteger[]> merged, int bits) {
+            List<BigInteger[]> gaps = new java.util.ArrayList<>();
+            BigInteger next = BigInteger.ZERO;
+            for (BigInteger[] interval : merged) {
+                if (interval[0].compareTo(next) > 0) {
+                    gaps.add(new BigInteger[] {next, interval[0].subtract(BigInteger.ONE)});
+                }
+                next = next.max(interval[1].add(BigInteger.ONE));
+            }
+            BigInteger end = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
+            if (next.compareTo(end) <= 0) {
+                gaps.add(new BigInteger[] {next, end});
+            }
+            return gaps;
+        }
+
+        /** Whether every interval of {@code wanted} lies inside one merged interval of {@code merged}. */
+        static boolean covers(List<BigInteger[]> merged, List<BigInteger[]> wanted) {
+            return wanted.stream().allMatch(want -> merged.stream()
+                    .anyMatch(have -> have[0].compareTo(want[0]) <= 0 && have[1].compareTo(want[1]) >= 0));
         }
     }
 }
