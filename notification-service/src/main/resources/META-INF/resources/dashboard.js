@@ -23,6 +23,7 @@
   const keyInput = document.getElementById("key");
   const whoLabel = document.getElementById("who");
   const signoutButton = document.getElementById("signout");
+  const sso = document.getElementById("sso");
 
   // Who is signed in; null until the session answers. Actions are only offered to operators.
   let caller = null;
@@ -265,6 +266,12 @@
     await session("DELETE");
     showSignIn("Signed out.");
   });
+
+  // "Sign in with SSO" only where an OIDC provider is configured; the link starts its authorization-code flow.
+  fetch("login/options", { headers: { "Accept": "application/json" } })
+    .then((response) => response.ok ? response.json() : { oidc: false })
+    .then((options) => { sso.hidden = !options.oidc; })
+    .catch(() => { sso.hidden = true; });
 
   checkSession().catch((e) => showSignIn("Could not reach the service: " + e.message));
 })();

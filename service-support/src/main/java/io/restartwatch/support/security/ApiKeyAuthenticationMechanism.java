@@ -1,12 +1,16 @@
 package io.restartwatch.support.security;
 
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
@@ -15,10 +19,14 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Takes an API key from {@code Authorization: Bearer rwk_…} or, for the dashboard in a browser, from the session
- * cookie. Anything else in the Authorization header is left to the OIDC mechanism, which runs after this one.
+ * Takes an API key from {@code Authorization: Bearer rwk_…} or, for the dashboard in a browser, the credential in
+ * the session cookie: an API key, or the OIDC access token of a user who signed in through the provider, which
+ * the default OIDC tenant verifies exactly as it would in a header. Anything else in the Authorization header is
+ * left to the OIDC mechanism, which runs after this one; a request with an Authorization header is never
+ * authenticated by the cookie.
  *
  * <p>A cookie is sent by the browser on its own, so a state-changing request carrying only the cookie must come
  * from our own page: the cookie is {@code SameSite=Strict}, and a request that says it comes from another site
@@ -30,22 +38,33 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     private static final String BEARER = "bearer ";
 
     private final SecuritySettings settings;
+    private final boolean oidcEnabled;
 
-    public ApiKeyAuthenticationMechanism(SecuritySettings settings) {
+    public ApiKeyAuthenticationMechanism(SecuritySettings settings,
+                                         @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "true") boolean oidcEnabled) {
         this.settings = settings;
+        this.oidcEnabled = oidcEnabled;
     }
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
-        String key = fromAuthorizationHeader(context);
-        if (key == null) {
-            key = fromSessionCookie(context);
+        String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+        String credential = header != null ? apiKeyFrom(header) : fromSessionCookie(context);
+        if (credential == null) {
+            return Uni.createFrom().optional(Optional.empty());
         }
-        if (key == null) {
-            return Uni.createFrom().optional(java.util.Optional.empty());
+        if (credential.startsWith(ApiKeys.PREFIX)) {
+            return identityProviderManager.authenticate(
+                    HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(credential), context));
         }
-        return identityProviderManager.authenticate(
-                HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(key), context));
+        if (!oidcEnabled) {
+            return Uni.createFrom().failure(new AuthenticationFailedException("Session cookie holds no API key and OIDC is off"));
+        }
+        // The default (service) tenant verifies it: signature against the JWKS, issuer, audience, expiry.
+        return identityProviderManager.authenticate(HttpSecurityUtils.setRoutingContextAttribute(
+                        new TokenAuthenticationRequest(new AccessTokenCredential(credential)), context))
+                .onFailure(failure -> !(failure instanceof AuthenticationFailedException))
+                .transform(failure -> new AuthenticationFailedException("Session cookie token not verified", failure));
     }
 
     @Override
@@ -55,7 +74,7 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-        return Set.of(ApiKeyAuthenticationRequest.class);
+        return Set.of(ApiKeyAuthenticationRequest.class, TokenAuthenticationRequest.class);
     }
 
     /** Before OIDC's bearer mechanism, which would reject our keys as malformed tokens. */
@@ -64,9 +83,8 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         return DEFAULT_PRIORITY + 100;
     }
 
-    private static String fromAuthorizationHeader(RoutingContext context) {
-        String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
-        if (header == null || header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    private static String apiKeyFrom(String header) {
+        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;
         }
         String credential = header.substring(BEARER.length()).trim();
@@ -75,7 +93,7 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     private String fromSessionCookie(RoutingContext context) {
         Cookie cookie = context.request().getCookie(settings.sessionCookie());
-        if (cookie == null || !cookie.getValue().startsWith(ApiKeys.PREFIX)) {
+        if (cookie == null || cookie.getValue().isBlank()) {
             return null;
         }
         return isSafe(context.request().method()) || sameOrigin(context) ? cookie.getValue() : null;
