@@ -40,6 +40,13 @@ public interface CheckSettings {
     @WithDefault("PT30S")
     Duration retryBackoff();
 
+    /**
+     * A server not rechecked this long after a deploy arrived is shown as NOT_RECHECKED in the deploy's
+     * recheck view (an agent asks every 50 s whether a report is due, so its report arrives within it).
+     */
+    @WithDefault("PT60S")
+    Duration deployDeadline();
+
     default Duration intervalFor(String applicationId) {
         return applicationInterval().getOrDefault(applicationId, interval());
     }

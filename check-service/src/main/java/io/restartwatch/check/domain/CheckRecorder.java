@@ -49,7 +49,8 @@ public class CheckRecorder {
             return; // removed while being checked
         }
         Instant now = clock.instant();
-        record(server, claim.trigger(), result, now, took).checkedBy = claim.owner();
+        CheckEntity check = record(server, claim.trigger(), result, now, took, claim.deployId());
+        check.checkedBy = claim.owner();
         if (!claim.owner().equals(server.leaseOwner)) {
             return; // the lease expired and another instance owns the schedule now
         }
@@ -67,14 +68,24 @@ public class CheckRecorder {
             server.consecutiveFailures = 0;
             server.nextCheckAt = now.plus(jittered(interval));
             server.nextTrigger = CheckTrigger.SCHEDULED;
+            // Done for its deploy; an unreachable result keeps it, so the retries count for the deploy too.
+            server.deployRecheckId = null;
+            server.deployRecheckAt = null;
         }
     }
 
-    /** Records a report an agent pushed. */
+    /**
+     * Records a report an agent pushed. If a deploy marked the server "report due", this report is that recheck
+     * (trigger DEPLOY) and clears the mark, in the same transaction.
+     */
     @Transactional
     public CheckEntity recordPushed(String serverId, ProbeResult result) {
         ServerEntity server = ServerEntity.findById(serverId);
-        return record(server, CheckTrigger.AGENT, result, clock.instant(), Duration.ZERO);
+        String deployId = server.deployRecheckId;
+        server.deployRecheckId = null;
+        server.deployRecheckAt = null;
+        return record(server, deployId != null ? CheckTrigger.DEPLOY : CheckTrigger.AGENT, result, clock.instant(),
+                Duration.ZERO, deployId);
     }
 
     private Duration jittered(Duration interval) {
@@ -87,7 +98,8 @@ public class CheckRecorder {
         return delay.compareTo(interval) > 0 ? interval : delay;
     }
 
-    private CheckEntity record(ServerEntity server, CheckTrigger trigger, ProbeResult result, Instant now, Duration took) {
+    private CheckEntity record(ServerEntity server, CheckTrigger trigger, ProbeResult result, Instant now, Duration took,
+                               String deployId) {
         CheckEntity check = new CheckEntity();
         check.id = UUID.randomUUID();
         check.serverId = server.id;
@@ -102,6 +114,7 @@ public class CheckRecorder {
         check.runningKernel = result.runningKernel();
         check.installedKernel = result.installedKernel();
         check.durationMs = (int) Math.min(Integer.MAX_VALUE, took.toMillis());
+        check.deployId = deployId;
         check.persist();
         metrics.counter("restartwatch.checks", "outcome", result.outcome().name(), "trigger", trigger.name()).increment();
         outbox.enqueue(Topics.CHECKS, server.id, EventTypes.CHECK_COMPLETED, server.id, new CheckCompleted(

@@ -127,10 +127,15 @@ public class Inventory {
 
     /** Constant-time check of an agent's token against the stored hash. */
     public boolean agentTokenMatches(ServerEntity server, String token) {
-        if (server.agentTokenHash == null || token == null) {
+        return agentTokenMatches(server.agentTokenHash, token);
+    }
+
+    /** Constant-time check of an agent's token against a stored hash (null: no token issued). */
+    public static boolean agentTokenMatches(String agentTokenHash, String token) {
+        if (agentTokenHash == null || token == null) {
             return false;
         }
-        return MessageDigest.isEqual(HexFormat.of().parseHex(server.agentTokenHash), HexFormat.of().parseHex(sha256(token)));
+        return MessageDigest.isEqual(HexFormat.of().parseHex(agentTokenHash), HexFormat.of().parseHex(sha256(token)));
     }
 
     private void apply(ServerEntity server, ServerDefinition definition, Instant now) {

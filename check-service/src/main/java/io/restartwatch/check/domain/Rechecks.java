@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 
 import io.restartwatch.check.scheduling.CheckDispatcher;
@@ -39,33 +40,55 @@ public class Rechecks {
 
     /**
      * Rechecks the deployed servers: the listed ones, or every server of the application (and environment,
-     * when given). A deploy id seen before triggers nothing, however often it is delivered.
+     * when given). Pull-probed servers become due now; agent servers are marked "report due" for their agent
+     * to find ({@code GET /api/agent/due}). The deploy and its servers are kept for the deploy's recheck view.
+     * A deploy id seen before triggers nothing, however often it is delivered.
      *
-     * @return how many servers were made due
+     * @return how many servers the deploy rechecks
      */
     @Transactional
     public int onDeployCompleted(DeployCompleted deploy) {
         if (!processed.firstDelivery(DEPLOY_CONSUMER, deploy.applicationId() + "/" + deploy.deployId())) {
             return 0;
         }
+        Instant now = clock.instant();
+        boolean byEnvironment = deploy.environment() != null && !deploy.environment().isBlank();
         String filter = "application_id = :application"
-                + (deploy.environment() == null || deploy.environment().isBlank() ? "" : " and environment = :environment")
+                + (byEnvironment ? " and environment = :environment" : "")
                 + (deploy.serverIds().isEmpty() ? "" : " and id in (:ids)");
-        var update = entityManager.createNativeQuery(
-                "update server set next_check_at = :now, next_trigger = :trigger, recheck_requested_at = :now "
-                        + "where probe_kind <> 'AGENT' and " + filter)
-                .setParameter("now", clock.instant())
-                .setParameter("trigger", CheckTrigger.DEPLOY.name())
-                .setParameter("application", deploy.applicationId());
-        if (filter.contains(":environment")) {
-            update.setParameter("environment", deploy.environment());
-        }
-        if (filter.contains(":ids")) {
-            update.setParameter("ids", deploy.serverIds());
-        }
+        entityManager.createNativeQuery(
+                        "insert into deploy (application_id, deploy_id, environment, received_at) values (:application, :deploy, :environment, :now)")
+                .setParameter("application", deploy.applicationId())
+                .setParameter("deploy", deploy.deployId())
+                .setParameter("environment", byEnvironment ? deploy.environment() : null)
+                .setParameter("now", now)
+                .executeUpdate();
+        bind(entityManager.createNativeQuery(
+                "insert into deploy_target (application_id, deploy_id, server_id, probe_kind) "
+                        + "select :application, :deploy, id, probe_kind from server where " + filter), deploy, byEnvironment)
+                .executeUpdate();
+        var update = bind(entityManager.createNativeQuery("""
+                update server set deploy_recheck_id = :deploy, deploy_recheck_at = :now,
+                    next_check_at = case when probe_kind = 'AGENT' then next_check_at else :now end,
+                    next_trigger = case when probe_kind = 'AGENT' then next_trigger else :trigger end,
+                    recheck_requested_at = case when probe_kind = 'AGENT' then recheck_requested_at else :now end
+                where\s""" + filter), deploy, byEnvironment)
+                .setParameter("now", now)
+                .setParameter("trigger", CheckTrigger.DEPLOY.name());
         int due = update.executeUpdate();
         afterCommit.once("check-dispatcher", dispatcher::wakeUp);
         return due;
+    }
+
+    private static Query bind(Query query, DeployCompleted deploy, boolean byEnvironment) {
+        query.setParameter("application", deploy.applicationId()).setParameter("deploy", deploy.deployId());
+        if (byEnvironment) {
+            query.setParameter("environment", deploy.environment());
+        }
+        if (!deploy.serverIds().isEmpty()) {
+            query.setParameter("ids", deploy.serverIds());
+        }
+        return query;
     }
 
     /** An operator's "recheck now". */

@@ -13,11 +13,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-/** A completed deploy makes that application's servers due for an immediate recheck (trigger DEPLOY). */
+/**
+ * A completed deploy makes that application's servers due for an immediate recheck (trigger DEPLOY), agent
+ * servers included (their report becomes due).
+ */
 @ApplicationScoped
 public class DeployEventsConsumer {
 
     public static final String CHANNEL = "deploys";
+    private static final int MAX_DEPLOY_ID = 200;
+    private static final int MAX_APPLICATION_ID = 63;
     private static final Logger LOG = Logger.getLogger(DeployEventsConsumer.class);
 
     private final Rechecks rechecks;
@@ -38,6 +43,10 @@ public class DeployEventsConsumer {
         DeployCompleted deploy = event.data();
         if (blank(deploy.deployId()) || blank(deploy.applicationId())) {
             throw new PoisonEventException("deploy.completed " + event.id() + " lacks deployId or applicationId");
+        }
+        if (deploy.deployId().length() > MAX_DEPLOY_ID || deploy.applicationId().length() > MAX_APPLICATION_ID) {
+            // Kept in columns of that size (the deploy hooks enforce the same limits): retrying cannot help.
+            throw new PoisonEventException("deploy.completed " + event.id() + " has a deployId or applicationId too long to keep");
         }
         int due = processor.process("deploy " + deploy.deployId(), () -> rechecks.onDeployCompleted(deploy));
         LOG.debugf("Deploy %s of %s: %d servers due for recheck", deploy.deployId(), deploy.applicationId(), due);

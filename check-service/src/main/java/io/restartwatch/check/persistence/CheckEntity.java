@@ -56,6 +56,9 @@ public class CheckEntity extends PanacheEntityBase {
     /** The instance that ran it (its lease owner name); null for agent reports. */
     @Column(name = "checked_by")
     public String checkedBy;
+    /** The deploy this check rechecked the server for; null when it was not a deploy's recheck. */
+    @Column(name = "deploy_id")
+    public String deployId;
 
     public static List<CheckEntity> newestFirst(String serverId, int limit) {
         return find("serverId = ?1 order by checkedAt desc", serverId).page(0, limit).list();

@@ -37,7 +37,7 @@ public class ServerClaims {
                             for update skip locked)
                         update server s set lease_owner = :owner, lease_until = :leaseUntil
                         from due where s.id = due.id
-                        returning s.id, s.next_trigger, s.probe_kind, s.host, s.ssh_port, s.ssh_user""")
+                        returning s.id, s.next_trigger, s.probe_kind, s.host, s.ssh_port, s.ssh_user, s.deploy_recheck_id""")
                 .setParameter("now", now)
                 .setParameter("limit", limit)
                 .setParameter("owner", owner)
@@ -45,11 +45,15 @@ public class ServerClaims {
                 .getResultList();
         return rows.stream().map(row -> new Claim((String) row[0], CheckTrigger.valueOf((String) row[1]),
                 ProbeKind.valueOf((String) row[2]), (String) row[3], row[4] == null ? 22 : ((Number) row[4]).intValue(),
-                (String) row[5], owner, now)).toList();
+                (String) row[5], (String) row[6], owner, now)).toList();
     }
 
-    /** A server leased to this instance for one check. */
+    /**
+     * A server leased to this instance for one check.
+     *
+     * @param deployId the deploy whose recheck was pending when it was claimed: the check counts for it
+     */
     public record Claim(String serverId, CheckTrigger trigger, ProbeKind probeKind, String host, int sshPort,
-                        String sshUser, String owner, Instant claimedAt) {
+                        String sshUser, String deployId, String owner, Instant claimedAt) {
     }
 }

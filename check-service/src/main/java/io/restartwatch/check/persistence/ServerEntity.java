@@ -72,6 +72,11 @@ public class ServerEntity extends PanacheEntityBase {
     public Instant leaseUntil;
     @Column(name = "consecutive_failures")
     public int consecutiveFailures;
+    /** The deploy this server is to be rechecked for: an agent server's "report due" mark. Null when none. */
+    @Column(name = "deploy_recheck_id")
+    public String deployRecheckId;
+    @Column(name = "deploy_recheck_at")
+    public Instant deployRecheckAt;
 
     public static List<ServerEntity> findByApplication(String applicationId, String environment) {
         if (environment == null) {

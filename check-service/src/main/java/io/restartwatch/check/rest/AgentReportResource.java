@@ -54,10 +54,7 @@ public class AgentReportResource {
     @POST
     @Operation(summary = "Accept an agent's report of its server's restart-required state")
     public Response report(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, AgentReport report) throws InterruptedException {
-        String token = authorization != null && authorization.startsWith(BEARER) ? authorization.substring(BEARER.length()).trim() : null;
-        if (token == null || token.isEmpty()) {
-            throw unauthorized();
-        }
+        String token = agentToken(authorization);
         if (report == null) {
             throw ProblemException.badRequest("body", "must not be empty");
         }
@@ -76,7 +73,16 @@ public class AgentReportResource {
         return Response.accepted(new Accepted(check.id.toString(), check.outcome.name())).build();
     }
 
-    private static ProblemException unauthorized() {
+    /** The bearer token of the request; 401 when there is none. */
+    static String agentToken(String authorization) {
+        String token = authorization != null && authorization.startsWith(BEARER) ? authorization.substring(BEARER.length()).trim() : null;
+        if (token == null || token.isEmpty()) {
+            throw unauthorized();
+        }
+        return token;
+    }
+
+    static ProblemException unauthorized() {
         return new ProblemException(Response.Status.UNAUTHORIZED, "A valid agent token for this server is required (Authorization: Bearer <token>)");
     }
 
