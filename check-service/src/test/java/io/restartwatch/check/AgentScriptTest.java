@@ -25,9 +25,13 @@ import io.restassured.http.ContentType;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.CheckTrigger;
+import io.restartwatch.contracts.DeployCompleted;
+import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.LocalInfraResource;
+import io.restartwatch.testsupport.TestCredentials;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The shipped agent script ({@code agent/restartwatch-agent}) run for real against the running service. */
@@ -71,6 +75,55 @@ class AgentScriptTest {
         assertThat(check.installedKernel()).isEqualTo("6.8.0-49-generic");
     }
 
+    /** Run as its timer runs it (--if-due): silent while nothing is due, a report as soon as a deploy asks for one. */
+    @Test
+    void theAgentReportsWhenADeployAsksForIt() throws Exception {
+        String app = "agent-due-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = app + "-1";
+        Path base = Files.createTempDirectory("agent-root");
+        FakeServerRoot root = FakeServerRoot.under(base, id);
+        given().contentType(ContentType.JSON).body("""
+                        {"id":"%s","hostname":"%s","applicationId":"%s","environment":"production","probeKind":"agent"}"""
+                        .formatted(id, id, app))
+                .when().post("/api/servers").then().statusCode(201);
+        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        Map<String, String> env = Map.of("RESTARTWATCH_ROOT", root.root().toString(), "RESTARTWATCH_URL", service.toString(),
+                "RESTARTWATCH_SERVER_ID", id, "RESTARTWATCH_TOKEN", token,
+                "RESTARTWATCH_STATE_DIR", base.resolve("state").toString());
+
+        // Never reported: the first run reports whatever the answer; the next one, in the same boot and within
+        // the hour, has nothing to do.
+        Result first = runAgent(env, "--if-due");
+        assertThat(first.exitCode()).as(first.output()).isZero();
+        assertThat(first.output()).contains("\"outcome\":\"UP_TO_DATE\"");
+        Result idle = runAgent(env, "--if-due");
+        assertThat(idle.exitCode()).as(idle.output()).isZero();
+        assertThat(idle.output()).contains("no report due").doesNotContain("outcome");
+        assertThat(given().when().get("/api/servers/{id}/checks", id).then().statusCode(200).extract().<List<String>>path("trigger"))
+                .containsExactly("AGENT");
+
+        kafka.publish(Topics.DEPLOYS, app, EventTypes.DEPLOY_COMPLETED, new DeployCompleted(DeployCompleted.SCHEMA_VERSION,
+                "release-7", app, null, List.of(), Instant.now(), "native", null, null));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().filter(TestCredentials.as(token)).queryParam("serverId", id).when().get("/api/agent/due")
+                        .then().statusCode(200).body("deployId", org.hamcrest.Matchers.equalTo("release-7")));
+
+        Result due = runAgent(env, "--if-due");
+        assertThat(due.exitCode()).as(due.output()).isZero();
+        assertThat(due.output()).contains("report due").contains("\"outcome\":\"UP_TO_DATE\"").doesNotContain(token);
+        assertThat(given().when().get("/api/servers/{id}/checks", id).then().statusCode(200).extract().<List<String>>path("trigger"))
+                .containsExactly("DEPLOY", "AGENT");
+        given().filter(TestCredentials.as(token)).queryParam("serverId", id).when().get("/api/agent/due").then().statusCode(204);
+        given().when().get("/api/deploys/{app}/{deploy}/rechecks", app, "release-7")
+                .then().statusCode(200)
+                .body("servers[0].serverId", org.hamcrest.Matchers.equalTo(id))
+                .body("servers[0].state", org.hamcrest.Matchers.equalTo("RECHECKED"))
+                .body("complete", org.hamcrest.Matchers.equalTo(true));
+
+        Result after = runAgent(env, "--if-due");
+        assertThat(after.output()).contains("no report due");
+    }
+
     @Test
     void aWrongTokenFailsLoudly() throws Exception {
         Path base = Files.createTempDirectory("agent-root");
@@ -79,6 +132,10 @@ class AgentScriptTest {
                 "RESTARTWATCH_SERVER_ID", "agent-wrong", "RESTARTWATCH_TOKEN", "rwa_not-a-token"));
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("401");
+        Result asked = runAgent(Map.of("RESTARTWATCH_ROOT", root.root().toString(), "RESTARTWATCH_URL", service.toString(),
+                "RESTARTWATCH_SERVER_ID", "agent-wrong", "RESTARTWATCH_TOKEN", "rwa_not-a-token"), "--if-due");
+        assertThat(asked.exitCode()).isNotZero();
+        assertThat(asked.output()).contains("refused the agent token (HTTP 401)");
     }
 
     @Test
@@ -105,6 +162,10 @@ class AgentScriptTest {
         command.addAll(List.of(args));
         Map<String, String> withConf = new java.util.HashMap<>(env);
         withConf.put("RESTARTWATCH_CONF", "/nonexistent/agent.conf");
+        // Never the real /var/lib/restartwatch-agent, even when the tests run as root.
+        if (!withConf.containsKey("RESTARTWATCH_STATE_DIR")) {
+            withConf.put("RESTARTWATCH_STATE_DIR", Files.createTempDirectory("agent-state").toString());
+        }
         return run(command, withConf);
     }
 
