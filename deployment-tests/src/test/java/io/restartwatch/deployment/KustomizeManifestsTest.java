@@ -33,7 +33,7 @@ class KustomizeManifestsTest {
     /** As event-contracts' Topics.COMPACTED: the latest record per key is the state. */
     static final List<String> COMPACTED = List.of("restartwatch.servers", "restartwatch.apikeys", "restartwatch.apikeys.usage");
     /** The endpoints that check their own credentials and are meant to be reached from outside, and their service. */
-    static final Map<String, String> PUBLIC_PATHS = Map.of("/api/agent/reports", "check-service",
+    static final Map<String, String> PUBLIC_PATHS = Map.of("/api/agent/reports", "check-service", "/api/agent/due", "check-service",
             "/api/deploys", "deploy-hook-service", "/api/hooks/github", "deploy-hook-service", "/api/hooks/gitlab", "deploy-hook-service");
     /** Partitions per topic, as event-contracts' Topics.PARTITIONS and the local stack. */
     static final int PARTITIONS = 6;
