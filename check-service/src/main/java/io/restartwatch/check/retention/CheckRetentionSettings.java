@@ -1,0 +1,19 @@
+package io.restartwatch.check.retention;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How much check history is kept. A server's latest check is always kept, however old. */
+@ConfigMapping(prefix = "restartwatch.retention.checks")
+public interface CheckRetentionSettings {
+
+    /** Checks older than this are deleted. */
+    @WithDefault("P90D")
+    Duration maxAge();
+
+    /** At most this many checks per server, the newest. */
+    @WithDefault("1000")
+    int maxPerServer();
+}
