@@ -27,9 +27,10 @@ public interface RetentionSettings {
     /**
      * How long a consumed event id is remembered. It must outlive every way the event can be delivered again:
      * topics keep records 7 days (retention.ms in deploy/kafka/topics.yaml), a record is consumed no earlier
-     * than it was written, so a row kept 7 days after processing outlives the record's retention. A redelivery
-     * after that (an offset reset on a compacted topic) is still harmless: every consumer also orders by a
-     * revision, sequence or check time.
+     * than it was written, so a row kept 7 days after processing outlives the record's retention. Kafka deletes
+     * whole segments, so a record can linger past retention.ms, and compacted topics keep records for good: such
+     * a late redelivery (an offset reset) is still harmless, every consumer also orders by a revision, sequence
+     * or check time, and a deploy seen again only rechecks.
      */
     @WithDefault("P7D")
     Duration processedEvents();
