@@ -327,7 +327,7 @@ public final class BenchmarkMain {
                 serverId + ".bench.internal", applicationId, "production", Map.of("bench", "true"), INTERNAL, "ssh", now);
         return new CheckCompleted(CheckCompleted.SCHEMA_VERSION, UUID.randomUUID().toString(), serverId, now, CheckTrigger.SCHEDULED,
                 CheckOutcome.REBOOT_REQUIRED, null, List.of("libssl3", "openssh-server"), now.minus(Duration.ofDays(2)),
-                UUID.randomUUID().toString(), "6.8.0-45-generic", "6.8.0-45-generic", server);
+                UUID.randomUUID().toString(), "6.8.0-45-generic", "6.8.0-45-generic", server, null, null, null, null);
     }
 
     private KafkaProducer<String, String> checkProducer(String linger) {

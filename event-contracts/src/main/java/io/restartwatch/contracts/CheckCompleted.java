@@ -14,6 +14,13 @@ import java.util.List;
  * @param installedKernel newest installed kernel; newer than the running one means a kernel update waits
  * @param server          the server as it was when checked: consumers need not wait for {@link Topics#SERVERS},
  *                        which travels on another topic and may arrive later
+ * @param services        services to restart without a reboot ({@code needrestart -b}, {@code needs-restarting -s}),
+ *                        whatever the outcome; empty when none or not known (schema 2)
+ * @param detectedBy      what said a reboot is needed: {@code sentinel}, {@code kernel}, {@code needrestart},
+ *                        {@code needs-restarting}; empty when none (schema 2)
+ * @param livepatch       kernel livepatch state; null when no livepatch tool is on the server (schema 2)
+ * @param discovered      listening sockets and host firewall found on the server; null when the check could not
+ *                        see them (an older agent, a failed check) (schema 2)
  */
 public record CheckCompleted(
         int schemaVersion,
@@ -28,11 +35,17 @@ public record CheckCompleted(
         String bootId,
         String runningKernel,
         String installedKernel,
-        ServerSnapshot server) {
+        ServerSnapshot server,
+        List<String> services,
+        List<String> detectedBy,
+        Livepatch livepatch,
+        DiscoveredExposure discovered) {
 
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public CheckCompleted {
         packages = packages == null ? List.of() : List.copyOf(packages);
+        services = services == null ? List.of() : List.copyOf(services);
+        detectedBy = detectedBy == null ? List.of() : List.copyOf(detectedBy);
     }
 }

@@ -6,6 +6,8 @@ public final class EventTypes {
     public static final String SERVER_REGISTERED = "io.restartwatch.server.registered";
     public static final String SERVER_UPDATED = "io.restartwatch.server.updated";
     public static final String SERVER_REMOVED = "io.restartwatch.server.removed";
+    public static final String SERVER_UNVERIFIED = "io.restartwatch.server.unverified";
+    public static final String SERVER_VERIFIED = "io.restartwatch.server.verified";
 
     public static final String DEPLOY_COMPLETED = "io.restartwatch.deploy.completed";
 

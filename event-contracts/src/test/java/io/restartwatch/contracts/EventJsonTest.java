@@ -18,7 +18,7 @@ class EventJsonTest {
                 "0b6b4c6e-1", "6.8.0-48-generic", "6.8.0-49-generic",
                 new ServerSnapshot(ServerSnapshot.SCHEMA_VERSION, "web-1", 7, false, "web-1.example.com", "shop",
                         "production", null, List.of(new OpenPort(443, "tcp", List.of("0.0.0.0/0"))), "ssh",
-                        Instant.parse("2026-11-01T00:00:00Z")));
+                        Instant.parse("2026-11-01T00:00:00Z")), null, null, null, null);
 
         String json = EventJson.write(check);
 

@@ -39,12 +39,12 @@ final class Assessments {
         return new PriorityAssessed(PriorityAssessed.SCHEMA_VERSION, serverId, sequence, applicationId, "production",
                 serverId + ".example.com", true, level, score, exposure,
                 List.of(new PriorityFactor("pending", "restart required", score)), on, now.minus(pendingFor),
-                List.of("linux-image-6.8.0-49-generic", "libc6"), now);
+                List.of("linux-image-6.8.0-49-generic", "libc6"), now, null, null, null, null);
     }
 
     static PriorityAssessed done(String serverId, long sequence, String applicationId) {
         return new PriorityAssessed(PriorityAssessed.SCHEMA_VERSION, serverId, sequence, applicationId, "production",
-                serverId + ".example.com", false, null, 0, null, List.of(), Set.of(), null, List.of(), Instant.now());
+                serverId + ".example.com", false, null, 0, null, List.of(), Set.of(), null, List.of(), Instant.now(), null, null, null, null);
     }
 
     /** Publishes with a fresh CloudEvent id; returns the id. */

@@ -263,7 +263,7 @@ class WebhooksTest {
                 PriorityAssessed a = pending(server, 1, "shop", PriorityLevel.CRITICAL, 97, Exposure.PUBLIC, Duration.ofDays(3), Surface.DASHBOARD);
                 assessments.publish(new PriorityAssessed(a.schemaVersion(), a.serverId(), a.sequence(), a.applicationId(), a.environment(),
                         a.hostname(), a.pending(), a.level(), a.score(), a.exposure(), a.factors(), a.surfaces(), a.requiredSince(),
-                        List.of("<!channel>", "<@U123>", "<http://evil.example|click>", "libfoo&bar"), a.assessedAt()));
+                        List.of("<!channel>", "<@U123>", "<http://evil.example|click>", "libfoo&bar"), a.assessedAt(), a.kind(), a.services(), a.livepatch(), a.exposureFacts()));
                 await().atMost(Duration.ofSeconds(30)).until(() -> receiver.about(server).size() == 1);
 
                 String text = EventJson.read(receiver.about(server).get(0).body(), Map.class).get("text").toString();

@@ -189,7 +189,7 @@ class CheckResultsTest {
         Instant now = fixtures.now();
         CheckCompleted bare = pending(id, now, now.minus(Duration.ofHours(1)), "boot-1");
         fixtures.publish(new CheckCompleted(bare.schemaVersion(), bare.checkId(), id, now, bare.trigger(), bare.outcome(),
-                null, List.of(), bare.requiredSince(), "boot-1", null, null, server(id, "carried-app", 5, "0.0.0.0/0")));
+                null, List.of(), bare.requiredSince(), "boot-1", null, null, server(id, "carried-app", 5, "0.0.0.0/0"), null, null, null, null));
 
         PriorityAssessed assessed = fixtures.awaitAssessment(id, PriorityAssessed::pending);
         assertThat(assessed.exposure()).isEqualTo(Exposure.PUBLIC);

@@ -71,14 +71,14 @@ public class Fixtures {
 
     public static CheckCompleted unreachable(String serverId, Instant checkedAt) {
         return new CheckCompleted(CheckCompleted.SCHEMA_VERSION, UUID.randomUUID().toString(), serverId, checkedAt,
-                CheckTrigger.SCHEDULED, CheckOutcome.UNREACHABLE, "TIMEOUT", List.of(), null, null, null, null, null);
+                CheckTrigger.SCHEDULED, CheckOutcome.UNREACHABLE, "TIMEOUT", List.of(), null, null, null, null, null, null, null, null, null);
     }
 
     public static CheckCompleted check(String serverId, Instant checkedAt, CheckOutcome outcome, Instant requiredSince,
                                        String bootId, String runningKernel, String installedKernel, String... packages) {
         return new CheckCompleted(CheckCompleted.SCHEMA_VERSION, UUID.randomUUID().toString(), serverId, checkedAt,
                 CheckTrigger.SCHEDULED, outcome, null, List.of(packages), requiredSince, bootId, runningKernel,
-                installedKernel, null);
+                installedKernel, null, null, null, null, null);
     }
 
     /** Publishes a snapshot; returns its CloudEvent id. */

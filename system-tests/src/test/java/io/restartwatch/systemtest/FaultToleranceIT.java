@@ -253,7 +253,7 @@ class FaultToleranceIT {
                 required ? CheckOutcome.REBOOT_REQUIRED : CheckOutcome.UP_TO_DATE, null, required ? packages : List.of(),
                 required ? since : null, "boot-1", null, null,
                 new ServerSnapshot(ServerSnapshot.SCHEMA_VERSION, server, 1, false, server + ".example.com", "ft-app",
-                        "production", Map.of(), INTERNAL, "agent", since));
+                        "production", Map.of(), INTERNAL, "agent", since), null, null, null, null);
     }
 
     private static boolean notificationStateMatches(List<String> servers) throws Exception {

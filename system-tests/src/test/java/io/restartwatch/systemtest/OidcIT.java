@@ -158,7 +158,7 @@ class OidcIT {
         PriorityAssessed assessment = new PriorityAssessed(PriorityAssessed.SCHEMA_VERSION, serverId, 1, "oidc-app", "production",
                 serverId + ".example.com", true, PriorityLevel.HIGH, 60, Exposure.INTERNAL,
                 List.of(new PriorityFactor("pending", "restart required", 60)), Set.of(Surface.SERVER), now.minus(Duration.ofDays(1)),
-                List.of("libc6"), now);
+                List.of("libc6"), now, null, null, null, null);
         new KafkaEvents(processes.kafkaBootstrap()).publish(Topics.PRIORITIES, serverId, EventTypes.PRIORITY_ASSESSED, assessment);
         String admin = processes.adminKey();
         Awaitility.await("notification for " + serverId).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))

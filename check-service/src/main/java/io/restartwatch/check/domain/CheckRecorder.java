@@ -120,7 +120,7 @@ public class CheckRecorder {
         outbox.enqueue(Topics.CHECKS, server.id, EventTypes.CHECK_COMPLETED, server.id, new CheckCompleted(
                 CheckCompleted.SCHEMA_VERSION, check.id.toString(), server.id, now, trigger, result.outcome(),
                 result.reason(), result.packages(), result.requiredSince(), result.bootId(), result.runningKernel(),
-                result.installedKernel(), ServerSnapshots.of(server, false)));
+                result.installedKernel(), ServerSnapshots.of(server, false), null, null, null, null));
         return check;
     }
 

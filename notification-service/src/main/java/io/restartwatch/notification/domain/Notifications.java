@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.NotificationEvent;
+import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.NotificationStatus;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.Surface;
@@ -157,7 +158,7 @@ public class Notifications {
     private void publish(NotificationEntity n, String type, Instant now) {
         var event = new NotificationEvent(NotificationEvent.SCHEMA_VERSION, n.id.toString(), n.serverId, n.hostname,
                 n.applicationId, n.environment, n.status, n.level, n.score, n.exposure, NotificationViews.surfaces(n),
-                n.pendingSince, n.packages, n.message, now);
+                n.pendingSince, n.packages, n.message, now, NotificationKind.REBOOT, null, null);
         outbox.enqueue(Topics.NOTIFICATIONS, n.serverId, type, n.serverId, event);
         // Same transaction as the transition: a delivery exists exactly when the transition does.
         webhooks.enqueue(type, event, now);

@@ -26,7 +26,7 @@ class SlackFormatTest {
                 "web<!here>1", "web1.example.com", "shop", "production", NotificationStatus.OPEN, PriorityLevel.CRITICAL,
                 95, Exposure.PUBLIC, Set.of(), Instant.parse("2026-11-01T00:00:00Z"),
                 List.of("<!channel>", "<@U123>", "<http://evil.example|click>", "a&b"),
-                "*** System restart required ***\nPackages: <!channel>, <@U123>, <http://evil.example|click>, a&b", Instant.now());
+                "*** System restart required ***\nPackages: <!channel>, <@U123>, <http://evil.example|click>, a&b", Instant.now(), null, null, null);
 
         String body = WebhookDeliveries.render(WebhookEntity.Format.SLACK, UUID.randomUUID(), EventTypes.NOTIFICATION_OPENED, event);
         String text = EventJson.read(body, Map.class).get("text").toString();

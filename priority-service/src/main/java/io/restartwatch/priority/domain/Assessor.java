@@ -236,7 +236,7 @@ public class Assessor {
                 pending ? assessment.level() : null, pending ? assessment.score() : 0,
                 pending ? assessment.exposure() : state.exposure,
                 pending ? assessment.factors() : List.of(), pending ? assessment.surfaces() : Set.of(),
-                pending ? state.requiredSince : null, pending ? state.packages : List.of(), now);
+                pending ? state.requiredSince : null, pending ? state.packages : List.of(), now, null, null, null, null);
         outbox.enqueue(Topics.PRIORITIES, state.serverId, EventTypes.PRIORITY_ASSESSED, state.serverId, event);
     }
 }
