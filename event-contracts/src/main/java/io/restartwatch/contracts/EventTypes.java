@@ -14,6 +14,7 @@ public final class EventTypes {
     public static final String CHECK_COMPLETED = "io.restartwatch.check.completed";
 
     public static final String PRIORITY_ASSESSED = "io.restartwatch.priority.assessed";
+    public static final String POLICY_CHANGED = "io.restartwatch.policy.changed";
 
     public static final String NOTIFICATION_OPENED = "io.restartwatch.notification.opened";
     public static final String NOTIFICATION_ESCALATED = "io.restartwatch.notification.escalated";

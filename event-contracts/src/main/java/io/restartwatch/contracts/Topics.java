@@ -17,6 +17,8 @@ public final class Topics {
     public static final String NOTIFICATIONS = "restartwatch.notifications";
     /** Whether each server can currently be vouched for (unverified / verified transitions), key = server id. */
     public static final String FRESHNESS = "restartwatch.freshness";
+    /** Each application's priority policy, compacted, key = application id. */
+    public static final String POLICIES = "restartwatch.policies";
 
     /**
      * API keys every service authenticates from memory, compacted, key = key id. Holds hashes, never keys.
@@ -28,9 +30,9 @@ public final class Topics {
     /** Partitions per topic: the ceiling on consumer instances per service. */
     public static final int PARTITIONS = 6;
 
-    public static final List<String> ALL = List.of(SERVERS, DEPLOYS, CHECKS, PRIORITIES, NOTIFICATIONS, FRESHNESS, API_KEYS, API_KEY_USAGE);
+    public static final List<String> ALL = List.of(SERVERS, DEPLOYS, CHECKS, PRIORITIES, NOTIFICATIONS, FRESHNESS, POLICIES, API_KEYS, API_KEY_USAGE);
     /** Topics whose history is only the latest value per key. */
-    public static final List<String> COMPACTED = List.of(SERVERS, API_KEYS, API_KEY_USAGE);
+    public static final List<String> COMPACTED = List.of(SERVERS, POLICIES, API_KEYS, API_KEY_USAGE);
 
     private static final String DEAD_LETTER_SUFFIX = ".dlq";
 
