@@ -63,8 +63,8 @@ class DockerComposeTest {
         StringBuilder script = new StringBuilder();
         services.path("kafka-topics").path("command").forEach(line -> script.append(line.asText()).append('\n'));
         assertThat(script).contains("--partitions 6", "cleanup.policy=compact", ".dlq", "--partitions 1", "--if-not-exists");
-        assertThat(script).contains("for topic in servers deploys checks priorities notifications apikeys apikeys.usage;")
-                .contains("servers|apikeys|apikeys.usage) config=\"--config cleanup.policy=compact\"");
+        assertThat(script).contains("for topic in servers deploys checks priorities notifications freshness policies apikeys apikeys.usage;")
+                .contains("servers|policies|apikeys|apikeys.usage) config=\"--config cleanup.policy=compact\"");
     }
 
     @Test

@@ -29,9 +29,11 @@ class KustomizeManifestsTest {
     static final List<String> SERVICES = List.of("check-service", "priority-service", "notification-service", "deploy-hook-service");
     static final List<String> CONSUMERS = List.of("check-service", "priority-service", "notification-service");
     static final List<String> TOPICS = List.of("restartwatch.servers", "restartwatch.deploys", "restartwatch.checks",
-            "restartwatch.priorities", "restartwatch.notifications", "restartwatch.apikeys", "restartwatch.apikeys.usage");
+            "restartwatch.priorities", "restartwatch.notifications", "restartwatch.freshness", "restartwatch.policies",
+            "restartwatch.apikeys", "restartwatch.apikeys.usage");
     /** As event-contracts' Topics.COMPACTED: the latest record per key is the state. */
-    static final List<String> COMPACTED = List.of("restartwatch.servers", "restartwatch.apikeys", "restartwatch.apikeys.usage");
+    static final List<String> COMPACTED = List.of("restartwatch.servers", "restartwatch.policies", "restartwatch.apikeys",
+            "restartwatch.apikeys.usage");
     /** The endpoints that check their own credentials and are meant to be reached from outside, and their service. */
     static final Map<String, String> PUBLIC_PATHS = Map.of("/api/agent/reports", "check-service", "/api/agent/due", "check-service",
             "/api/deploys", "deploy-hook-service", "/api/hooks/github", "deploy-hook-service", "/api/hooks/gitlab", "deploy-hook-service");
