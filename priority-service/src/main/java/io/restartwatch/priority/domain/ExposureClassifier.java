@@ -75,17 +75,8 @@ public final class ExposureClassifier {
     /** The port and source that decided the exposure, for the explanation ("port 443/tcp open to ::/0"). */
     public static String describe(List<OpenPort> ports, Exposure exposure) {
         for (OpenPort port : ports) {
-            if (exposure == Exposure.PUBLIC && port.sources().stream().noneMatch(ExposureClassifier::isAnywhere)
-                    && coversThePublicInternet(port.sources())) {
-                return "port " + port.port() + "/" + port.protocol() + " open to " + String.join(", ", port.sources().stream().map(String::trim).toList())
-                        + " (together: every public address)";
-            }
-            for (String source : port.sources()) {
-                boolean decisive = exposure == Exposure.PUBLIC ? isAnywhere(source)
-                        : exposure == Exposure.RESTRICTED && !isPrivate(source);
-                if (decisive) {
-                    return "port " + port.port() + "/" + port.protocol() + " open to " + source.trim();
-                }
+            if (exposure != Exposure.INTERNAL && classify(List.of(port)) == exposure) {
+                return describe(port, exposure);
             }
         }
         return ports.isEmpty() ? "no open ports registered" : "open to private ranges only";
