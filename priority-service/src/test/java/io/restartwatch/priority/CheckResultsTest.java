@@ -168,7 +168,7 @@ class CheckResultsTest {
         assertThat(opened.exposure()).isEqualTo(Exposure.PUBLIC);
         assertThat(opened.level()).isEqualTo(PriorityLevel.HIGH);
         assertThat(opened.surfaces()).containsExactlyInAnyOrder(Surface.SERVER, Surface.DASHBOARD);
-        assertThat(opened.factors()).anySatisfy(f -> assertThat(f.detail()).isEqualTo("port 443/tcp open to ::/0 (public)"));
+        assertThat(opened.factors()).anySatisfy(f -> assertThat(f.detail()).isEqualTo("declared: port 443/tcp open to ::/0 (public)"));
 
         // A stale snapshot (older revision) arriving late changes nothing.
         String late = fixtures.publish(server(id, "shop", 1, "10.0.0.0/8"));

@@ -17,8 +17,10 @@ import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.CheckTrigger;
 import io.restartwatch.contracts.CloudEventHeaders;
+import io.restartwatch.contracts.DiscoveredExposure;
 import io.restartwatch.contracts.EventJson;
 import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.Livepatch;
 import io.restartwatch.contracts.OpenPort;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.ServerSnapshot;
@@ -79,6 +81,18 @@ public class Fixtures {
         return new CheckCompleted(CheckCompleted.SCHEMA_VERSION, UUID.randomUUID().toString(), serverId, checkedAt,
                 CheckTrigger.SCHEDULED, outcome, null, List.of(packages), requiredSince, bootId, runningKernel,
                 installedKernel, null, null, null, null, null);
+    }
+
+    /**
+     * A schema-2 check: services to restart, what detected the reboot, livepatch state and the exposure the check
+     * discovered on the server (each may be null or empty).
+     */
+    public static CheckCompleted check2(String serverId, Instant checkedAt, CheckOutcome outcome, Instant requiredSince,
+                                        String bootId, List<String> packages, List<String> services, List<String> detectedBy,
+                                        Livepatch livepatch, DiscoveredExposure discovered) {
+        return new CheckCompleted(CheckCompleted.SCHEMA_VERSION, UUID.randomUUID().toString(), serverId, checkedAt,
+                CheckTrigger.SCHEDULED, outcome, null, packages, requiredSince, bootId, "6.8.0-49-generic", "6.8.0-49-generic",
+                null, services, detectedBy, livepatch, discovered);
     }
 
     /** Publishes a snapshot; returns its CloudEvent id. */

@@ -67,7 +67,7 @@ class PrioritiesApiTest {
                 .containsExactly("pending", "exposure", "age", "stale", "package", "package", "package", "cap");
         assertThat(priority.getList("explanation", String.class))
                 .hasSize(factors.size())
-                .contains("port 443/tcp open to 0.0.0.0/0 (public): +40", "score capped at 100 for public servers: -9");
+                .contains("declared: port 443/tcp open to 0.0.0.0/0 (public): +40", "score capped at 100 for public servers: -9");
     }
 
     @Test

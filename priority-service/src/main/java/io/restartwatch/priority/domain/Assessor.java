@@ -15,10 +15,13 @@ import jakarta.transaction.Transactional;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.ExposureFact;
 import io.restartwatch.contracts.KernelVersions;
 import io.restartwatch.contracts.PriorityAssessed;
+import io.restartwatch.contracts.RestartKind;
 import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.contracts.Topics;
+import io.restartwatch.priority.config.PrioritySettings;
 import io.restartwatch.priority.persistence.ApplicationPolicyEntity;
 import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.priority.persistence.ServerProfileEntity;
@@ -27,8 +30,9 @@ import io.restartwatch.support.outbox.Outbox;
 
 /**
  * Keeps each server's restart state from its checks and inventory, and publishes {@code priority.assessed}
- * whenever the assessment changes in a way a person cares about: level, score band, surfaces, exposure,
- * packages, or the restart being done.
+ * whenever the assessment changes in a way a person cares about: level, score band, surfaces, exposure and its
+ * facts, packages, services, livepatch, or the restart being done. A check with services to restart but no reboot
+ * required is a pending service restart ({@link RestartKind#SERVICES}).
  */
 @ApplicationScoped
 public class Assessor {
@@ -40,12 +44,14 @@ public class Assessor {
     private final ProcessedEvents processed;
     private final Clock clock;
     private final EntityManager entityManager;
+    private final PrioritySettings settings;
 
-    public Assessor(Outbox outbox, ProcessedEvents processed, Clock clock, EntityManager entityManager) {
+    public Assessor(Outbox outbox, ProcessedEvents processed, Clock clock, EntityManager entityManager, PrioritySettings settings) {
         this.outbox = outbox;
         this.processed = processed;
         this.clock = clock;
         this.entityManager = entityManager;
+        this.settings = settings;
     }
 
     /** Applies a server snapshot; an exposure change or removal re-assesses at once. Older revisions are ignored. */
@@ -101,21 +107,36 @@ public class Assessor {
             profile = applySnapshot(profile, check.server());
         }
         boolean rebooted = state.bootId != null && check.bootId() != null && !state.bootId.equals(check.bootId());
-        if (check.outcome() == CheckOutcome.REBOOT_REQUIRED) {
-            Instant evidence = check.requiredSince() != null ? check.requiredSince() : check.checkedAt();
-            if (state.pending && rebooted && !survivedReboot(state, check)) {
+        RestartKind kind = check.outcome() == CheckOutcome.REBOOT_REQUIRED ? RestartKind.REBOOT
+                : check.services().isEmpty() ? null : RestartKind.SERVICES;
+        if (kind == null) {
+            state.pending = false;
+        } else {
+            Instant evidence = kind == RestartKind.REBOOT && check.requiredSince() != null ? check.requiredSince() : check.checkedAt();
+            // The same restart goes on unless a reboot did it (services always restart with the machine) or it
+            // turned into the other kind (a reboot supersedes services; a done reboot leaves only services).
+            boolean continues = state.pending && kindOf(state) == kind
+                    && !(rebooted && (kind == RestartKind.SERVICES || !survivedReboot(state, check)));
+            if (state.pending && !continues) {
                 state.pending = false;
-                assessAndPublish(state, profile); // the cleared assessment of the restart the reboot did
-                state.requiredSince = evidence;
-            } else if (state.pending && state.requiredSince != null) {
+                assessAndPublish(state, profile); // the cleared assessment of the restart done or replaced
+            }
+            if (continues && state.requiredSince != null) {
                 state.requiredSince = evidence.isBefore(state.requiredSince) ? evidence : state.requiredSince;
             } else {
                 state.requiredSince = evidence;
             }
             state.pending = true;
-            state.packages = new ArrayList<>(check.packages());
-        } else {
-            state.pending = false;
+            state.kind = kind;
+            state.packages = kind == RestartKind.REBOOT ? new ArrayList<>(check.packages()) : new ArrayList<>();
+        }
+        state.services = new ArrayList<>(check.services());
+        state.detectedBy = new ArrayList<>(check.detectedBy());
+        state.livepatch = check.livepatch();
+        if (check.discovered() != null) {
+            // A check that could not see sockets and firewall (an older agent) must not erase what we know.
+            state.discovered = check.discovered();
+            state.discoveredAt = check.checkedAt();
         }
         state.lastCheckId = check.checkId();
         state.lastCheckAt = check.checkedAt();
@@ -130,6 +151,11 @@ public class Assessor {
             state.pending = false; // a late check of a removed server
         }
         assessAndPublish(state, profile);
+    }
+
+    /** Rows from before restart kinds were all reboots. */
+    private static RestartKind kindOf(RestartStateEntity state) {
+        return state.kind == null ? RestartKind.REBOOT : state.kind;
     }
 
     /**
@@ -190,8 +216,11 @@ public class Assessor {
             state.environment = profile.environment;
             state.hostname = profile.hostname;
         }
+        List<ExposureFact> facts = ExposureClassifier.facts(profile == null ? List.of() : profile.openPorts,
+                state.discovered, settings.undeclared());
         if (!state.pending) {
             state.nextReassessAt = null;
+            state.exposureFacts = new ArrayList<>(facts); // shown by the API even with nothing pending
             if (state.published) {
                 state.published = false;
                 state.level = null;
@@ -199,14 +228,16 @@ public class Assessor {
                 state.scoreBand = null;
                 state.surfaces = new ArrayList<>();
                 state.factors = new ArrayList<>();
+                state.publishedServices = new ArrayList<>();
+                state.publishedLivepatch = null;
                 state.assessedAt = now;
                 publish(state, false, null, now);
             }
             return;
         }
-        Assessment assessment = PriorityModel.assess(profile == null ? List.of() : profile.openPorts,
-                state.requiredSince, state.packages, state.runningKernel, state.installedKernel,
-                ApplicationPolicyEntity.policyFor(state.applicationId), now);
+        PendingRestart restart = new PendingRestart(kindOf(state), state.requiredSince, state.packages, state.services,
+                state.detectedBy, state.runningKernel, state.installedKernel, state.livepatch);
+        Assessment assessment = PriorityModel.assess(restart, facts, ApplicationPolicyEntity.policyFor(state.applicationId), now);
         state.nextReassessAt = assessment.nextReassessAt();
         state.factors = new ArrayList<>(assessment.factors());
         state.score = assessment.score();
@@ -216,7 +247,12 @@ public class Assessor {
                 || !Objects.equals(state.scoreBand, assessment.scoreBand())
                 || state.exposure != assessment.exposure()
                 || !new HashSet<>(state.surfaces).equals(assessment.surfaces())
-                || !state.publishedPackages.equals(state.packages);
+                || !state.publishedPackages.equals(state.packages)
+                || !state.publishedServices.equals(state.services)
+                || !Objects.equals(state.publishedLivepatch, state.livepatch)
+                // Discovered exposure re-prioritises at once, like a declared change, even when the score does not move.
+                || !state.exposureFacts.equals(assessment.exposureFacts());
+        state.exposureFacts = new ArrayList<>(assessment.exposureFacts());
         if (!changed) {
             return;
         }
@@ -226,6 +262,8 @@ public class Assessor {
         state.exposure = assessment.exposure();
         state.surfaces = new ArrayList<>(assessment.surfaces());
         state.publishedPackages = new ArrayList<>(state.packages);
+        state.publishedServices = new ArrayList<>(state.services);
+        state.publishedLivepatch = state.livepatch;
         publish(state, true, assessment, now);
     }
 
@@ -236,7 +274,8 @@ public class Assessor {
                 pending ? assessment.level() : null, pending ? assessment.score() : 0,
                 pending ? assessment.exposure() : state.exposure,
                 pending ? assessment.factors() : List.of(), pending ? assessment.surfaces() : Set.of(),
-                pending ? state.requiredSince : null, pending ? state.packages : List.of(), now, null, null, null, null);
+                pending ? state.requiredSince : null, pending ? state.packages : List.of(), now,
+                kindOf(state), pending ? state.services : List.of(), pending ? state.livepatch : null, state.exposureFacts);
         outbox.enqueue(Topics.PRIORITIES, state.serverId, EventTypes.PRIORITY_ASSESSED, state.serverId, event);
     }
 }

@@ -4,9 +4,19 @@ import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
 
+import io.restartwatch.contracts.DiscoveredExposure;
 import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.ExposureFact;
+import io.restartwatch.contracts.FirewallFacts;
+import io.restartwatch.contracts.ListeningSocket;
 import io.restartwatch.contracts.OpenPort;
 
 /**
@@ -16,8 +26,20 @@ import io.restartwatch.contracts.OpenPort;
  * range that is not wholly private (RFC 1918, loopback, link-local, CGNAT, IPv6 ULA) is restricted; otherwise
  * internal. A bare address counts as a /32 or /128, and a source that cannot be parsed counts as restricted: we
  * assume the worst short of "anywhere".
+ *
+ * <p>{@link #facts} joins the operator's declared ports with what a check discovered on the server (listening
+ * sockets, host firewall) into {@link ExposureFact}s, each naming its origin; the server's exposure is the most
+ * exposed fact ({@link #overall}).
  */
 public final class ExposureClassifier {
+
+    public static final String DECLARED = "declared";
+    public static final String LISTENING = "listening";
+    public static final String FIREWALL = "firewall";
+
+    public static final String OPEN = "open";
+    public static final String UNDECLARED = "undeclared";
+    public static final String NOT_LISTENING = "not-listening";
 
     private static final List<Range> PRIVATE_RANGES = List.of(
             "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10",
@@ -53,20 +75,139 @@ public final class ExposureClassifier {
     /** The port and source that decided the exposure, for the explanation ("port 443/tcp open to ::/0"). */
     public static String describe(List<OpenPort> ports, Exposure exposure) {
         for (OpenPort port : ports) {
-            if (exposure == Exposure.PUBLIC && port.sources().stream().noneMatch(ExposureClassifier::isAnywhere)
-                    && coversThePublicInternet(port.sources())) {
-                return "port " + port.port() + "/" + port.protocol() + " open to " + String.join(", ", port.sources().stream().map(String::trim).toList())
-                        + " (together: every public address)";
-            }
-            for (String source : port.sources()) {
-                boolean decisive = exposure == Exposure.PUBLIC ? isAnywhere(source)
-                        : exposure == Exposure.RESTRICTED && !isPrivate(source);
-                if (decisive) {
-                    return "port " + port.port() + "/" + port.protocol() + " open to " + source.trim();
-                }
+            if (exposure != Exposure.INTERNAL && classify(List.of(port)) == exposure) {
+                return describe(port, exposure);
             }
         }
         return ports.isEmpty() ? "no open ports registered" : "open to private ranges only";
+    }
+
+    /**
+     * Every exposure fact of a server, declared ports first (in their order), then undeclared listeners by port.
+     *
+     * <ul>
+     *   <li>A declared port is weighed by its declared sources. When the check saw the server's sockets and
+     *       nothing but loopback listens on it, it is {@code not-listening}, yet it still counts: the declaration
+     *       is the operator's word that the port is open, and a service may just be restarting or socket-activated
+     *       later; under-ranking an exposed server costs more than over-ranking an idle one.</li>
+     *   <li>A socket on a wildcard address whose port no declared rule covers is {@code undeclared}. When the host
+     *       firewall filters inbound traffic, its accept rules for the port decide (none: not reachable, counted
+     *       internal); an accept from anywhere decides even when it does not filter. Otherwise the host lets it in
+     *       and only the network's filtering, which we cannot see, could stop it: {@code undeclared} decides.</li>
+     *   <li>Loopback sockets never count. A socket bound to one other address matters only to tell a declared
+     *       port is listening: which network that address faces is not known.</li>
+     * </ul>
+     *
+     * @param discovered what the last check that could see them found; null when no check has
+     */
+    public static List<ExposureFact> facts(List<OpenPort> declared, DiscoveredExposure discovered, UndeclaredExposure undeclared) {
+        List<ExposureFact> facts = new ArrayList<>();
+        Set<String> listening = new HashSet<>();
+        TreeMap<String, ListeningSocket> wildcard = new TreeMap<>(); // one fact per port/protocol, in port order
+        if (discovered != null) {
+            for (ListeningSocket socket : discovered.listening()) {
+                if (socket.loopback()) {
+                    continue;
+                }
+                String key = key(socket.port(), socket.protocol());
+                listening.add(key);
+                if (socket.wildcard()) {
+                    wildcard.putIfAbsent(String.format("%05d/%s", socket.port(), protocol(socket.protocol())), socket);
+                }
+            }
+        }
+        Set<String> declaredKeys = new HashSet<>();
+        for (OpenPort port : declared) {
+            String key = key(port.port(), port.protocol());
+            declaredKeys.add(key);
+            String status = discovered == null || listening.contains(key) ? OPEN : NOT_LISTENING;
+            facts.add(new ExposureFact(port.port(), protocol(port.protocol()), DECLARED, status, port.sources(), classify(List.of(port))));
+        }
+        for (ListeningSocket socket : wildcard.values()) {
+            if (!declaredKeys.contains(key(socket.port(), socket.protocol()))) {
+                facts.add(undeclaredFact(socket.port(), protocol(socket.protocol()), discovered.firewall(), undeclared));
+            }
+        }
+        return List.copyOf(facts);
+    }
+
+    private static ExposureFact undeclaredFact(int port, String protocol, FirewallFacts firewall, UndeclaredExposure undeclared) {
+        if (firewall != null) {
+            List<String> accepted = firewall.allowed().stream()
+                    .filter(rule -> rule.port() == port && protocol(rule.protocol()).equals(protocol))
+                    // A rule that names no source accepts every source.
+                    .flatMap(rule -> rule.sources().isEmpty() ? java.util.stream.Stream.of(OpenPort.ANYWHERE_V4, OpenPort.ANYWHERE_V6) : rule.sources().stream())
+                    .distinct().toList();
+            Exposure byRules = accepted.isEmpty() ? Exposure.INTERNAL : classify(List.of(new OpenPort(port, protocol, accepted)));
+            if (firewall.inboundFiltered() || byRules == Exposure.PUBLIC) {
+                return new ExposureFact(port, protocol, FIREWALL, UNDECLARED, accepted, byRules);
+            }
+        }
+        Exposure assumed = switch (undeclared) {
+            case PUBLIC -> Exposure.PUBLIC;
+            case RESTRICTED -> Exposure.RESTRICTED;
+            case IGNORE -> Exposure.INTERNAL;
+        };
+        return new ExposureFact(port, protocol, LISTENING, UNDECLARED, List.of(), assumed);
+    }
+
+    /** The most exposed of the facts; internal when there are none. */
+    public static Exposure overall(List<ExposureFact> facts) {
+        return facts.stream().map(ExposureFact::exposure).min(Comparator.naturalOrder()).orElse(Exposure.INTERNAL);
+    }
+
+    /** The fact that decided the exposure, for the explanation; null when internal (nothing decided it). */
+    public static ExposureFact decisive(List<ExposureFact> facts, Exposure exposure) {
+        if (exposure == Exposure.INTERNAL) {
+            return null;
+        }
+        return facts.stream().filter(f -> f.exposure() == exposure).findFirst().orElse(null);
+    }
+
+    /**
+     * One fact as the explanation names it, origin first: "declared: port 443/tcp open to 0.0.0.0/0",
+     * "listening: port 8080/tcp on every interface, undeclared (restartwatch.priority.undeclared)",
+     * "firewall: port 8080/tcp listening, undeclared, accepted from 0.0.0.0/0".
+     */
+    public static String describe(ExposureFact fact) {
+        String port = "port " + fact.port() + "/" + fact.protocol();
+        return switch (fact.origin()) {
+            case DECLARED -> DECLARED + ": " + describe(new OpenPort(fact.port(), fact.protocol(), fact.sources()), fact.exposure())
+                    + (NOT_LISTENING.equals(fact.status()) ? ", nothing listening on it" : "");
+            case FIREWALL -> FIREWALL + ": " + port + " listening, undeclared, "
+                    + (fact.sources().isEmpty() ? "no firewall rule accepts it" : "accepted from " + String.join(", ", fact.sources()));
+            default -> LISTENING + ": " + port + " on every interface, undeclared ("
+                    + (fact.exposure() == Exposure.INTERNAL ? "ignored" : "counted " + fact.exposure().name().toLowerCase(Locale.ROOT))
+                    + " by restartwatch.priority.undeclared)";
+        };
+    }
+
+    /** "port 443/tcp open to …" for one port at the exposure it is classed at. */
+    private static String describe(OpenPort port, Exposure exposure) {
+        String prefix = "port " + port.port() + "/" + port.protocol() + " open to ";
+        if (exposure == Exposure.PUBLIC && port.sources().stream().noneMatch(ExposureClassifier::isAnywhere)
+                && coversThePublicInternet(port.sources())) {
+            return prefix + String.join(", ", port.sources().stream().map(String::trim).toList()) + " (together: every public address)";
+        }
+        for (String source : port.sources()) {
+            boolean decisive = exposure == Exposure.PUBLIC ? isAnywhere(source)
+                    : exposure == Exposure.RESTRICTED && !isPrivate(source);
+            if (decisive) {
+                return prefix + source.trim();
+            }
+        }
+        return port.sources().isEmpty() ? "port " + port.port() + "/" + port.protocol() + " with no source ranges"
+                : prefix + String.join(", ", port.sources().stream().map(String::trim).toList());
+    }
+
+    private static String key(int port, String protocol) {
+        return port + "/" + protocol(protocol);
+    }
+
+    /** "tcp" or "udp" however a reader spelled it ("TCP", "tcp6"). */
+    private static String protocol(String protocol) {
+        String lower = protocol == null ? "tcp" : protocol.trim().toLowerCase(Locale.ROOT);
+        return lower.endsWith("6") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
     /** {@code 0.0.0.0/0}, {@code ::/0}, and other spellings of "every address" (e.g. {@code 0:0::0/0}). */

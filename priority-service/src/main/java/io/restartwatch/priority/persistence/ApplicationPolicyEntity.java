@@ -40,6 +40,8 @@ public class ApplicationPolicyEntity extends PanacheEntityBase {
     public Map<String, Integer> packageWeights = new HashMap<>();
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** True once this version of the policy is in the outbox for {@code restartwatch.policies}. */
+    public boolean published;
 
     public Policy toPolicy() {
         return new Policy(Duration.parse(staleAfter), Duration.parse(criticalAfter), multiplier.doubleValue(), packageWeights);

@@ -12,9 +12,13 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.restartwatch.contracts.DiscoveredExposure;
 import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.ExposureFact;
+import io.restartwatch.contracts.Livepatch;
 import io.restartwatch.contracts.PriorityFactor;
 import io.restartwatch.contracts.PriorityLevel;
+import io.restartwatch.contracts.RestartKind;
 import io.restartwatch.contracts.Surface;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.Mutability;
@@ -35,6 +39,9 @@ public class RestartStateEntity extends PanacheEntityBase {
     public String hostname;
 
     public boolean pending;
+    /** What the pending (or last cleared) restart asks for; null before any restart was pending. */
+    @Enumerated(EnumType.STRING)
+    public RestartKind kind;
     @Column(name = "required_since")
     public Instant requiredSince;
     // JSON values are replaced, never changed in place: Immutability spares Hibernate a JSON round trip per
@@ -42,6 +49,23 @@ public class RestartStateEntity extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     public List<String> packages = new ArrayList<>();
+    /** Services to restart without a reboot, from the last check. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    public List<String> services = new ArrayList<>();
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    @Column(name = "detected_by")
+    public List<String> detectedBy = new ArrayList<>();
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    public Livepatch livepatch;
+    /** Sockets and firewall the last check that could see them found; null when no check has. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    public DiscoveredExposure discovered;
+    @Column(name = "discovered_at")
+    public Instant discoveredAt;
     @Column(name = "boot_id")
     public String bootId;
     /** When a check last reported {@link #bootId}: a different boot id later means a reboot after this. */
@@ -73,6 +97,19 @@ public class RestartStateEntity extends PanacheEntityBase {
     @Mutability(Immutability.class)
     @Column(name = "published_packages")
     public List<String> publishedPackages = new ArrayList<>();
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    @Column(name = "published_services")
+    public List<String> publishedServices = new ArrayList<>();
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    @Column(name = "published_livepatch")
+    public Livepatch publishedLivepatch;
+    /** The exposure facts last weighed; while pending, those last published. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    @Column(name = "exposure_facts")
+    public List<ExposureFact> exposureFacts = new ArrayList<>();
     @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     public List<PriorityFactor> factors = new ArrayList<>();

@@ -20,15 +20,18 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.restartwatch.priority.domain.Assessor;
 import io.restartwatch.priority.domain.Policy;
+import io.restartwatch.priority.messaging.PolicyPublisher;
 import io.restartwatch.priority.persistence.ApplicationPolicyEntity;
 import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.support.rest.ProblemException;
@@ -36,7 +39,10 @@ import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Per-application policy: when a pending restart becomes stale or critical, and how packages weigh. */
+/**
+ * Per-application policy: when a pending restart becomes stale or critical, and how packages weigh. Every change
+ * is published on {@code restartwatch.policies}.
+ */
 @Path("/api/policies/{applicationId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "policies")
@@ -45,10 +51,12 @@ public class PolicyResource {
     private static final Duration MAX_DURATION = Duration.ofDays(3650);
 
     private final Assessor assessor;
+    private final PolicyPublisher policies;
     private final Clock clock;
 
-    public PolicyResource(Assessor assessor, Clock clock) {
+    public PolicyResource(Assessor assessor, PolicyPublisher policies, Clock clock) {
         this.assessor = assessor;
+        this.policies = policies;
         this.clock = clock;
     }
 
@@ -73,6 +81,7 @@ public class PolicyResource {
         }
         ApplicationPolicyEntity entity = ApplicationPolicyEntity.findById(applicationId);
         boolean created = entity == null;
+        Policy before = created ? null : entity.toPolicy();
         if (created) {
             entity = new ApplicationPolicyEntity();
             entity.applicationId = applicationId;
@@ -82,13 +91,37 @@ public class PolicyResource {
         entity.multiplier = request.multiplier() == null ? BigDecimal.ONE : request.multiplier();
         entity.packageWeights = request.packageWeights() == null ? new HashMap<>() : new HashMap<>(request.packageWeights());
         entity.updatedAt = clock.instant();
+        Policy after = entity.toPolicy();
+        if (created || !after.equals(before) || !entity.published) {
+            policies.publish(applicationId, after, false);
+            entity.published = true;
+        }
         if (created) {
             entity.persist(); // only once complete: the re-assessment below flushes it
         }
+        reassessPending(applicationId);
+        return PolicyView.of(applicationId, after);
+    }
+
+    @DELETE
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
+    @Operation(summary = "Delete the application's own policy: the defaults apply again, its pending restarts are re-assessed at once")
+    public Response delete(@PathParam("applicationId") @Pattern(regexp = PriorityResource.ID_PATTERN) String applicationId) {
+        ApplicationPolicyEntity entity = ApplicationPolicyEntity.findById(applicationId);
+        if (entity == null) {
+            throw ProblemException.notFound("Application '" + applicationId + "' has no policy of its own");
+        }
+        entity.delete();
+        policies.publish(applicationId, Policy.defaults(), true);
+        reassessPending(applicationId);
+        return Response.noContent().build();
+    }
+
+    private void reassessPending(String applicationId) {
         List<String> pending = RestartStateEntity.<RestartStateEntity>list("applicationId = ?1 and pending = true", applicationId)
                 .stream().map(s -> s.serverId).toList();
         pending.forEach(assessor::reassess);
-        return PolicyView.of(applicationId, entity.toPolicy());
     }
 
     /** ISO-8601, positive, at most ten years (so "requiredSince + staleAfter" is always a valid instant). */

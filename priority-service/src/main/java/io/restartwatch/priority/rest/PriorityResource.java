@@ -23,8 +23,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.ExposureFact;
+import io.restartwatch.contracts.Livepatch;
 import io.restartwatch.contracts.PriorityFactor;
 import io.restartwatch.contracts.PriorityLevel;
+import io.restartwatch.contracts.RestartKind;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.support.rest.ProblemException;
@@ -109,16 +112,20 @@ public class PriorityResource {
     }
 
     /**
-     * A server's priority as the API shows it. Each factor is a name, its value ({@code detail}, e.g. "port
-     * 443/tcp open to 0.0.0.0/0 (public)") and its contribution; the contributions sum to {@code score}.
+     * A server's priority as the API shows it. Each factor is a name, its value ({@code detail}, e.g. "declared:
+     * port 443/tcp open to 0.0.0.0/0 (public)") and its contribution; the contributions sum to {@code score}.
      * {@code explanation} is the same as text, one line per factor: "pending 9 days: +14".
      *
-     * @param sequence the sequence of the last {@code priority.assessed} published for the server
+     * @param kind          what the pending (or last) restart asks for: a reboot or only services
+     * @param exposureFacts every exposure fact with its origin (declared, listening, firewall) and status
+     * @param discoveredAt  when a check last saw the server's sockets and firewall; null when none has
+     * @param sequence      the sequence of the last {@code priority.assessed} published for the server
      */
     public record PriorityView(String serverId, String hostname, String applicationId, String environment,
-                               boolean pending, PriorityLevel level, Integer score, Exposure exposure,
-                               Set<Surface> surfaces, Instant requiredSince, List<String> packages,
-                               List<PriorityFactor> factors, List<String> explanation, Instant lastCheckAt,
+                               boolean pending, RestartKind kind, PriorityLevel level, Integer score, Exposure exposure,
+                               Set<Surface> surfaces, Instant requiredSince, List<String> packages, List<String> services,
+                               Livepatch livepatch, List<PriorityFactor> factors, List<String> explanation,
+                               List<ExposureFact> exposureFacts, Instant discoveredAt, Instant lastCheckAt,
                                Instant assessedAt, Instant nextReassessAt, long sequence) {
 
         static PriorityView of(RestartStateEntity state) {
@@ -126,9 +133,10 @@ public class PriorityResource {
             List<String> explanation = factors.stream()
                     .map(f -> f.detail() + ": " + (f.contribution() >= 0 ? "+" : "") + f.contribution()).toList();
             return new PriorityView(state.serverId, state.hostname, state.applicationId, state.environment,
-                    state.pending, state.pending ? state.level : null, state.pending ? state.score : null, state.exposure,
+                    state.pending, state.kind, state.pending ? state.level : null, state.pending ? state.score : null, state.exposure,
                     Set.copyOf(state.surfaces), state.pending ? state.requiredSince : null, state.pending ? state.packages : List.of(),
-                    factors, explanation, state.lastCheckAt, state.assessedAt,
+                    state.pending ? state.services : List.of(), state.livepatch, factors, explanation,
+                    state.exposureFacts, state.discoveredAt, state.lastCheckAt, state.assessedAt,
                     state.nextReassessAt, state.sequence);
         }
     }

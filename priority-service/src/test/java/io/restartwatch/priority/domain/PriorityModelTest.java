@@ -40,6 +40,9 @@ class PriorityModelTest {
             10.0.0.0/8 ::/0                      | PT1H         | -                                 | 50    | HIGH     | SERVER DASHBOARD
             0:0:0:0:0:0:0:0/0                    | PT1H         | -                                 | 50    | HIGH     | SERVER DASHBOARD
             ::ffff:0:0/96                        | PT1H         | -                                 | 50    | HIGH     | SERVER DASHBOARD
+            0.0.0.0/1 128.0.0.0/1                | PT1H         | -                                 | 50    | HIGH     | SERVER DASHBOARD
+            0.0.0.0/2 64.0.0.0/2 128.0.0.0/2 192.0.0.0/2 | PT1H | -                                 | 50    | HIGH     | SERVER DASHBOARD
+            2000::/3                             | PT1H         | -                                 | 50    | HIGH     | SERVER DASHBOARD
             203.0.113.0/24                       | PT1H         | -                                 | 30    | MEDIUM   | SERVER
             2001:db8::/32                        | P2D          | openssl                           | 49    | MEDIUM   | SERVER
             10.0.0.0/8 8.8.8.8/32                | PT1H         | -                                 | 30    | MEDIUM   | SERVER
@@ -138,7 +141,7 @@ class PriorityModelTest {
 
         assertThat(assessment.factors()).containsExactly(
                 new PriorityFactor("pending", "restart required", 10),
-                new PriorityFactor("exposure", "port 443/tcp open to ::/0 (public)", 40),
+                new PriorityFactor("exposure", "declared: port 443/tcp open to ::/0 (public)", 40),
                 new PriorityFactor("age", "pending 9 days (age points capped at 7 days)", 14),
                 new PriorityFactor("stale", "pending 9d ≥ staleAfter 7d", 15),
                 new PriorityFactor("package", KERNEL, 20));
