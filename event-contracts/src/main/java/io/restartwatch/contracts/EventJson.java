@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The JSON form of event data on every topic: ISO-8601 instants, and unknown fields ignored so a newer
+ * The JSON form of event data on every topic: ISO-8601 instants and durations, and unknown fields ignored so a newer
  * producer (a later schema version that adds fields) never breaks an older consumer.
  */
 public final class EventJson {
@@ -18,6 +18,7 @@ public final class EventJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 

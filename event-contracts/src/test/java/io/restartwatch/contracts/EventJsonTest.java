@@ -3,6 +3,7 @@ package io.restartwatch.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -45,5 +46,19 @@ class EventJsonTest {
         assertThat(new OpenPort(443, "tcp", List.of("10.0.0.0/8", "::/0")).openToAnywhere()).isTrue();
         assertThat(new OpenPort(443, "tcp", List.of("0.0.0.0/0")).openToAnywhere()).isTrue();
         assertThat(new OpenPort(22, "tcp", List.of("10.0.0.0/8")).openToAnywhere()).isFalse();
+    }
+
+    @Test
+    void durationsAreIso8601ForOtherSystemsAndReadBackEitherWay() {
+        var silent = new ServerFreshness(ServerFreshness.SCHEMA_VERSION, "web-1", 2, "web-1.example.com", "shop", "production",
+                false, "AGENT_SILENT", "no report", null, null, Duration.ofHours(3), Instant.parse("2026-12-01T08:00:00Z"));
+
+        String json = EventJson.write(silent);
+
+        assertThat(json).contains("\"maxSilence\":\"PT3H\"");
+        assertThat(EventJson.read(json, ServerFreshness.class)).isEqualTo(silent);
+        // An event written before durations were ISO-8601 (seconds) still reads.
+        assertThat(EventJson.read(json.replace("\"PT3H\"", "10800.000000000"), ServerFreshness.class).maxSilence())
+                .isEqualTo(Duration.ofHours(3));
     }
 }
