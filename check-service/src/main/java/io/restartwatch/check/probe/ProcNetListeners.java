@@ -158,7 +158,7 @@ public final class ProcNetListeners {
     }
 
     /** For details: at most 64 characters, control characters shown as '?'. */
-    static String printable(String text) {
+    public static String printable(String text) {
         String shortened = text.length() > 64 ? text.substring(0, 64) + "…" : text;
         StringBuilder out = new StringBuilder();
         shortened.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) || c == 0xFFFD ? '?' : c));
