@@ -180,10 +180,21 @@ public final class NftablesRuleset {
                     established = !op.equals("!=") && onlyEstablished(right);
                 } else if (left.has("meta") && Set.of("iif", "iifname").contains(left.get("meta").path("key").asText())) {
                     loopback = "==".equals(op) && "lo".equals(right.asText());
-                } else if (left.has("meta") && "l4proto".equals(left.get("meta").path("key").asText()) && right.isTextual()) {
-                    protocol = "==".equals(op) ? right.asText() : protocol;
+                } else if (left.has("meta") && "l4proto".equals(left.get("meta").path("key").asText())) {
+                    transport(op, right);
+                } else if (left.has("payload") && Set.of("protocol", "nexthdr").contains(left.get("payload").path("field").asText())) {
+                    transport(op, right); // ip protocol, ip6 nexthdr
                 } else if (left.has("payload")) {
                     payload(left.get("payload"), op, right);
+                }
+            }
+
+            /** A transport protocol match: tcp or udp narrows the rule; icmp and the like open no port at all. */
+            private void transport(String op, JsonNode right) {
+                if ("==".equals(op) && right.isTextual() && (right.asText().equals("tcp") || right.asText().equals("udp"))) {
+                    protocol = right.asText();
+                } else if ("==".equals(op)) {
+                    unreadable = true;
                 }
             }
 
