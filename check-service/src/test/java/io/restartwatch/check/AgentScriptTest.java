@@ -27,6 +27,9 @@ import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.CheckTrigger;
 import io.restartwatch.contracts.DeployCompleted;
 import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.ListeningSocket;
+import io.restartwatch.contracts.Livepatch;
+import io.restartwatch.contracts.OpenPort;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.LocalInfraResource;
@@ -122,6 +125,60 @@ class AgentScriptTest {
 
         Result after = runAgent(env, "--if-due");
         assertThat(after.output()).contains("no report due");
+    }
+
+    /** Agent version 3 against a fake root carrying a needrestart, a ufw and socket tables: the facts reach check.completed. */
+    @Test
+    void theAgentReportsDiscoveredFactsServicesAndLivepatch() throws Exception {
+        String id = "agent-facts-" + UUID.randomUUID().toString().substring(0, 8);
+        Path base = Files.createTempDirectory("agent-root");
+        FakeServerRoot root = FakeServerRoot.under(base, id)
+                .procNet("tcp", SshProbeTest.fixture("procnet/tcp")).procNet("udp", SshProbeTest.fixture("procnet/udp"))
+                .tool("needrestart", SshProbeTest.fixture("needrestart/batch-kernel-and-services.txt"), 0)
+                .tool("kpatch", SshProbeTest.fixture("livepatch/kpatch-list-none-loaded.txt"), 0)
+                .tool("ufw", SshProbeTest.fixture("ufw/status-verbose.txt"), 0);
+        given().contentType(ContentType.JSON).body("""
+                        {"id":"%s","hostname":"%s","applicationId":"shop","environment":"production","probeKind":"agent"}"""
+                        .formatted(id, id))
+                .when().post("/api/servers").then().statusCode(201);
+        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+
+        Result result = runAgent(Map.of("RESTARTWATCH_ROOT", root.root().toString(), "RESTARTWATCH_URL", service.toString(),
+                "RESTARTWATCH_SERVER_ID", id, "RESTARTWATCH_TOKEN", token));
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        CheckCompleted check = kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
+                e -> id.equals(e.key()), 1).get(0).data(CheckCompleted.class);
+        assertThat(check.outcome()).isEqualTo(CheckOutcome.REBOOT_REQUIRED);
+        assertThat(check.detectedBy()).containsExactly("needrestart");
+        assertThat(check.services()).containsExactly("cron.service", "ssh.service", "systemd-journald.service");
+        assertThat(check.livepatch()).isEqualTo(new Livepatch("kpatch", "none", false));
+        assertThat(check.discovered().listening()).containsExactly(new ListeningSocket("tcp", "0.0.0.0", 2024),
+                new ListeningSocket("tcp", "0.0.0.0", 18022), new ListeningSocket("tcp", "127.0.0.1", 15432),
+                new ListeningSocket("udp", "0.0.0.0", 15353));
+        assertThat(check.discovered().firewall().source()).isEqualTo("ufw");
+        assertThat(check.discovered().firewall().allowed()).contains(new OpenPort(5432, "tcp", List.of("10.0.0.0/8")));
+    }
+
+    @Test
+    void anOlderAgentsReportHasNoDiscoveredFacts() throws Exception {
+        String id = "agent-old-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body("""
+                        {"id":"%s","hostname":"%s","applicationId":"shop","environment":"production","probeKind":"agent"}"""
+                        .formatted(id, id))
+                .when().post("/api/servers").then().statusCode(201);
+        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        // Exactly what agent version 2 sent.
+        given().contentType(ContentType.JSON).filter(TestCredentials.as(token)).body("""
+                        {"serverId":"%s","rebootRequired":false,"requiredSince":null,"packages":[],"bootId":"b","runningKernel":"6.8.0-48-generic","installedKernels":["6.8.0-48-generic"],"agentVersion":"2"}"""
+                        .formatted(id))
+                .when().post("/api/agent/reports").then().statusCode(202);
+        CheckCompleted check = kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
+                e -> id.equals(e.key()), 1).get(0).data(CheckCompleted.class);
+        assertThat(check.discovered()).isNull();
+        assertThat(check.livepatch()).isNull();
+        assertThat(check.services()).isEmpty();
+        assertThat(check.detectedBy()).isEmpty();
     }
 
     @Test

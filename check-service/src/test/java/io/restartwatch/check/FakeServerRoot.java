@@ -37,6 +37,36 @@ public record FakeServerRoot(Path root) {
         }
     }
 
+    /** Writes {@code proc/net/<table>} ({@code tcp}, {@code tcp6}, {@code udp}, {@code udp6}) in the kernel's format. */
+    public FakeServerRoot procNet(String table, String content) {
+        try {
+            Files.createDirectories(root.resolve("proc/net"));
+            Files.writeString(root.resolve("proc/net/" + table), content);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A fake tool in {@code usr/sbin} that prints {@code output} (the real tool's format) and exits with {@code exitCode}. */
+    public FakeServerRoot tool(String name, String output, int exitCode) {
+        return toolScript(name, "cat <<'RESTARTWATCH_FIXTURE'\n" + output + (output.endsWith("\n") ? "" : "\n")
+                + "RESTARTWATCH_FIXTURE\nexit " + exitCode + "\n");
+    }
+
+    /** A fake tool in {@code usr/sbin} running {@code body} in /bin/sh (for tools whose output depends on arguments). */
+    public FakeServerRoot toolScript(String name, String body) {
+        try {
+            Path bin = Files.createDirectories(root.resolve("usr/sbin"));
+            Path tool = bin.resolve(name);
+            Files.writeString(tool, "#!/bin/sh\n" + body);
+            tool.toFile().setExecutable(true);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public FakeServerRoot reboot(String newBootId) {
         try {
             Files.deleteIfExists(root.resolve("var/run/reboot-required"));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
@@ -20,6 +21,9 @@ import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.CheckTrigger;
 import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.ListeningSocket;
+import io.restartwatch.contracts.Livepatch;
+import io.restartwatch.contracts.OpenPort;
 import io.restartwatch.contracts.DeployCompleted;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.testsupport.KafkaEvents;
@@ -132,10 +136,10 @@ class SshProbeTest {
     }
 
     @Test
-    void outputPastSixtyFourKibFailsTheCheckInsteadOfFillingMemory() throws Exception {
+    void outputPastTheCapFailsTheCheckInsteadOfFillingMemory() throws Exception {
         String id = newId("ssh-huge");
         FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), "placeholder");
-        // 10 000 distinct lines of 200 characters: about 2 MB, 30 times the cap.
+        // 10 000 distinct lines of 200 characters: about 2 MB, twice the cap.
         String padding = "x".repeat(190);
         Files.write(root.root().resolve("var/run/reboot-required.pkgs"),
                 IntStream.range(0, 10_000).mapToObj(i -> "pkg%05d-%s".formatted(i, padding)).toList());
@@ -147,7 +151,56 @@ class SshProbeTest {
             assertThat(check.reason()).isEqualTo("OUTPUT_TOO_LARGE");
             assertThat(check.packages()).isEmpty();
             String detail = given().when().get("/api/servers/{id}/checks", id).then().statusCode(200).extract().path("[0].detail");
-            assertThat(detail).contains("64 KiB");
+            assertThat(detail).contains("1024 KiB");
+        }
+    }
+
+    @Test
+    void discoveredSocketsFirewallServicesAndLivepatchArrive() throws Exception {
+        String id = newId("ssh-facts");
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id)
+                .procNet("tcp", fixture("procnet/tcp")).procNet("tcp6", fixture("procnet/tcp6"))
+                .tool("needrestart", fixture("needrestart/batch-services-only.txt"), 0)
+                .tool("canonical-livepatch", fixture("livepatch/canonical-nothing-needed.txt"), 0)
+                .tool("nft", fixture("nftables/input-drop.json"), 0);
+        try (TestSshServer ssh = TestSshServer.serving(root).trusted()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).as("reason %s", check.reason()).isEqualTo(CheckOutcome.UP_TO_DATE);
+            assertThat(check.services()).containsExactly("nginx.service", "php8.2-fpm.service");
+            assertThat(check.detectedBy()).isEmpty();
+            assertThat(check.livepatch()).isEqualTo(new Livepatch("canonical-livepatch", "nothing-to-apply", true));
+            assertThat(check.discovered().listening()).contains(new ListeningSocket("tcp", "0.0.0.0", 18022),
+                    new ListeningSocket("tcp", "::", 18443), new ListeningSocket("tcp", "127.0.0.1", 15432));
+            assertThat(check.discovered().firewall().source()).isEqualTo("nftables");
+            assertThat(check.discovered().firewall().inboundFiltered()).isTrue();
+            assertThat(check.discovered().firewall().allowed()).contains(new OpenPort(22, "tcp", List.of("10.0.0.0/8")));
+            // The check history shows the same facts.
+            given().when().get("/api/servers/{id}/checks", id).then().statusCode(200)
+                    .body("[0].services", org.hamcrest.Matchers.contains("nginx.service", "php8.2-fpm.service"))
+                    .body("[0].livepatch.covered", org.hamcrest.Matchers.equalTo(true))
+                    .body("[0].discovered.firewall.source", org.hamcrest.Matchers.equalTo("nftables"))
+                    .body("[0].discovered.listening.port", org.hamcrest.Matchers.hasItem(18022));
+        }
+    }
+
+    @Test
+    void tenThousandListeningSocketsFailTheCheckNamingWhy() throws Exception {
+        String id = newId("ssh-sockets");
+        StringBuilder tcp = new StringBuilder("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+        for (int i = 0; i < 10_000; i++) {
+            tcp.append(String.format("%4d: 00000000:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 %d 1 0000000000000000 100 0 0 10 0%n",
+                    i, i + 1, 1000 + i));
+        }
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id).procNet("tcp", tcp.toString()).requireRestart(Instant.now(), "libc6");
+        try (TestSshServer ssh = TestSshServer.serving(root).trusted()) {
+            registerSsh(id, "ssh-shop", ssh.port());
+            CheckCompleted check = awaitCheck(id, c -> true);
+            assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+            assertThat(check.reason()).isEqualTo("TOO_MANY_SOCKETS");
+            assertThat(check.packages()).isEmpty();
+            assertThat(check.discovered()).isNull();
         }
     }
 
@@ -208,6 +261,12 @@ class SshProbeTest {
     private CheckCompleted awaitCheck(String serverId, Predicate<CheckCompleted> match) {
         return kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
                 e -> serverId.equals(e.key()) && match.test(e.data(CheckCompleted.class)), 1).get(0).data(CheckCompleted.class);
+    }
+
+    static String fixture(String path) throws java.io.IOException {
+        try (var in = SshProbeTest.class.getResourceAsStream("/fixtures/" + path)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private static String newId(String prefix) {

@@ -43,6 +43,40 @@ public final class DemoFleet {
             new DemoServer("intranet-2", "intranet", "staging", port(80, "192.168.0.0/16"), -1, List.of()),
             new DemoServer("bastion-1", "ops", "production", port(22, "::/0"), 40, List.of("linux-image-6.8.0-45-generic", "libc6")));
 
+    /**
+     * What the probe discovers on a demo server: its declared port listening, and a few servers with more to show
+     * (an undeclared listener, services to restart, a livepatch), each from a fake tool printing real output.
+     */
+    static void discoverable(DemoServer server, Path root) throws IOException {
+        int declared = Integer.parseInt(server.ports().replaceAll("(?s).*\"port\":(\\d+).*", "$1"));
+        switch (server.id()) {
+            case "shop-web-1" -> FakeServerRoot.listening(root, List.of(22, declared, 8080)); // 8080: declared nowhere
+            case "intranet-2" -> {
+                FakeServerRoot.listening(root, List.of(22, declared));
+                FakeServerRoot.tool(root, "needrestart", """
+                        NEEDRESTART-VER: 3.6
+                        NEEDRESTART-KCUR: 6.8.0-45-generic
+                        NEEDRESTART-KEXP: 6.8.0-45-generic
+                        NEEDRESTART-KSTA: 1
+                        NEEDRESTART-SVC: nginx.service
+                        NEEDRESTART-SVC: php8.3-fpm.service
+                        """);
+            }
+            case "bastion-1" -> {
+                FakeServerRoot.listening(root, List.of(declared));
+                FakeServerRoot.tool(root, "canonical-livepatch", """
+                        last check: 12 minutes ago
+                        kernel: 6.8.0-45.45-generic
+                        server check-in: succeeded
+                        kernel state: ✓ kernel series 6.8 is covered by Livepatch
+                        patch state: ✓ all applicable livepatch modules inserted
+                        patch version: 104.1
+                        """);
+            }
+            default -> FakeServerRoot.listening(root, List.of(22, declared));
+        }
+    }
+
     public static void main(String[] args) throws IOException, InterruptedException {
         Path fleetDir = Path.of(args.length > 0 ? args[0] : ".local/demo-fleet").toAbsolutePath();
         String checkUrl = System.getProperty("restartwatch.check.url", "http://127.0.0.1:8081");
@@ -55,7 +89,8 @@ public final class DemoFleet {
             if (send("GET", checkUrl + "/api/servers/" + server.id(), null, admin).statusCode() == 200) {
                 continue;
             }
-            FakeServerRoot.write(fleetDir.resolve(server.id()), server.pendingDays(), server.packages());
+            Path root = FakeServerRoot.write(fleetDir.resolve(server.id()), server.pendingDays(), server.packages());
+            discoverable(server, root);
             String body = """
                     {"id":"%s","hostname":"%s.demo.internal","applicationId":"%s","environment":"%s",
                      "labels":{"demo":"true"},"openPorts":%s,"probeKind":"local"}"""

@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.restartwatch.check.config.CheckSettings;
 import io.restartwatch.check.persistence.CheckEntity;
+import io.restartwatch.check.persistence.CheckFacts;
 import io.restartwatch.check.persistence.ServerClaims.Claim;
 import io.restartwatch.check.persistence.ServerEntity;
 import io.restartwatch.check.probe.ProbeResult;
@@ -115,12 +116,14 @@ public class CheckRecorder {
         check.installedKernel = result.installedKernel();
         check.durationMs = (int) Math.min(Integer.MAX_VALUE, took.toMillis());
         check.deployId = deployId;
+        check.hostFacts = CheckFacts.of(result.services(), result.detectedBy(), result.livepatch(), result.discovered());
         check.persist();
         metrics.counter("restartwatch.checks", "outcome", result.outcome().name(), "trigger", trigger.name()).increment();
         outbox.enqueue(Topics.CHECKS, server.id, EventTypes.CHECK_COMPLETED, server.id, new CheckCompleted(
                 CheckCompleted.SCHEMA_VERSION, check.id.toString(), server.id, now, trigger, result.outcome(),
                 result.reason(), result.packages(), result.requiredSince(), result.bootId(), result.runningKernel(),
-                result.installedKernel(), ServerSnapshots.of(server, false), null, null, null, null));
+                result.installedKernel(), ServerSnapshots.of(server, false), result.services(), result.detectedBy(),
+                result.livepatch(), result.discovered()));
         return check;
     }
 

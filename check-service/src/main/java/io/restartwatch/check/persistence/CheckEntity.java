@@ -56,6 +56,11 @@ public class CheckEntity extends PanacheEntityBase {
     /** The instance that ran it (its lease owner name); null for agent reports. */
     @Column(name = "checked_by")
     public String checkedBy;
+    /** Services, detectedBy, livepatch and discovered exposure; null when the check found none of them. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    @Column(name = "host_facts")
+    public CheckFacts hostFacts;
     /** The deploy this check rechecked the server for; null when it was not a deploy's recheck. */
     @Column(name = "deploy_id")
     public String deployId;

@@ -1,32 +1,36 @@
 package io.restartwatch.check.probe;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Reads the restart-required facts from a directory that stands for the server's root file system:
- * {@code <base-dir>/<server id>/var/run/reboot-required} and friends. For checking check-service's own host
- * (base dir {@code /} is not allowed: use a bind mount or symlink) and for the demo fleet.
+ * Checks a directory that stands for the server's root file system ({@code <base-dir>/<server id>}) by running
+ * the very command the SSH probe runs ({@link ProbeCommand}) in a local {@code /bin/sh} with
+ * {@code RESTARTWATCH_ROOT} set to it: the sentinel, packages, kernels, {@code proc/net} socket tables and any
+ * tools the root carries in its {@code usr/sbin}, {@code usr/bin}, {@code sbin} or {@code bin}. For checking
+ * check-service's own host (base dir {@code /} is not allowed: use a bind mount or symlink) and for the demo fleet.
  */
 @ApplicationScoped
 public class LocalProbe implements Probe {
 
     private final Optional<Path> baseDir;
-    private final ProbePaths paths;
+    private final String command;
+    private final Duration timeout;
 
-    public LocalProbe(@ConfigProperty(name = "restartwatch.probe.local.base-dir") Optional<Path> baseDir, ProbePaths paths) {
+    public LocalProbe(@ConfigProperty(name = "restartwatch.probe.local.base-dir") Optional<Path> baseDir, ProbePaths paths,
+                      @ConfigProperty(name = "restartwatch.probe.local.command-timeout", defaultValue = "PT15S") Duration timeout) {
         this.baseDir = baseDir;
-        this.paths = paths;
+        this.command = ProbeCommand.script(paths);
+        this.timeout = timeout;
     }
 
     public boolean enabled() {
@@ -42,45 +46,51 @@ public class LocalProbe implements Probe {
         if (!root.startsWith(baseDir.get().normalize()) || !Files.isDirectory(root)) {
             return ProbeResult.unreachable("ROOT_MISSING", "No directory " + root);
         }
+        Process process = null;
         try {
-            Path sentinel = under(root, paths.sentinel());
-            boolean present = Files.exists(sentinel);
-            Instant modified = present ? Files.getLastModifiedTime(sentinel).toInstant() : null;
-            Path pkgs = under(root, paths.packages());
-            if (present && Files.exists(pkgs) && Files.size(pkgs) > ProbeReport.MAX_OUTPUT_BYTES) {
-                return ProbeResult.unreachable("OUTPUT_TOO_LARGE",
-                        pkgs + " is larger than the " + ProbeReport.MAX_OUTPUT_BYTES / 1024 + " KiB a probe reads");
+            ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            builder.environment().put("RESTARTWATCH_ROOT", root.toString());
+            process = builder.start();
+            BoundedOutput out = new BoundedOutput(ProbeReport.MAX_OUTPUT_BYTES, () -> { });
+            Thread reader = new Thread(copier(process.getInputStream(), out), "local-probe-" + target.serverId());
+            reader.setDaemon(true);
+            reader.start();
+            boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (out.overflowed()) {
+                return SshProbe.outputTooLarge(out);
             }
-            List<String> packageLines = present && Files.exists(pkgs) ? Files.readAllLines(pkgs) : List.of();
-            return ProbeReport.from(present, modified, packageLines, readFirstLine(under(root, paths.bootId())),
-                    readFirstLine(under(root, "/proc/sys/kernel/osrelease")), installedKernels(under(root, "/boot")));
+            if (!finished) {
+                return ProbeResult.unreachable("TIMEOUT", "The probe command did not finish within " + timeout);
+            }
+            reader.join(timeout.toMillis());
+            return out.overflowed() ? SshProbe.outputTooLarge(out) : ProbeCommand.parse(out.text());
         } catch (IOException e) {
             return ProbeResult.unreachable("READ_FAILED", e.toString());
-        }
-    }
-
-    private static Path under(Path root, String absolute) {
-        return root.resolve(absolute.startsWith("/") ? absolute.substring(1) : absolute);
-    }
-
-    private static String readFirstLine(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        List<String> lines = Files.readAllLines(file);
-        return lines.isEmpty() ? null : lines.get(0).trim();
-    }
-
-    private static List<String> installedKernels(Path boot) throws IOException {
-        List<String> kernels = new ArrayList<>();
-        if (!Files.isDirectory(boot)) {
-            return kernels;
-        }
-        try (DirectoryStream<Path> images = Files.newDirectoryStream(boot, "vmlinuz-*")) {
-            for (Path image : images) {
-                kernels.add(image.getFileName().toString().substring("vmlinuz-".length()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ProbeResult.unreachable("INTERRUPTED", "Stopped while probing");
+        } finally {
+            if (process != null) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
             }
         }
-        return kernels;
+    }
+
+    /** Reads until the end or the cap; at the cap it closes the pipe, so the command's writers stop (SIGPIPE). */
+    private static Runnable copier(InputStream in, BoundedOutput out) {
+        return () -> {
+            byte[] buffer = new byte[8192];
+            try (in) {
+                int read;
+                while ((read = in.read(buffer)) >= 0 && !out.overflowed()) {
+                    out.write(buffer, 0, read);
+                }
+            } catch (IOException e) {
+                // the process was stopped: what was read is judged by the caller
+            }
+        };
     }
 }

@@ -103,14 +103,14 @@ public class SshProbe implements Probe {
             channel.open().verify(settings.connectTimeout());
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), settings.commandTimeout());
             if (out.overflowed()) {
-                return outputTooLarge();
+                return outputTooLarge(out);
             }
             if (events.contains(ClientChannelEvent.TIMEOUT)) {
                 return ProbeResult.unreachable("TIMEOUT", "The probe command did not finish within " + settings.commandTimeout());
             }
         } catch (IOException | RuntimeException e) {
             if (out.overflowed()) {
-                return outputTooLarge(); // the session closed under an in-flight open or wait
+                return outputTooLarge(out); // the session closed under an in-flight open or wait
             }
             throw e;
         }
@@ -121,8 +121,8 @@ public class SshProbe implements Probe {
         return result;
     }
 
-    private static ProbeResult outputTooLarge() {
-        return ProbeResult.unreachable("OUTPUT_TOO_LARGE",
+    static ProbeResult outputTooLarge(BoundedOutput out) {
+        return ProbeResult.unreachable(ProbeCommand.overflowReason(out.text()),
                 "The probe command wrote more than " + ProbeReport.MAX_OUTPUT_BYTES / 1024 + " KiB; reading stopped at the cap");
     }
 

@@ -21,8 +21,11 @@ import io.restartwatch.check.domain.Inventory;
 import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.check.domain.Rechecks;
 import io.restartwatch.check.persistence.CheckEntity;
+import io.restartwatch.check.persistence.CheckFacts;
 import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.CheckTrigger;
+import io.restartwatch.contracts.DiscoveredExposure;
+import io.restartwatch.contracts.Livepatch;
 import io.restartwatch.support.rest.ProblemException;
 import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -63,15 +66,25 @@ public class CheckResource {
         return Response.accepted(new RecheckView(id, CheckTrigger.MANUAL)).build();
     }
 
-    /** One check as the API shows it. */
+    /**
+     * One check as the API shows it.
+     *
+     * @param services   services to restart without a reboot (needrestart, needs-restarting -s)
+     * @param detectedBy what said a reboot is needed: sentinel, kernel, needrestart, needs-restarting
+     * @param livepatch  null when no livepatch tool answered
+     * @param discovered listening sockets and host firewall; null when the check did not see them
+     */
     public record CheckView(String checkId, Instant checkedAt, CheckTrigger trigger, CheckOutcome outcome, String reason,
                             String detail, List<String> packages, Instant requiredSince, String bootId,
-                            String runningKernel, String installedKernel, Integer durationMs) {
+                            String runningKernel, String installedKernel, Integer durationMs, List<String> services,
+                            List<String> detectedBy, Livepatch livepatch, DiscoveredExposure discovered) {
 
         static CheckView of(CheckEntity check) {
+            CheckFacts facts = check.hostFacts != null ? check.hostFacts : new CheckFacts(List.of(), List.of(), null, null);
             return new CheckView(check.id.toString(), check.checkedAt, check.trigger, check.outcome, check.reason,
                     check.detail, check.packages, check.requiredSince, check.bootId, check.runningKernel,
-                    check.installedKernel, check.durationMs);
+                    check.installedKernel, check.durationMs, facts.services(), facts.detectedBy(), facts.livepatch(),
+                    facts.discovered());
         }
     }
 
