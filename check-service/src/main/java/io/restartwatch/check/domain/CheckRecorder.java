@@ -33,12 +33,14 @@ public class CheckRecorder {
     private final Clock clock;
     private final CheckSettings settings;
     private final MeterRegistry metrics;
+    private final Freshness freshness;
 
-    public CheckRecorder(Outbox outbox, Clock clock, CheckSettings settings, MeterRegistry metrics) {
+    public CheckRecorder(Outbox outbox, Clock clock, CheckSettings settings, MeterRegistry metrics, Freshness freshness) {
         this.outbox = outbox;
         this.clock = clock;
         this.settings = settings;
         this.metrics = metrics;
+        this.freshness = freshness;
     }
 
     /** Records the result of a claimed (pulled) check and schedules the next one. */
@@ -121,6 +123,8 @@ public class CheckRecorder {
                 CheckCompleted.SCHEMA_VERSION, check.id.toString(), server.id, now, trigger, result.outcome(),
                 result.reason(), result.packages(), result.requiredSince(), result.bootId(), result.runningKernel(),
                 result.installedKernel(), ServerSnapshots.of(server, false), null, null, null, null));
+        // Same transaction: a successful check verifies an unverified server (and publishes it) exactly once.
+        freshness.checked(server, result.outcome(), result.reason(), check.detail, now);
         return check;
     }
 
