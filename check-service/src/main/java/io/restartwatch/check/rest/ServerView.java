@@ -33,18 +33,19 @@ public record ServerView(String id, String hostname, ServerRequest.Address addre
      * @param reason            why it is unverified (e.g. {@code HOST_KEY_CHANGED}, {@code AGENT_SILENT},
      *                          {@code NEVER_CHECKED}); null when verified
      * @param lastAttemptReason why the last check failed; null when it succeeded
+     * @param maxSilence        ISO-8601 duration, e.g. {@code PT3H}
      * @param unverifiedAfter   when it becomes unverified if no check succeeds before; null when unverified
      */
     public record FreshnessView(String state, boolean verified, String reason, String detail, Instant lastVerifiedAt,
                                 Instant lastAttemptAt, CheckOutcome lastAttemptOutcome, String lastAttemptReason,
-                                Duration maxSilence, Instant unverifiedSince, Instant unverifiedAfter) {
+                                String maxSilence, Instant unverifiedSince, Instant unverifiedAfter) {
 
         static FreshnessView of(ServerEntity server, Duration maxSilence) {
             boolean verified = server.unverifiedSince == null;
             String state = !verified ? "UNVERIFIED" : server.lastVerifiedAt == null ? "AWAITING_FIRST_CHECK" : "VERIFIED";
             Instant silentSince = server.lastVerifiedAt != null ? server.lastVerifiedAt : server.createdAt;
             return new FreshnessView(state, verified, server.unverifiedReason, server.unverifiedDetail, server.lastVerifiedAt,
-                    server.lastAttemptAt, server.lastAttemptOutcome, server.lastAttemptReason, maxSilence,
+                    server.lastAttemptAt, server.lastAttemptOutcome, server.lastAttemptReason, maxSilence.toString(),
                     server.unverifiedSince, verified && silentSince != null ? silentSince.plus(maxSilence) : null);
         }
     }
