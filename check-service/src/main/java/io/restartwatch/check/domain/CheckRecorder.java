@@ -118,13 +118,13 @@ public class CheckRecorder {
         check.durationMs = (int) Math.min(Integer.MAX_VALUE, took.toMillis());
         check.deployId = deployId;
         check.persist();
+        // Same transaction: a successful check verifies an unverified server (and publishes it) exactly once.
+        freshness.checked(server, result.outcome(), result.reason(), check.detail, now);
         metrics.counter("restartwatch.checks", "outcome", result.outcome().name(), "trigger", trigger.name()).increment();
         outbox.enqueue(Topics.CHECKS, server.id, EventTypes.CHECK_COMPLETED, server.id, new CheckCompleted(
                 CheckCompleted.SCHEMA_VERSION, check.id.toString(), server.id, now, trigger, result.outcome(),
                 result.reason(), result.packages(), result.requiredSince(), result.bootId(), result.runningKernel(),
                 result.installedKernel(), ServerSnapshots.of(server, false), null, null, null, null));
-        // Same transaction: a successful check verifies an unverified server (and publishes it) exactly once.
-        freshness.checked(server, result.outcome(), result.reason(), check.detail, now);
         return check;
     }
 
