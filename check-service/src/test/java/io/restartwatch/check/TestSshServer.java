@@ -17,6 +17,7 @@ import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.CommandFactory;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.shell.InvertedShellWrapper;
@@ -30,11 +31,13 @@ import org.apache.sshd.server.shell.ProcessShell;
 final class TestSshServer implements AutoCloseable {
 
     private final SshServer server;
+    private final CommandFactory commands;
     final FakeServerRoot root;
 
-    private TestSshServer(SshServer server, FakeServerRoot root) {
+    private TestSshServer(SshServer server, FakeServerRoot root, CommandFactory commands) {
         this.server = server;
         this.root = root;
+        this.commands = commands;
     }
 
     /** A server that runs the probe command against {@code root}. */
@@ -49,18 +52,32 @@ final class TestSshServer implements AutoCloseable {
         return start(root, (channel, command) -> new HangingCommand());
     }
 
-    private static TestSshServer start(FakeServerRoot root, org.apache.sshd.server.command.CommandFactory commands) {
+    private static TestSshServer start(FakeServerRoot root, CommandFactory commands) {
+        return start(root, commands, 0);
+    }
+
+    /**
+     * The server is reinstalled: this one stops and another starts on the same port, serving the same root, with a
+     * newly generated host key (which known_hosts does not pin yet).
+     */
+    TestSshServer withRotatedHostKey() throws IOException {
+        int port = port();
+        close();
+        return start(root, commands, port);
+    }
+
+    private static TestSshServer start(FakeServerRoot root, CommandFactory commands, int port) {
         try {
             SshServer server = SshServer.setUpDefaultServer();
             server.setHost("127.0.0.1");
-            server.setPort(0);
+            server.setPort(port);
             server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(Files.createTempDirectory("sshd").resolve("hostkey.ser")));
             PublicKey allowed = PublicKeyEntry.parsePublicKeyEntry(Files.readString(SshTestResource.PUBLIC_KEY).trim())
                     .resolvePublicKey(null, null, null);
             server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(allowed, key));
             server.setCommandFactory(commands);
             server.start();
-            return new TestSshServer(server, root);
+            return new TestSshServer(server, root, commands);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {

@@ -56,10 +56,15 @@ final class SystemUnderTest implements AutoCloseable {
      * caller never gets this instance to close, and the processes would outlive the test run.
      */
     SystemUnderTest start() throws IOException, InterruptedException {
+        return start(Map.of());
+    }
+
+    /** As {@link #start()}, with extra environment for some services (e.g. short intervals for check-service). */
+    SystemUnderTest start(Map<String, Map<String, String>> envByService) throws IOException, InterruptedException {
         try {
             startInfrastructure();
             for (String service : servicePorts.keySet()) {
-                startService(service, service, servicePorts.get(service), Map.of());
+                startService(service, service, servicePorts.get(service), envByService.getOrDefault(service, Map.of()));
             }
             awaitAllReady();
             return this;

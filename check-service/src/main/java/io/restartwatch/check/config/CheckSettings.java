@@ -2,6 +2,7 @@ package io.restartwatch.check.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -47,7 +48,35 @@ public interface CheckSettings {
     @WithDefault("PT60S")
     Duration deployDeadline();
 
+    /**
+     * A server with no successful check for this long becomes unverified (its state can no longer be vouched for).
+     * Unset: 3 × the server's check interval ({@link #intervalFor}); an agent server's interval counts as its
+     * report interval, so set the application's interval to the agents' {@code RESTARTWATCH_REPORT_INTERVAL} (1 h
+     * by default, like the check interval) or set a max-silence for it.
+     */
+    Optional<Duration> maxSilence();
+
+    /** Per-application override of {@link #maxSilence()}, e.g. {@code restartwatch.checks.application-max-silence.shop=PT2H}. */
+    Map<String, Duration> applicationMaxSilence();
+
+    /** How often the freshness job looks for servers silent past their max-silence. */
+    @WithDefault("PT15S")
+    Duration freshnessInterval();
+
     default Duration intervalFor(String applicationId) {
         return applicationInterval().getOrDefault(applicationId, interval());
+    }
+
+    default Duration maxSilenceFor(String applicationId) {
+        Duration explicit = applicationMaxSilence().get(applicationId);
+        if (explicit != null) {
+            return explicit;
+        }
+        return maxSilence().orElseGet(() -> intervalFor(applicationId).multipliedBy(3));
+    }
+
+    /** The max-silence of an application with no override of its own (neither interval nor max-silence). */
+    default Duration defaultMaxSilence() {
+        return maxSilence().orElseGet(() -> interval().multipliedBy(3));
     }
 }

@@ -34,12 +34,14 @@ public class CheckRecorder {
     private final Clock clock;
     private final CheckSettings settings;
     private final MeterRegistry metrics;
+    private final Freshness freshness;
 
-    public CheckRecorder(Outbox outbox, Clock clock, CheckSettings settings, MeterRegistry metrics) {
+    public CheckRecorder(Outbox outbox, Clock clock, CheckSettings settings, MeterRegistry metrics, Freshness freshness) {
         this.outbox = outbox;
         this.clock = clock;
         this.settings = settings;
         this.metrics = metrics;
+        this.freshness = freshness;
     }
 
     /** Records the result of a claimed (pulled) check and schedules the next one. */
@@ -118,6 +120,8 @@ public class CheckRecorder {
         check.deployId = deployId;
         check.hostFacts = CheckFacts.of(result.services(), result.detectedBy(), result.livepatch(), result.discovered());
         check.persist();
+        // Same transaction: a successful check verifies an unverified server (and publishes it) exactly once.
+        freshness.checked(server, result.outcome(), result.reason(), check.detail, now);
         metrics.counter("restartwatch.checks", "outcome", result.outcome().name(), "trigger", trigger.name()).increment();
         outbox.enqueue(Topics.CHECKS, server.id, EventTypes.CHECK_COMPLETED, server.id, new CheckCompleted(
                 CheckCompleted.SCHEMA_VERSION, check.id.toString(), server.id, now, trigger, result.outcome(),

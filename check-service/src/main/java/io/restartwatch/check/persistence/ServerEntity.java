@@ -15,6 +15,7 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.restartwatch.check.domain.ProbeKind;
+import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.CheckTrigger;
 import io.restartwatch.contracts.OpenPort;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -77,6 +78,29 @@ public class ServerEntity extends PanacheEntityBase {
     public String deployRecheckId;
     @Column(name = "deploy_recheck_at")
     public Instant deployRecheckAt;
+
+    // Freshness, read-only here: written only by FreshnessRows' SQL under a row lock, so an entity update
+    // (inventory, lease) never writes back a value the freshness job changed meanwhile.
+    @Column(name = "last_verified_at", insertable = false, updatable = false)
+    public Instant lastVerifiedAt;
+    @Column(name = "last_attempt_at", insertable = false, updatable = false)
+    public Instant lastAttemptAt;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "last_attempt_outcome", insertable = false, updatable = false)
+    public CheckOutcome lastAttemptOutcome;
+    @Column(name = "last_attempt_reason", insertable = false, updatable = false)
+    public String lastAttemptReason;
+    @Column(name = "last_attempt_detail", insertable = false, updatable = false)
+    public String lastAttemptDetail;
+    /** Null while the server is verified. */
+    @Column(name = "unverified_since", insertable = false, updatable = false)
+    public Instant unverifiedSince;
+    @Column(name = "unverified_reason", insertable = false, updatable = false)
+    public String unverifiedReason;
+    @Column(name = "unverified_detail", insertable = false, updatable = false)
+    public String unverifiedDetail;
+    @Column(name = "freshness_sequence", insertable = false, updatable = false)
+    public long freshnessSequence;
 
     public static List<ServerEntity> findByApplication(String applicationId, String environment) {
         if (environment == null) {

@@ -19,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.restartwatch.check.config.CheckSettings;
 import io.restartwatch.check.domain.Inventory;
 import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.check.probe.LocalProbe;
@@ -36,10 +37,12 @@ public class ServerResource {
 
     private final Inventory inventory;
     private final LocalProbe localProbe;
+    private final CheckSettings settings;
 
-    public ServerResource(Inventory inventory, LocalProbe localProbe) {
+    public ServerResource(Inventory inventory, LocalProbe localProbe, CheckSettings settings) {
         this.inventory = inventory;
         this.localProbe = localProbe;
+        this.settings = settings;
     }
 
     @POST
@@ -51,7 +54,7 @@ public class ServerResource {
         }
         requireUsableProbe(request.probeKind());
         var server = inventory.register(request.id(), request.toDefinition());
-        return Response.created(URI.create("/api/servers/" + server.id)).entity(ServerView.of(server)).build();
+        return Response.created(URI.create("/api/servers/" + server.id)).entity(ServerView.of(server, settings)).build();
     }
 
     @PUT
@@ -64,22 +67,25 @@ public class ServerResource {
             throw ProblemException.badRequest("id", "must match the id in the path");
         }
         requireUsableProbe(request.probeKind());
-        return ServerView.of(inventory.update(id, request.toDefinition()));
+        return ServerView.of(inventory.update(id, request.toDefinition()), settings);
     }
 
     @GET
     @Path("/{id}")
     @RolesAllowed(Roles.VIEWER)
     public ServerView get(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id) {
-        return ServerView.of(inventory.require(id));
+        return ServerView.of(inventory.require(id), settings);
     }
 
     @GET
     @RolesAllowed(Roles.VIEWER)
-    @Operation(summary = "List servers, optionally of one application and environment")
+    @Operation(summary = "List servers, optionally of one application and environment, or only the (un)verified ones")
     public List<ServerView> list(@QueryParam("applicationId") @Pattern(regexp = ServerRequest.ID_PATTERN) String applicationId,
-                                 @QueryParam("environment") @Pattern(regexp = ServerRequest.ID_PATTERN) String environment) {
-        return inventory.list(applicationId, environment).stream().map(ServerView::of).toList();
+                                 @QueryParam("environment") @Pattern(regexp = ServerRequest.ID_PATTERN) String environment,
+                                 @QueryParam("verified") @Pattern(regexp = "true|false", message = "must be true or false") String verified) {
+        return inventory.list(applicationId, environment).stream()
+                .filter(server -> verified == null || (server.unverifiedSince == null) == Boolean.parseBoolean(verified))
+                .map(server -> ServerView.of(server, settings)).toList();
     }
 
     @DELETE

@@ -1,0 +1,137 @@
+package io.restartwatch.check.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.restartwatch.check.config.CheckSettings;
+import io.restartwatch.check.persistence.FreshnessRows;
+import io.restartwatch.check.persistence.FreshnessRows.Current;
+import io.restartwatch.check.persistence.FreshnessRows.Silent;
+import io.restartwatch.check.persistence.ServerEntity;
+import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.ServerFreshness;
+import io.restartwatch.contracts.Topics;
+import io.restartwatch.support.outbox.Outbox;
+
+/**
+ * Whether Restart Watch can vouch for a server's restart state. A server with no successful check (outcome
+ * {@code REBOOT_REQUIRED} or {@code UP_TO_DATE}, pulled or reported) for its max-silence becomes unverified, found
+ * by time ({@link #markSilent}, the freshness job) with no check arriving; its next successful check verifies it
+ * again ({@link #checked}, in the check's transaction). Each transition is one {@code ServerFreshness} event on
+ * {@link Topics#FRESHNESS}, written to the outbox in the transaction that makes it.
+ */
+@ApplicationScoped
+public class Freshness {
+
+    /** The agent server has no report within its max-silence. */
+    public static final String AGENT_SILENT = "AGENT_SILENT";
+    /** A pull-probed server that no check ever reached. */
+    public static final String NEVER_CHECKED = "NEVER_CHECKED";
+    /** A pull-probed server whose checks stopped running (its last one succeeded): check-service itself is stuck. */
+    public static final String CHECK_OVERDUE = "CHECK_OVERDUE";
+
+    private static final int MAX_DETAIL = 500;
+
+    private final FreshnessRows rows;
+    private final Outbox outbox;
+    private final CheckSettings settings;
+    private final Clock clock;
+
+    public Freshness(FreshnessRows rows, Outbox outbox, CheckSettings settings, Clock clock) {
+        this.rows = rows;
+        this.outbox = outbox;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * A check of {@code server} was recorded (same transaction): remembers the attempt; a successful one verifies
+     * the server, and publishes {@code server.verified} if it was unverified.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void checked(ServerEntity server, CheckOutcome outcome, String reason, String detail, Instant at) {
+        if (outcome == CheckOutcome.UNREACHABLE) {
+            rows.failed(server.id, at, outcome, reason, truncate(detail));
+            return;
+        }
+        Optional<Current> current = rows.lock(server.id);
+        if (current.isEmpty()) {
+            return; // removed meanwhile
+        }
+        boolean wasUnverified = current.get().unverifiedSince() != null;
+        long sequence = current.get().sequence() + (wasUnverified ? 1 : 0);
+        rows.verified(server.id, at, outcome, sequence);
+        if (wasUnverified) {
+            outbox.enqueue(Topics.FRESHNESS, server.id, EventTypes.SERVER_VERIFIED, server.id, new ServerFreshness(
+                    ServerFreshness.SCHEMA_VERSION, server.id, sequence, server.hostname, server.applicationId,
+                    server.environment, true, null, null, at, at, settings.maxSilenceFor(server.applicationId), at));
+        }
+    }
+
+    /**
+     * Marks up to {@code limit} verified servers silent past their max-silence unverified, one transition event each,
+     * in one transaction. Servers another instance is marking, or whose check is being recorded, are skipped.
+     *
+     * @return how many were marked; fewer than {@code limit} means none is left
+     */
+    @Transactional
+    public int markSilent(int limit) {
+        Instant now = clock.instant();
+        Map<String, Instant> thresholds = new HashMap<>();
+        for (String applicationId : settings.applicationInterval().keySet()) {
+            thresholds.put(applicationId, now.minus(settings.maxSilenceFor(applicationId)));
+        }
+        for (String applicationId : settings.applicationMaxSilence().keySet()) {
+            thresholds.put(applicationId, now.minus(settings.maxSilenceFor(applicationId)));
+        }
+        List<Silent> silent = rows.claimSilent(thresholds, now.minus(settings.defaultMaxSilence()), limit);
+        for (Silent server : silent) {
+            Duration maxSilence = settings.maxSilenceFor(server.applicationId());
+            Why why = why(server, maxSilence);
+            long sequence = server.sequence() + 1;
+            rows.unverified(server.serverId(), now, why.reason(), why.detail(), sequence);
+            outbox.enqueue(Topics.FRESHNESS, server.serverId(), EventTypes.SERVER_UNVERIFIED, server.serverId(),
+                    new ServerFreshness(ServerFreshness.SCHEMA_VERSION, server.serverId(), sequence, server.hostname(),
+                            server.applicationId(), server.environment(), false, why.reason(), why.detail(),
+                            server.lastVerifiedAt(), server.lastAttemptAt(), maxSilence, now));
+        }
+        return silent.size();
+    }
+
+    /** Why a silent server cannot be vouched for: the last check's failure first, as it names what to fix. */
+    static Why why(Silent server, Duration maxSilence) {
+        String silentSince = server.lastVerifiedAt() == null
+                ? "No successful check since registration (" + server.createdAt() + ")"
+                : "No successful check since " + server.lastVerifiedAt();
+        silentSince += ", longer than the max-silence of " + maxSilence;
+        if (server.lastAttemptOutcome() == CheckOutcome.UNREACHABLE && server.lastAttemptReason() != null) {
+            String failure = server.lastAttemptDetail() == null ? server.lastAttemptReason() : server.lastAttemptDetail();
+            return new Why(server.lastAttemptReason(),
+                    truncate(silentSince + "; the last check (" + server.lastAttemptAt() + ") failed: " + failure));
+        }
+        if (server.probeKind() == ProbeKind.AGENT) {
+            return new Why(AGENT_SILENT, truncate(silentSince + (server.lastAttemptAt() == null
+                    ? "; the agent has never reported" : "; the agent's last report was at " + server.lastAttemptAt())));
+        }
+        if (server.lastAttemptAt() == null) {
+            return new Why(NEVER_CHECKED, truncate(silentSince + "; no check has reached it yet"));
+        }
+        return new Why(CHECK_OVERDUE, truncate(silentSince + "; no check has run since " + server.lastAttemptAt()));
+    }
+
+    private static String truncate(String value) {
+        return value == null || value.length() <= MAX_DETAIL ? value : value.substring(0, MAX_DETAIL);
+    }
+
+    record Why(String reason, String detail) {
+    }
+}

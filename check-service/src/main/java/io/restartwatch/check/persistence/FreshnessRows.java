@@ -1,0 +1,182 @@
+package io.restartwatch.check.persistence;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.transaction.Transactional;
+
+import io.restartwatch.check.domain.ProbeKind;
+import io.restartwatch.contracts.CheckOutcome;
+
+/**
+ * The freshness columns of {@code server}, read and written only here, always under the row's lock: the freshness
+ * job claims silent servers with {@code FOR NO KEY UPDATE SKIP LOCKED} (any number of instances, none marks a server
+ * another is marking, and a server whose check is being recorded is skipped), and a check's recording locks its
+ * server first, so a transition is decided on the row's current state and happens exactly once.
+ */
+@ApplicationScoped
+public class FreshnessRows {
+
+    private final EntityManager entityManager;
+
+    public FreshnessRows(EntityManager entityManager) {
+        this.entityManager = entityManager;
+    }
+
+    /** Locks the server's row for the caller's transaction; empty if it was removed. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Current> lock(String serverId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery(
+                        "select unverified_since, freshness_sequence from server where id = :id for no key update")
+                .setParameter("id", serverId)
+                .getResultList();
+        return rows.stream().findFirst().map(row -> new Current(instant(row[0]), ((Number) row[1]).longValue()));
+    }
+
+    /** A successful check: the server is verified (again), {@code sequence} being its sequence after this check. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void verified(String serverId, Instant at, CheckOutcome outcome, long sequence) {
+        entityManager.createNativeQuery("""
+                        update server set last_verified_at = :at, last_attempt_at = :at, last_attempt_outcome = :outcome,
+                            last_attempt_reason = null, last_attempt_detail = null,
+                            unverified_since = null, unverified_reason = null, unverified_detail = null,
+                            freshness_sequence = :sequence
+                        where id = :id""")
+                .setParameter("at", at)
+                .setParameter("outcome", outcome.name())
+                .setParameter("sequence", sequence)
+                .setParameter("id", serverId)
+                .executeUpdate();
+    }
+
+    /** A failed check: remembered as the last attempt (its reason becomes the reason if the server goes unverified). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void failed(String serverId, Instant at, CheckOutcome outcome, String reason, String detail) {
+        entityManager.createNativeQuery("""
+                        update server set last_attempt_at = :at, last_attempt_outcome = :outcome,
+                            last_attempt_reason = :reason, last_attempt_detail = :detail
+                        where id = :id""")
+                .setParameter("at", at)
+                .setParameter("outcome", outcome.name())
+                .setParameter("reason", reason)
+                .setParameter("detail", detail)
+                .setParameter("id", serverId)
+                .executeUpdate();
+    }
+
+    /**
+     * Claims up to {@code limit} verified servers silent since before their threshold (last successful check, or
+     * registration if none), oldest silence first, locking them for the caller's transaction; rows another
+     * transaction holds are skipped (they are being checked or marked).
+     *
+     * @param thresholds      per application: silent since before this instant means unverified
+     * @param otherThreshold  the same for every other application
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Silent> claimSilent(Map<String, Instant> thresholds, Instant otherThreshold, int limit) {
+        StringBuilder threshold = new StringBuilder();
+        Instant latest = otherThreshold;
+        if (thresholds.isEmpty()) {
+            threshold.append("cast(:other as timestamptz)");
+        } else {
+            threshold.append("case application_id");
+            for (int i = 0; i < thresholds.size(); i++) {
+                threshold.append(" when :a").append(i).append(" then cast(:t").append(i).append(" as timestamptz)");
+            }
+            threshold.append(" else cast(:other as timestamptz) end");
+        }
+        for (Instant at : thresholds.values()) {
+            latest = at.isAfter(latest) ? at : latest;
+        }
+        // The first bound only lets PostgreSQL read the old end of server_silent_since; the second is the real one.
+        Query query = entityManager.createNativeQuery("""
+                        select id, hostname, application_id, environment, probe_kind, created_at, last_verified_at,
+                               last_attempt_at, last_attempt_outcome, last_attempt_reason, last_attempt_detail, freshness_sequence
+                        from server
+                        where unverified_since is null
+                          and coalesce(last_verified_at, created_at) < cast(:latest as timestamptz)
+                          and coalesce(last_verified_at, created_at) < %s
+                        order by coalesce(last_verified_at, created_at)
+                        limit :limit
+                        for no key update skip locked""".formatted(threshold))
+                .setParameter("latest", latest)
+                .setParameter("other", otherThreshold)
+                .setParameter("limit", limit);
+        int i = 0;
+        for (var entry : thresholds.entrySet()) {
+            query.setParameter("a" + i, entry.getKey()).setParameter("t" + i, entry.getValue());
+            i++;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = query.getResultList();
+        List<Silent> silent = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            silent.add(new Silent((String) row[0], (String) row[1], (String) row[2], (String) row[3],
+                    ProbeKind.valueOf((String) row[4]), instant(row[5]), instant(row[6]), instant(row[7]),
+                    row[8] == null ? null : CheckOutcome.valueOf((String) row[8]), (String) row[9], (String) row[10],
+                    ((Number) row[11]).longValue()));
+        }
+        return silent;
+    }
+
+    /** Marks a claimed server unverified. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void unverified(String serverId, Instant since, String reason, String detail, long sequence) {
+        entityManager.createNativeQuery("""
+                        update server set unverified_since = :since, unverified_reason = :reason, unverified_detail = :detail,
+                            freshness_sequence = :sequence
+                        where id = :id""")
+                .setParameter("since", since)
+                .setParameter("reason", reason)
+                .setParameter("detail", detail)
+                .setParameter("sequence", sequence)
+                .setParameter("id", serverId)
+                .executeUpdate();
+    }
+
+    /** Servers currently unverified: an index-only count of the (few) unverified rows. */
+    @Transactional
+    public long countUnverified() {
+        return ((Number) entityManager.createNativeQuery("select count(*) from server where unverified_since is not null")
+                .getSingleResult()).longValue();
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        if (value instanceof OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof ZonedDateTime zoned) {
+            return zoned.toInstant();
+        }
+        throw new IllegalStateException("Unexpected timestamp type " + value.getClass());
+    }
+
+    /** The locked row's freshness as it is now. */
+    public record Current(Instant unverifiedSince, long sequence) {
+    }
+
+    /** A verified server whose silence passed its max-silence, claimed to be marked unverified. */
+    public record Silent(String serverId, String hostname, String applicationId, String environment, ProbeKind probeKind,
+                         Instant createdAt, Instant lastVerifiedAt, Instant lastAttemptAt, CheckOutcome lastAttemptOutcome,
+                         String lastAttemptReason, String lastAttemptDetail, long sequence) {
+    }
+}
