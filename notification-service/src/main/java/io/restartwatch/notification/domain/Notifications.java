@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -79,8 +81,11 @@ public class Notifications {
             return;
         }
         Instant now = clock.instant();
-        NotificationEntity reboot = NotificationEntity.findOpen(serverId, NotificationKind.REBOOT).orElse(null);
-        NotificationEntity services = NotificationEntity.findOpen(serverId, NotificationKind.SERVICE_RESTART).orElse(null);
+        // One query for the server's open notifications (one per kind at most): this runs for every assessment.
+        Map<NotificationKind, NotificationEntity> open = new EnumMap<>(NotificationKind.class);
+        NotificationEntity.listOpen(serverId).forEach(n -> open.put(n.kind, n));
+        NotificationEntity reboot = open.get(NotificationKind.REBOOT);
+        NotificationEntity services = open.get(NotificationKind.SERVICE_RESTART);
         if (!assessment.pending()) {
             clear(reboot, NotificationMessages::cleared, now);
             clear(services, NotificationMessages::cleared, now);
@@ -91,8 +96,9 @@ public class Notifications {
             upsert(reboot, NotificationKind.REBOOT, assessment, now);
             clear(services, NotificationMessages::servicesCoveredByReboot, now);
         }
-        if (assessment.pending()) {
-            NotificationEntity.findOpen(serverId, NotificationKind.UNVERIFIED).ifPresent(unverified -> reweighUnverified(unverified, now));
+        NotificationEntity unverified = open.get(NotificationKind.UNVERIFIED);
+        if (assessment.pending() && unverified != null) {
+            reweighUnverified(unverified, now);
         }
     }
 
