@@ -2,7 +2,13 @@
 (function () {
   "use strict";
 
-  const LIST_URL = "api/dashboard/notifications?size=200";
+  // Restarts in the main table; unverified servers have their own section, the blind spots.
+  const LIST_URL = "api/dashboard/notifications?size=200&kind=REBOOT&kind=SERVICE_RESTART";
+  // Every open UNVERIFIED notification, snoozed or not: an operator must see every server nobody can vouch for.
+  const BLIND_SPOTS_URL = "api/notifications?status=OPEN&kind=UNVERIFIED&size=500&page=";
+  // A browser table stops being useful long before this; the count above it stays exact.
+  const MAX_BLIND_SPOTS = 5000;
+  const LEVELS = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
   const STREAM_URL = "api/notifications/stream";
   const MAX_TRANSITIONS = 30;
   // Snoozes end by the clock, not by an event: refresh now and then even when nothing is pushed.
@@ -12,6 +18,10 @@
   const rows = document.getElementById("rows");
   const empty = document.getElementById("empty");
   const summary = document.getElementById("summary");
+  const blindRows = document.getElementById("blind-rows");
+  const blindCount = document.getElementById("blind-count");
+  const blindMore = document.getElementById("blind-more");
+  const noBlindSpots = document.getElementById("no-blind-spots");
   const transitions = document.getElementById("transitions");
   const noTransitions = document.getElementById("no-transitions");
   const live = document.getElementById("live");
@@ -30,6 +40,7 @@
 
   let flashServer = null;
   let refreshing = null;
+  let blindSpotTotal = 0;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -80,6 +91,7 @@
 
     const level = el("td");
     level.append(el("span", "level " + n.level, n.level), el("span", "score", String(n.score)));
+    if (n.kind && n.kind !== "REBOOT") level.append(el("div", "badge " + n.kind, kindLabel(n.kind)));
 
     const server = el("td");
     server.append(el("div", "server", n.serverId));
@@ -94,8 +106,24 @@
     const pending = el("td", null, age(n.pendingSince));
     if (n.pendingSince) pending.title = "since " + n.pendingSince;
 
-    const packages = el("td", "packages", n.packages.length ? n.packages.join(", ") : "—");
+    const packages = el("td", "packages");
+    if (n.kind === "SERVICE_RESTART") {
+      packages.append(el("div", null, "Services: " + (n.services.length ? n.services.join(", ") : "not named")));
+      if (n.packages.length) packages.append(el("div", "muted", n.packages.join(", ")));
+    } else {
+      packages.textContent = n.packages.length ? n.packages.join(", ") : "—";
+    }
 
+    tr.append(level, server, app, exposure, pending, packages, stateCell(n), actionsCell(n, true));
+    if (flashServer === n.serverId) tr.classList.add("flash");
+    return tr;
+  }
+
+  function kindLabel(kind) {
+    return kind === "SERVICE_RESTART" ? "services" : kind === "UNVERIFIED" ? "unverified" : "reboot";
+  }
+
+  function stateCell(n) {
     const state = el("td", "state");
     if (n.acknowledged) {
       state.append(el("div", null, "✔ acknowledged by " + n.acknowledged.by));
@@ -103,7 +131,11 @@
     } else {
       state.append(el("div", "muted", "new"));
     }
+    if (n.snoozedUntil && Date.parse(n.snoozedUntil) > Date.now()) state.append(el("div", "muted", "snoozed until " + n.snoozedUntil));
+    return state;
+  }
 
+  function actionsCell(n, withSnooze) {
     const actions = el("td", "actions");
     const ack = el("button", "ack", n.acknowledged ? "Re-acknowledge" : "Acknowledge");
     ack.addEventListener("click", () => act(() => post("api/notifications/" + n.id + "/acknowledge", { note: null }),
@@ -121,11 +153,52 @@
       act(() => post("api/notifications/" + n.id + "/snooze", { until: until, note: null }),
         "Snoozed " + n.serverId + " until " + until);
     });
-    if (caller && caller.roles.includes("operator")) actions.append(ack, " ", choice, " ", snooze);
+    if (caller && caller.roles.includes("operator")) {
+      actions.append(ack);
+      if (withSnooze) actions.append(" ", choice, " ", snooze);
+    }
+    return actions;
+  }
 
-    tr.append(level, server, app, exposure, pending, packages, state, actions);
+  // One blind spot: a server Restart Watch cannot vouch for, why, since when, and when it last could.
+  function blindSpotRow(n) {
+    const tr = el("tr", n.level);
+    tr.dataset.serverId = n.serverId;
+    tr.dataset.notificationId = n.id;
+    if (n.snoozedUntil && Date.parse(n.snoozedUntil) > Date.now()) tr.classList.add("snoozed");
+
+    const level = el("td");
+    level.append(el("span", "level " + n.level, n.level), el("div", "badge UNVERIFIED", "unverified"));
+
+    const server = el("td");
+    server.append(el("div", "server", n.serverId));
+    if (n.hostname && n.hostname !== n.serverId) server.append(el("div", "host", n.hostname));
+    if (n.exposure) server.append(el("span", "exposure " + n.exposure, n.exposure));
+
+    const app = el("td", null, n.applicationId || "—");
+    if (n.environment) app.append(el("div", "muted", n.environment));
+
+    const reason = el("td");
+    reason.append(el("div", "reason", n.reason || "UNKNOWN"));
+    if (n.detail) reason.append(el("div", "muted", n.detail));
+
+    const since = el("td", null, age(n.pendingSince));
+    if (n.pendingSince) since.title = "since " + n.pendingSince;
+
+    const verified = el("td", null, n.lastVerifiedAt ? age(n.lastVerifiedAt) + " ago" : "never");
+    if (n.lastVerifiedAt) verified.title = n.lastVerifiedAt;
+    if (n.lastAttemptAt) verified.append(el("div", "muted", "last attempt " + age(n.lastAttemptAt) + " ago"));
+
+    tr.append(level, server, app, reason, since, verified, stateCell(n), actionsCell(n, false));
     if (flashServer === n.serverId) tr.classList.add("flash");
     return tr;
+  }
+
+  // Highest level first, then the longest unverified.
+  function blindSpotOrder(a, b) {
+    return LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level)
+      || Date.parse(a.pendingSince || 0) - Date.parse(b.pendingSince || 0)
+      || a.serverId.localeCompare(b.serverId);
   }
 
   async function act(call, done) {
@@ -143,17 +216,52 @@
     const counts = {};
     page.items.forEach((n) => { counts[n.level] = (counts[n.level] || 0) + 1; });
     summary.append(el("span", null, page.total + " pending restart" + (page.total === 1 ? "" : "s") + " on the dashboard"));
-    ["CRITICAL", "HIGH", "MEDIUM", "LOW"].forEach((level) => {
+    LEVELS.forEach((level) => {
       if (counts[level]) summary.append(el("span", "level " + level, counts[level] + " " + level));
     });
     if (page.total > page.items.length) summary.append(el("span", null, "(showing the first " + page.items.length + ")"));
+    if (blindSpotTotal > 0) {
+      summary.append(el("span", "blind", "· " + blindSpotTotal + " server" + (blindSpotTotal === 1 ? "" : "s") + " unverified (blind spots above)"));
+    }
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" });
+    if (response.status === 401) return null;
+    if (!response.ok) throw new Error(url.split("?")[0] + " answered " + response.status);
+    return response.json();
+  }
+
+  // Page through every open UNVERIFIED notification (up to MAX_BLIND_SPOTS rows; the count is always exact).
+  async function loadBlindSpots() {
+    const items = [];
+    let total = 0;
+    for (let page = 0; ; page++) {
+      const answer = await getJson(BLIND_SPOTS_URL + page);
+      if (answer === null) return null;
+      total = answer.total;
+      items.push(...answer.items);
+      if (answer.items.length === 0 || items.length >= total || items.length >= MAX_BLIND_SPOTS) break;
+    }
+    return { items: items, total: total };
+  }
+
+  function renderBlindSpots(spots) {
+    blindSpotTotal = spots.total;
+    spots.items.sort(blindSpotOrder);
+    blindRows.replaceChildren(...spots.items.map(blindSpotRow));
+    blindCount.textContent = String(spots.total);
+    blindCount.classList.toggle("some", spots.total > 0);
+    noBlindSpots.hidden = spots.total > 0;
+    blindMore.hidden = spots.items.length >= spots.total;
+    blindMore.textContent = "Showing " + spots.items.length + " of " + spots.total
+      + "; all of them: GET /api/notifications?status=OPEN&kind=UNVERIFIED";
   }
 
   async function load() {
-    const response = await fetch(LIST_URL, { headers: { "Accept": "application/json" }, credentials: "same-origin" });
-    if (response.status === 401) { showSignIn("Your session ended; sign in again."); return; }
-    if (!response.ok) throw new Error("dashboard answered " + response.status);
-    const page = await response.json();
+    const [page, spots] = await Promise.all([getJson(LIST_URL), loadBlindSpots()]);
+    if (page === null || spots === null) { showSignIn("Your session ended; sign in again."); return; }
+    renderBlindSpots(spots);
     rows.replaceChildren(...page.items.map(row));
     empty.hidden = page.items.length > 0;
     renderSummary(page);
@@ -172,7 +280,9 @@
     noTransitions.hidden = true;
     const item = el("li");
     item.dataset.serverId = t.serverId;
+    item.dataset.notificationKind = t.notificationKind || "REBOOT";
     item.append(el("span", "kind " + kind, kind), el("strong", null, t.serverId));
+    if (t.notificationKind && t.notificationKind !== "REBOOT") item.append(" ", el("span", "badge " + t.notificationKind, kindLabel(t.notificationKind)));
     if (t.level) item.append(" ", el("span", "level " + t.level, t.level));
     item.append(el("time", null, new Date().toLocaleTimeString()));
     transitions.prepend(item);

@@ -16,6 +16,7 @@ import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.PriorityFactor;
 import io.restartwatch.contracts.PriorityLevel;
+import io.restartwatch.contracts.RestartKind;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.testsupport.KafkaEvents;
@@ -40,6 +41,15 @@ final class Assessments {
                 serverId + ".example.com", true, level, score, exposure,
                 List.of(new PriorityFactor("pending", "restart required", score)), on, now.minus(pendingFor),
                 List.of("linux-image-6.8.0-49-generic", "libc6"), now, null, null, null, null);
+    }
+
+    /** Only services to restart (needrestart's NEEDRESTART-SVC lines), no reboot. */
+    static PriorityAssessed servicesPending(String serverId, long sequence, String applicationId, PriorityLevel level, int score,
+                                            Exposure exposure, Duration pendingFor, List<String> services, Surface... surfaces) {
+        PriorityAssessed reboot = pending(serverId, sequence, applicationId, level, score, exposure, pendingFor, surfaces);
+        return new PriorityAssessed(reboot.schemaVersion(), serverId, sequence, applicationId, reboot.environment(),
+                reboot.hostname(), true, level, score, exposure, reboot.factors(), reboot.surfaces(), reboot.requiredSince(),
+                List.of("libssl3"), reboot.assessedAt(), RestartKind.SERVICES, services, null, null);
     }
 
     static PriorityAssessed done(String serverId, long sequence, String applicationId) {

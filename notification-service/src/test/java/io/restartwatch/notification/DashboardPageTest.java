@@ -4,11 +4,13 @@ import static io.restartwatch.notification.Assessments.pending;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
 
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -29,6 +31,7 @@ class DashboardPageTest {
     URL dashboard;
 
     private final Assessments assessments = new Assessments();
+    private final FreshnessEvents freshness = new FreshnessEvents();
 
     @Test
     void listsTheSeededNotificationAndShowsALiveTransitionWithoutReload() throws Exception {
@@ -78,6 +81,74 @@ class DashboardPageTest {
             chromium.screenshot(screenshot);
             assertThat(Files.size(screenshot)).isGreaterThan(10_000);
         }
+    }
+
+    @Test
+    void blindSpotsListEveryServerThatCannotBeVouchedForAndFollowTheStream() throws Exception {
+        String app = Assessments.unique("blindpage");
+        String silent = app + "-db-1";
+        String goingSilent = app + "-db-2";
+        String services = app + "-web-1";
+        freshness.publish(FreshnessEvents.unverified(silent, 1, app, "HOST_KEY_CHANGED",
+                "<img src=x onerror=alert(1)> host key differs", Duration.ofHours(30)));
+        assessments.publish(Assessments.servicesPending(services, 1, app, PriorityLevel.LOW, 14, Exposure.INTERNAL,
+                Duration.ofHours(3), List.of("nginx.service", "ssh.service"), Surface.DASHBOARD));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().when().get("/api/servers/{id}/notifications", silent).then().statusCode(200).body("kind", hasItem("UNVERIFIED"));
+            given().when().get("/api/servers/{id}/notifications", services).then().statusCode(200).body("kind", hasItem("SERVICE_RESTART"));
+        });
+        String viewerKey = TestKeys.issue(app, "viewer");
+
+        try (HeadlessChromium chromium = HeadlessChromium.start(Path.of("target", "chromium-blind"), 1440, 900)) {
+            chromium.navigate(dashboard.toString());
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    chromium.evaluate("getComputedStyle(document.getElementById('signin-panel')).display !== 'none'").asBoolean());
+            chromium.evaluate("document.getElementById('key').value = '" + viewerKey + "';"
+                    + "document.getElementById('signin').requestSubmit()");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    chromium.evaluate(exists("#blind-rows", silent)).asBoolean()
+                            && chromium.evaluate(exists("#rows", services)).asBoolean()
+                            && chromium.evaluate("document.getElementById('live').classList.contains('on')").asBoolean());
+
+            // Server, application, reason, since, last verified: from the dashboard alone.
+            assertThat(chromium.evaluate(text("#blind-rows", silent)).asText())
+                    .contains(silent, app, "HOST_KEY_CHANGED", "host key differs", "MEDIUM", "UNVERIFIED", "1 d ago");
+            assertThat(chromium.evaluate("document.querySelectorAll('#blind-rows img').length").asInt()).as("detail is text").isZero();
+            int blindCount = Integer.parseInt(chromium.evaluate("document.getElementById('blind-count').textContent").asText());
+            int openUnverified = given().queryParam("status", "OPEN").queryParam("kind", "UNVERIFIED").when().get("/api/notifications")
+                    .then().statusCode(200).extract().path("total");
+            assertThat(blindCount).as("every open UNVERIFIED notification is counted").isEqualTo(openUnverified).isPositive();
+            assertThat(chromium.evaluate("document.querySelectorAll('#blind-rows tr').length").asInt()).isEqualTo(openUnverified);
+            // Blind spots are not restarts: not in the restarts' table; the services' notification is, with its badge.
+            assertThat(chromium.evaluate(exists("#rows", silent)).asBoolean()).isFalse();
+            assertThat(chromium.evaluate(text("#rows", services)).asText())
+                    .contains("SERVICES", "Services: nginx.service, ssh.service", "LOW", "INTERNAL");
+            assertThat(chromium.evaluate("document.getElementById('summary').textContent").asText()).contains("unverified");
+            chromium.evaluate("window.__loadedOnce = true");
+
+            // A server goes silent and another is verified again: the section follows without a reload.
+            freshness.publish(FreshnessEvents.unverified(goingSilent, 1, app, "AGENT_SILENT", null, Duration.ofHours(7)));
+            freshness.publish(FreshnessEvents.verified(silent, 2, app));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    chromium.evaluate(exists("#blind-rows", goingSilent)).asBoolean()
+                            && !chromium.evaluate(exists("#blind-rows", silent)).asBoolean()
+                            && chromium.evaluate("!!document.querySelector('#transitions li[data-server-id=\"" + goingSilent
+                            + "\"][data-notification-kind=\"UNVERIFIED\"]')").asBoolean());
+            assertThat(chromium.evaluate("window.__loadedOnce === true").asBoolean()).as("no reload").isTrue();
+            assertThat(chromium.evaluate(text("#blind-rows", goingSilent)).asText()).contains("AGENT_SILENT", "7 h ago");
+
+            Path screenshot = Path.of("target", "dashboard-blind-spots.png");
+            chromium.screenshot(screenshot);
+            assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+        }
+    }
+
+    private static String exists(String table, String serverId) {
+        return "!!document.querySelector('" + table + " tr[data-server-id=\"" + serverId + "\"]')";
+    }
+
+    private static String text(String table, String serverId) {
+        return "document.querySelector('" + table + " tr[data-server-id=\"" + serverId + "\"]').innerText";
     }
 
     private static String rowExists(String serverId) {

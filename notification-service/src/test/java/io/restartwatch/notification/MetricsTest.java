@@ -23,12 +23,15 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
 
     /** No other test uses this combination, so its gauge is this test's alone. */
-    private static final String RESTRICTED_MEDIUM = "restartwatch_pending_restarts{exposure=\"RESTRICTED\",level=\"MEDIUM\"}";
+    private static final String RESTRICTED_MEDIUM = "restartwatch_pending_restarts{exposure=\"RESTRICTED\",kind=\"REBOOT\",level=\"MEDIUM\"}";
+    private static final String RESTRICTED_MEDIUM_SERVICES = "restartwatch_pending_restarts{exposure=\"RESTRICTED\",kind=\"SERVICE_RESTART\",level=\"MEDIUM\"}";
+    private static final String UNVERIFIED = "restartwatch_unverified_servers";
     private static final String OLDEST = "restartwatch_oldest_pending_seconds";
     /** Older than anything another test opens, so it is the oldest pending restart. */
     private static final Duration ANCIENT = Duration.ofDays(400);
 
     private final Assessments assessments = new Assessments();
+    private final FreshnessEvents freshness = new FreshnessEvents();
 
     @Test
     void gaugesCountPendingRestartsByLevelAndExposureAndTheOldestAge() {
@@ -46,6 +49,41 @@ class MetricsTest {
             assertThat(metric(RESTRICTED_MEDIUM)).isEqualTo(1);
             assertThat(metric(OLDEST)).isLessThan((double) ANCIENT.toSeconds());
         });
+    }
+
+    @Test
+    void unverifiedServersAreCountedApartFromPendingRestarts() {
+        String app = Assessments.unique("metrics-blind");
+        String blind = app + "-1";
+        String services = app + "-2";
+        assertThat(metrics()).contains("# HELP restartwatch_unverified_servers Servers Restart Watch cannot vouch for")
+                .contains("# TYPE restartwatch_unverified_servers gauge");
+        double servicesBefore = metric(RESTRICTED_MEDIUM_SERVICES);
+
+        freshness.publish(FreshnessEvents.unverified(blind, 1, app, "AGENT_SILENT", null, Duration.ofHours(5)));
+        assessments.publish(Assessments.servicesPending(services, 1, app, PriorityLevel.MEDIUM, 44, Exposure.RESTRICTED,
+                Duration.ofHours(2), java.util.List.of("nginx.service")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> openUnverified().contains(blind));
+        // The gauge is every open UNVERIFIED notification (other tests' too), and this one among them.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(metric(UNVERIFIED)).isEqualTo(openUnverified().size()).isGreaterThanOrEqualTo(1);
+            assertThat(metric(RESTRICTED_MEDIUM_SERVICES)).isEqualTo(servicesBefore + 1);
+        });
+        double withBlind = metric(UNVERIFIED);
+
+        freshness.publish(FreshnessEvents.verified(blind, 2, app));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !openUnverified().contains(blind));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(metric(UNVERIFIED)).isEqualTo(openUnverified().size()).isLessThan(withBlind));
+    }
+
+    private static java.util.List<String> openUnverified() {
+        return given().queryParam("status", "OPEN").queryParam("kind", "UNVERIFIED").queryParam("size", 500)
+                .when().get("/api/notifications").then().statusCode(200).extract().jsonPath().getList("items.serverId", String.class);
+    }
+
+    private static String metrics() {
+        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     /** The sample's value in the Prometheus text format, 0 when absent. */

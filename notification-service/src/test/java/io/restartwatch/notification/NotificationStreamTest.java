@@ -64,7 +64,8 @@ class NotificationStreamTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> indexOfData(lines, server) > 0);
             int data = indexOfData(lines, server);
             assertThat(lines.get(data - 1)).matches("event: ?opened");
-            assertThat(lines.get(data)).contains("\"kind\":\"opened\"").contains("\"level\":\"HIGH\"").contains("\"status\":\"OPEN\"");
+            assertThat(lines.get(data)).contains("\"kind\":\"opened\"").contains("\"level\":\"HIGH\"").contains("\"status\":\"OPEN\"")
+                    .contains("\"notificationKind\":\"REBOOT\"");
             // Heartbeats keep an idle stream open through proxies (1 s in tests).
             await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.matches(": ?heartbeat")));
         } finally {

@@ -53,6 +53,7 @@ class WebhooksTest {
     MutableClock clock;
 
     private final Assessments assessments = new Assessments();
+    private final FreshnessEvents freshness = new FreshnessEvents();
     private final FakeDns dns = new FakeDns();
 
     /** DNS as the SSRF guard sees it: names under .test are the test's; the rest (literals) resolve as usual. */
@@ -273,6 +274,59 @@ class WebhooksTest {
                 given().when().delete("/api/webhooks/{id}", webhook).then().statusCode(204);
             }
         }
+    }
+
+    @Test
+    void unverifiedServersAndServiceRestartsReachJsonAndSlackWebhooksWithTheirOwnWords() {
+        try (WebhookReceiver json = new WebhookReceiver(0); WebhookReceiver slack = new WebhookReceiver(0)) {
+            String jsonHook = register(Map.of("url", json.url(), "secret", SECRET, "minLevel", "MEDIUM"));
+            String slackHook = register(Map.of("url", slack.url(), "format", "SLACK", "minLevel", "MEDIUM"));
+            String app = Assessments.unique("kinds");
+            String blind = app + "-blind";
+            String services = app + "-services";
+            try {
+                freshness.publish(FreshnessEvents.unverified(blind, 1, app, "HOST_KEY_CHANGED",
+                        "known_hosts says <!channel> & friends", Duration.ofHours(4)));
+                assessments.publish(Assessments.servicesPending(services, 1, app, PriorityLevel.MEDIUM, 35, Exposure.INTERNAL,
+                        Duration.ofHours(1), List.of("nginx.service", "<!here>.service")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> json.about(blind).size() == 1 && slack.about(blind).size() == 1
+                        && json.about(services).size() == 1 && slack.about(services).size() == 1);
+
+                WebhookReceiver.Received opened = json.about(blind).get(0);
+                assertThat(opened.header("X-RestartWatch-Event")).isEqualTo("notification.opened");
+                assertThat(opened.header("X-RestartWatch-Signature")).isEqualTo("sha256=" + hmacSha256Hex(SECRET, opened.body()));
+                Map<?, ?> data = (Map<?, ?>) EventJson.read(opened.body(), Map.class).get("data");
+                assertThat(data.get("kind")).isEqualTo("UNVERIFIED");
+                assertThat(data.get("reason")).isEqualTo("HOST_KEY_CHANGED");
+                assertThat(data.get("level")).isEqualTo("MEDIUM");
+                assertThat(data.get("message").toString()).startsWith("Restart Watch cannot vouch for " + blind + ": HOST_KEY_CHANGED since ");
+                Map<?, ?> servicesData = (Map<?, ?>) EventJson.read(json.about(services).get(0).body(), Map.class).get("data");
+                assertThat(servicesData.get("kind")).isEqualTo("SERVICE_RESTART");
+                assertThat(servicesData.get("services")).isEqualTo(List.of("nginx.service", "<!here>.service"));
+
+                assertThat(slackText(slack.about(blind).get(0)))
+                        .startsWith(":grey_question: *Cannot vouch for* `" + blind + "` (MEDIUM): HOST_KEY_CHANGED")
+                        .contains("Detail: known_hosts says &lt;!channel&gt; &amp; friends")
+                        .doesNotContain("<").doesNotContain(">");
+                assertThat(slackText(slack.about(services).get(0)))
+                        .startsWith(":arrows_counterclockwise: *Services need a restart* on `" + services + "` (MEDIUM): nginx.service, &lt;!here&gt;.service")
+                        .doesNotContain("<").doesNotContain(">");
+
+                // Verified again: the clear reaches both, in each one's words.
+                freshness.publish(FreshnessEvents.verified(blind, 2, app));
+                await().atMost(Duration.ofSeconds(30)).until(() -> json.about(blind).size() == 2 && slack.about(blind).size() == 2);
+                assertThat(json.about(blind).get(1).header("X-RestartWatch-Event")).isEqualTo("notification.cleared");
+                assertThat(((Map<?, ?>) EventJson.read(json.about(blind).get(1).body(), Map.class).get("data")).get("kind")).isEqualTo("UNVERIFIED");
+                assertThat(slackText(slack.about(blind).get(1))).startsWith(":white_check_mark: *Verified again*: `" + blind + "`");
+            } finally {
+                given().when().delete("/api/webhooks/{id}", jsonHook).then().statusCode(204);
+                given().when().delete("/api/webhooks/{id}", slackHook).then().statusCode(204);
+            }
+        }
+    }
+
+    private static String slackText(WebhookReceiver.Received received) {
+        return EventJson.read(received.body(), Map.class).get("text").toString();
     }
 
     @Test

@@ -61,6 +61,7 @@ class BadInputCorpusIT {
             new Endpoint("priority-service", "GET", "/api/policies/{id}", false),
             new Endpoint("priority-service", "PUT", "/api/policies/{id}", true),
             new Endpoint("notification-service", "GET", "/api/servers/{id}/notification", false),
+            new Endpoint("notification-service", "GET", "/api/servers/{id}/notifications", false),
             new Endpoint("notification-service", "GET", "/api/servers/{id}/timeline", false),
             new Endpoint("notification-service", "GET", "/api/applications/{id}/notifications", false),
             new Endpoint("notification-service", "POST", "/api/notifications/{id}/acknowledge", true),
@@ -86,7 +87,9 @@ class BadInputCorpusIT {
             "notification-service /api/notifications?status=MAYBE",
             "notification-service /api/notifications?since=yesterday",
             "notification-service /api/notifications?level=%00",
-            "notification-service /api/notifications?page=abc");
+            "notification-service /api/notifications?page=abc",
+            "notification-service /api/notifications?kind=SOMETIMES",
+            "notification-service /api/servers/x/notifications?kind=%00");
 
     static final List<Map.Entry<String, String>> BAD_AUTH = List.of(
             Map.entry("Authorization", "Bearer"), Map.entry("Authorization", "Bearer x"), Map.entry("Authorization", "Basic YWRtaW46YWRtaW4="),

@@ -8,17 +8,73 @@ import io.restartwatch.notification.persistence.NotificationEntity;
 final class NotificationMessages {
 
     static final String HEADLINE = "*** System restart required ***";
+    static final String SERVICES_HEADLINE = "Services need a restart: ";
 
     private NotificationMessages() {
     }
 
+    /** A pending reboot. */
     static String pending(NotificationEntity n) {
         StringJoiner text = new StringJoiner("\n");
         text.add(HEADLINE);
-        text.add("Server: " + n.serverId + (n.hostname != null && !n.hostname.equals(n.serverId) ? " (" + n.hostname + ")" : ""));
-        if (n.applicationId != null) {
-            text.add("Application: " + n.applicationId + (n.environment != null ? " (" + n.environment + ")" : ""));
+        describePending(n, text);
+        if (!n.services.isEmpty()) {
+            text.add("Services: " + String.join(", ", n.services));
         }
+        return text.toString();
+    }
+
+    /** Services to restart, no reboot. */
+    static String servicesPending(NotificationEntity n) {
+        StringJoiner text = new StringJoiner("\n");
+        text.add(SERVICES_HEADLINE + (n.services.isEmpty() ? "(not named)" : String.join(", ", n.services)));
+        describePending(n, text);
+        return text.toString();
+    }
+
+    /** A server Restart Watch cannot vouch for; {@code why} says what weighed on its level. */
+    static String unverified(NotificationEntity n, String why) {
+        StringJoiner text = new StringJoiner("\n");
+        text.add("Restart Watch cannot vouch for " + n.serverId + ": " + n.reason + " since " + n.pendingSince);
+        server(n, text);
+        text.add("Level: " + n.level + " (" + why + ")");
+        if (n.reasonDetail != null && !n.reasonDetail.isBlank()) {
+            text.add("Detail: " + n.reasonDetail);
+        }
+        text.add("Last verified: " + (n.lastVerifiedAt == null ? "never" : n.lastVerifiedAt.toString()));
+        if (n.lastAttemptAt != null) {
+            text.add("Last attempt: " + n.lastAttemptAt);
+        }
+        return text.toString();
+    }
+
+    /** The restart (reboot or services) is done. */
+    static String cleared(NotificationEntity n) {
+        return switch (n.kind) {
+            case REBOOT -> "Restart done: " + n.serverId + application(n) + " no longer requires a restart.";
+            case SERVICE_RESTART -> "Services restarted: " + n.serverId + application(n) + " no longer has services to restart.";
+            case UNVERIFIED -> verifiedAgain(n);
+        };
+    }
+
+    /** A pending reboot replaced the services' notification: rebooting restarts every service. */
+    static String servicesCoveredByReboot(NotificationEntity n) {
+        return "Covered by a reboot: " + n.serverId + application(n) + " needs a reboot, which restarts "
+                + (n.services.isEmpty() ? "its services" : String.join(", ", n.services)) + ".";
+    }
+
+    /** Only services remain to restart: the reboot is no longer needed. */
+    static String rebootNoLongerRequired(NotificationEntity n) {
+        return "Reboot no longer required: " + n.serverId + application(n) + " now needs only services restarted.";
+    }
+
+    private static String verifiedAgain(NotificationEntity n) {
+        return "Verified again: " + n.serverId + application(n) + " was checked successfully"
+                + (n.lastVerifiedAt == null ? "" : " at " + n.lastVerifiedAt) + ".";
+    }
+
+    private static void describePending(NotificationEntity n, StringJoiner text) {
+        server(n, text);
         text.add("Level: " + n.level + " (score " + n.score + (n.exposure != null ? ", " + n.exposure.name().toLowerCase() : "") + ")");
         if (n.pendingSince != null) {
             text.add("Pending since: " + n.pendingSince);
@@ -26,11 +82,16 @@ final class NotificationMessages {
         if (!n.packages.isEmpty()) {
             text.add("Packages: " + String.join(", ", n.packages));
         }
-        return text.toString();
     }
 
-    static String cleared(NotificationEntity n) {
-        return "Restart done: " + n.serverId + (n.applicationId != null ? " (" + n.applicationId + ")" : "")
-                + " no longer requires a restart.";
+    private static void server(NotificationEntity n, StringJoiner text) {
+        text.add("Server: " + n.serverId + (n.hostname != null && !n.hostname.equals(n.serverId) ? " (" + n.hostname + ")" : ""));
+        if (n.applicationId != null) {
+            text.add("Application: " + n.applicationId + (n.environment != null ? " (" + n.environment + ")" : ""));
+        }
+    }
+
+    private static String application(NotificationEntity n) {
+        return n.applicationId != null ? " (" + n.applicationId + ")" : "";
     }
 }

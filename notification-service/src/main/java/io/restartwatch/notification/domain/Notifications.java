@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -15,9 +18,13 @@ import io.restartwatch.contracts.NotificationEvent;
 import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.NotificationStatus;
 import io.restartwatch.contracts.PriorityAssessed;
+import io.restartwatch.contracts.PriorityLevel;
+import io.restartwatch.contracts.RestartKind;
+import io.restartwatch.contracts.ServerFreshness;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.notification.persistence.AssessmentCursorEntity;
+import io.restartwatch.notification.persistence.FreshnessCursorEntity;
 import io.restartwatch.notification.persistence.HistoryEntryEntity;
 import io.restartwatch.notification.persistence.HistoryEntryEntity.Kind;
 import io.restartwatch.notification.persistence.NotificationEntity;
@@ -28,15 +35,19 @@ import io.restartwatch.support.rest.ProblemException;
 import io.restartwatch.support.tx.AfterCommit;
 
 /**
- * The notification lifecycle. Each assessment moves a server's notification: opened when a restart becomes
- * pending, escalated when its level rises, cleared when the restart is done. Exactly one
- * {@code restartwatch.notifications} event per real transition, whatever is replayed.
+ * The notification lifecycle. Each assessment moves a server's restart notification (a reboot, or services to
+ * restart): opened when a restart becomes pending, escalated when its level rises, cleared when the restart is
+ * done. Each freshness transition opens or clears its UNVERIFIED notification. At most one open notification per
+ * server and kind; exactly one {@code restartwatch.notifications} event per real transition, whatever is replayed.
  */
 @ApplicationScoped
 public class Notifications {
 
     public static final Duration MAX_SNOOZE = Duration.ofDays(30);
     private static final String CONSUMER = "priorities";
+    private static final String FRESHNESS_CONSUMER = "freshness";
+    /** Shown when a {@code server.unverified} names no reason: the server is a blind spot all the same. */
+    static final String UNKNOWN_REASON = "UNKNOWN";
 
     private final Outbox outbox;
     private final ProcessedEvents processed;
@@ -57,43 +68,84 @@ public class Notifications {
         this.afterCommit = afterCommit;
     }
 
+    /**
+     * An assessment is the server's whole restart state: a pending reboot, only services to restart, or nothing.
+     * So a reboot replaces an open services notification (rebooting restarts every service) and a services-only
+     * assessment ends an open reboot notification; the new one is opened first, so something stays open throughout.
+     */
     @Transactional
     public void onAssessment(String eventId, PriorityAssessed assessment) {
+        String serverId = assessment.serverId();
         if (!processed.firstDelivery(CONSUMER, eventId)
-                || !AssessmentCursorEntity.advance(assessment.serverId(), assessment.sequence())) {
+                || !AssessmentCursorEntity.advance(serverId, assessment.sequence(), assessment.exposure())) {
             return;
         }
         Instant now = clock.instant();
-        NotificationEntity open = NotificationEntity.findOpen(assessment.serverId()).orElse(null);
-        if (assessment.pending()) {
-            if (open == null) {
-                NotificationEntity opened = new NotificationEntity();
-                opened.id = UUID.randomUUID();
-                opened.serverId = assessment.serverId();
-                opened.status = NotificationStatus.OPEN;
-                opened.openedAt = now;
-                apply(opened, assessment, now);
-                opened.persist();
-                HistoryEntryEntity.record(opened, Kind.OPENED, now, null, null);
-                publish(opened, EventTypes.NOTIFICATION_OPENED, now);
-            } else if (assessment.level() != null && assessment.level().compareTo(open.level) > 0) {
-                apply(open, assessment, now);
-                if (open.snoozedUntil != null && open.snoozedAtLevel != null && open.level.compareTo(open.snoozedAtLevel) > 0) {
-                    open.snoozedUntil = null; // an escalation ends a snooze
-                }
-                HistoryEntryEntity.record(open, Kind.ESCALATED, now, null, null);
-                publish(open, EventTypes.NOTIFICATION_ESCALATED, now);
-            } else {
-                apply(open, assessment, now);
-                HistoryEntryEntity.record(open, Kind.UPDATED, now, null, "score " + open.score);
+        // One query for the server's open notifications (one per kind at most): this runs for every assessment.
+        Map<NotificationKind, NotificationEntity> open = new EnumMap<>(NotificationKind.class);
+        NotificationEntity.listOpen(serverId).forEach(n -> open.put(n.kind, n));
+        NotificationEntity reboot = open.get(NotificationKind.REBOOT);
+        NotificationEntity services = open.get(NotificationKind.SERVICE_RESTART);
+        if (!assessment.pending()) {
+            clear(reboot, NotificationMessages::cleared, now);
+            clear(services, NotificationMessages::cleared, now);
+        } else if (assessment.kind() == RestartKind.SERVICES) {
+            upsert(services, NotificationKind.SERVICE_RESTART, assessment, now);
+            clear(reboot, NotificationMessages::rebootNoLongerRequired, now);
+        } else {
+            upsert(reboot, NotificationKind.REBOOT, assessment, now);
+            clear(services, NotificationMessages::servicesCoveredByReboot, now);
+        }
+        NotificationEntity unverified = open.get(NotificationKind.UNVERIFIED);
+        if (assessment.pending() && unverified != null) {
+            reweighUnverified(unverified, now);
+        }
+    }
+
+    /**
+     * A {@code server.unverified} opens the server's UNVERIFIED notification, a {@code server.verified} clears it.
+     * Replays, duplicates and transitions older than the newest applied change nothing.
+     */
+    @Transactional
+    public void onFreshness(String eventId, ServerFreshness freshness) {
+        if (!processed.firstDelivery(FRESHNESS_CONSUMER, eventId)
+                || !FreshnessCursorEntity.advance(freshness.serverId(), freshness.sequence())) {
+            return;
+        }
+        Instant now = clock.instant();
+        NotificationEntity open = NotificationEntity.findOpen(freshness.serverId(), NotificationKind.UNVERIFIED).orElse(null);
+        if (freshness.verified()) {
+            if (open != null) {
+                open.lastVerifiedAt = freshness.lastVerifiedAt();
+                open.lastAttemptAt = freshness.lastAttemptAt();
+                clear(open, NotificationMessages::cleared, now);
             }
-        } else if (open != null) {
-            open.status = NotificationStatus.CLEARED;
-            open.clearedAt = now;
-            open.updatedAt = now;
-            open.message = NotificationMessages.cleared(open);
-            HistoryEntryEntity.record(open, Kind.CLEARED, now, null, null);
-            publish(open, EventTypes.NOTIFICATION_CLEARED, now);
+            return;
+        }
+        if (open == null) {
+            NotificationEntity opened = new NotificationEntity();
+            opened.id = UUID.randomUUID();
+            opened.kind = NotificationKind.UNVERIFIED;
+            opened.serverId = freshness.serverId();
+            opened.status = NotificationStatus.OPEN;
+            opened.openedAt = now;
+            // Every blind spot is on the dashboard and on its application's page: nobody should have to look for it.
+            opened.onDashboard = true;
+            opened.onApplication = true;
+            opened.pendingSince = freshness.occurredAt() != null ? freshness.occurredAt() : now;
+            applyFreshness(opened, freshness, now);
+            opened.persist();
+            HistoryEntryEntity.record(opened, Kind.OPENED, now, null, opened.reason);
+            publish(opened, EventTypes.NOTIFICATION_OPENED, now);
+        } else {
+            // Still unverified, for a newer reason: not a transition, unless its level rises.
+            PriorityLevel before = open.level;
+            applyFreshness(open, freshness, now);
+            if (open.level.compareTo(before) > 0) {
+                escalated(open, now);
+            } else {
+                HistoryEntryEntity.record(open, Kind.UPDATED, now, null, open.reason);
+            }
         }
     }
 
@@ -139,6 +191,59 @@ public class Notifications {
         return notification;
     }
 
+    private void upsert(NotificationEntity open, NotificationKind kind, PriorityAssessed assessment, Instant now) {
+        if (open == null) {
+            NotificationEntity opened = new NotificationEntity();
+            opened.id = UUID.randomUUID();
+            opened.kind = kind;
+            opened.serverId = assessment.serverId();
+            opened.status = NotificationStatus.OPEN;
+            opened.openedAt = now;
+            apply(opened, assessment, now);
+            opened.persist();
+            HistoryEntryEntity.record(opened, Kind.OPENED, now, null, null);
+            publish(opened, EventTypes.NOTIFICATION_OPENED, now);
+        } else if (assessment.level() != null && assessment.level().compareTo(open.level) > 0) {
+            apply(open, assessment, now);
+            escalated(open, now);
+        } else {
+            apply(open, assessment, now);
+            HistoryEntryEntity.record(open, Kind.UPDATED, now, null, "score " + open.score);
+        }
+    }
+
+    private void escalated(NotificationEntity open, Instant now) {
+        if (open.snoozedUntil != null && open.snoozedAtLevel != null && open.level.compareTo(open.snoozedAtLevel) > 0) {
+            open.snoozedUntil = null; // an escalation ends a snooze
+        }
+        HistoryEntryEntity.record(open, Kind.ESCALATED, now, null, null);
+        publish(open, EventTypes.NOTIFICATION_ESCALATED, now);
+    }
+
+    private void clear(NotificationEntity open, Function<NotificationEntity, String> message, Instant now) {
+        if (open == null) {
+            return;
+        }
+        open.status = NotificationStatus.CLEARED;
+        open.clearedAt = now;
+        open.updatedAt = now;
+        open.message = message.apply(open);
+        HistoryEntryEntity.record(open, Kind.CLEARED, now, null, null);
+        publish(open, EventTypes.NOTIFICATION_CLEARED, now);
+    }
+
+    /** A restart became pending while the server is unverified: what cannot be seen now matters more. */
+    private void reweighUnverified(NotificationEntity unverified, Instant now) {
+        UnverifiedLevel weighed = UnverifiedLevel.of(unverified.serverId);
+        if (weighed.level().compareTo(unverified.level) > 0) {
+            unverified.level = weighed.level();
+            unverified.exposure = weighed.exposure();
+            unverified.updatedAt = now;
+            unverified.message = NotificationMessages.unverified(unverified, weighed.why());
+            escalated(unverified, now);
+        }
+    }
+
     private static void apply(NotificationEntity n, PriorityAssessed a, Instant now) {
         n.hostname = a.hostname();
         n.applicationId = a.applicationId();
@@ -149,16 +254,37 @@ public class Notifications {
         n.onDashboard = a.surfaces().contains(Surface.DASHBOARD);
         n.onApplication = a.surfaces().contains(Surface.APPLICATION);
         n.packages = new ArrayList<>(a.packages());
+        n.services = new ArrayList<>(a.services());
         n.factors = new ArrayList<>(a.factors());
         n.pendingSince = a.requiredSince();
         n.updatedAt = now;
-        n.message = NotificationMessages.pending(n);
+        n.message = n.kind == NotificationKind.SERVICE_RESTART ? NotificationMessages.servicesPending(n) : NotificationMessages.pending(n);
+    }
+
+    private static void applyFreshness(NotificationEntity n, ServerFreshness f, Instant now) {
+        n.hostname = f.hostname();
+        n.applicationId = f.applicationId();
+        n.environment = f.environment();
+        n.reason = f.reason() == null || f.reason().isBlank() ? UNKNOWN_REASON : truncate(f.reason(), 100);
+        n.reasonDetail = f.detail() == null ? null : truncate(f.detail(), 1000);
+        n.lastVerifiedAt = f.lastVerifiedAt();
+        n.lastAttemptAt = f.lastAttemptAt();
+        UnverifiedLevel weighed = UnverifiedLevel.of(n.serverId);
+        n.level = weighed.level();
+        n.exposure = weighed.exposure();
+        n.score = 0;
+        n.updatedAt = now;
+        n.message = NotificationMessages.unverified(n, weighed.why());
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private void publish(NotificationEntity n, String type, Instant now) {
         var event = new NotificationEvent(NotificationEvent.SCHEMA_VERSION, n.id.toString(), n.serverId, n.hostname,
                 n.applicationId, n.environment, n.status, n.level, n.score, n.exposure, NotificationViews.surfaces(n),
-                n.pendingSince, n.packages, n.message, now, NotificationKind.REBOOT, null, null);
+                n.pendingSince, n.packages, n.message, now, n.kind, n.reason, n.services);
         outbox.enqueue(Topics.NOTIFICATIONS, n.serverId, type, n.serverId, event);
         // Same transaction as the transition: a delivery exists exactly when the transition does.
         webhooks.enqueue(type, event, now);

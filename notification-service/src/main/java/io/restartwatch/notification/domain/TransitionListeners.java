@@ -30,11 +30,18 @@ public class TransitionListeners {
 
     void fire(NotificationEntity notification, String kind) {
         Transition transition = new Transition(kind, notification.id.toString(), notification.serverId,
-                notification.status.name(), notification.level == null ? null : notification.level.name(), notification.score);
+                notification.status.name(), notification.level == null ? null : notification.level.name(), notification.score,
+                notification.kind.name());
         afterCommit.once("transition-" + notification.id + "-" + kind, () -> listeners.forEach(l -> l.accept(transition)));
     }
 
-    /** What the live stream sends. */
-    public record Transition(String kind, String notificationId, String serverId, String status, String level, int score) {
+    /**
+     * What the live stream sends.
+     *
+     * @param kind             the transition: opened, escalated, cleared, acknowledged, snoozed
+     * @param notificationKind what the notification is about: REBOOT, SERVICE_RESTART, UNVERIFIED
+     */
+    public record Transition(String kind, String notificationId, String serverId, String status, String level, int score,
+                             String notificationKind) {
     }
 }

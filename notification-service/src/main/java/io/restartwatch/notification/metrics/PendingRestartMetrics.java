@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,14 +25,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.notification.domain.TransitionListeners;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Prometheus gauges {@code restartwatch_pending_restarts{level,exposure}} and
- * {@code restartwatch_oldest_pending_seconds}. A scrape reads a snapshot and never touches the database: the
+ * Prometheus gauges {@code restartwatch_pending_restarts{level,exposure,kind}} (kind REBOOT or SERVICE_RESTART),
+ * {@code restartwatch_oldest_pending_seconds} and {@code restartwatch_unverified_servers} (open UNVERIFIED
+ * notifications: servers Restart Watch cannot vouch for). A scrape reads a snapshot and never touches the database: the
  * snapshot is one grouped query, refreshed shortly after each transition and on a fixed interval (for changes
  * that are not transitions). The oldest pending age is computed at scrape time from the snapshot's oldest
  * {@code pending_since}, so it grows between refreshes.
@@ -51,7 +54,10 @@ public class PendingRestartMetrics {
     private final Duration refreshInterval;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private volatile long lastRefreshMillis;
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), null, Map.of());
+    /** The kinds that are restarts; UNVERIFIED is counted apart, it has no pending restart. */
+    private static final List<NotificationKind> RESTART_KINDS = List.of(NotificationKind.REBOOT, NotificationKind.SERVICE_RESTART);
+
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), null, Map.of(), 0);
     private ScheduledExecutorService executor;
     private Runnable unsubscribe;
 
@@ -65,16 +71,22 @@ public class PendingRestartMetrics {
     }
 
     void start(@Observes StartupEvent event) {
-        for (PriorityLevel level : PriorityLevel.values()) {
-            for (String exposure : exposureTags()) {
-                String key = key(level.name(), exposure);
-                Gauge.builder("restartwatch.pending.restarts", this, m -> m.snapshot.counts().getOrDefault(key, 0L))
-                        .description("Open notifications (pending restarts) by level and exposure")
-                        .tags("level", level.name(), "exposure", exposure)
-                        .strongReference(true)
-                        .register(registry);
+        for (NotificationKind kind : RESTART_KINDS) {
+            for (PriorityLevel level : PriorityLevel.values()) {
+                for (String exposure : exposureTags()) {
+                    String key = key(kind.name(), level.name(), exposure);
+                    Gauge.builder("restartwatch.pending.restarts", this, m -> m.snapshot.counts().getOrDefault(key, 0L))
+                            .description("Open notifications of pending restarts by kind (REBOOT, SERVICE_RESTART), level and exposure")
+                            .tags("kind", kind.name(), "level", level.name(), "exposure", exposure)
+                            .strongReference(true)
+                            .register(registry);
+                }
             }
         }
+        Gauge.builder("restartwatch.unverified.servers", this, m -> m.snapshot.unverified())
+                .description("Servers Restart Watch cannot vouch for: open UNVERIFIED notifications (no successful check for their max-silence)")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("restartwatch.oldest.pending.seconds", this, PendingRestartMetrics::oldestPendingSeconds)
                 .description("Age of the oldest pending restart, 0 when none is pending")
                 .strongReference(true)
@@ -144,25 +156,30 @@ public class PendingRestartMetrics {
     private void query() {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement("""
-                     select level, coalesce(exposure, ?), count(*), min(pending_since)
-                     from notification where status = 'OPEN' group by 1, 2""")) {
+                     select kind, level, coalesce(exposure, ?), count(*), min(pending_since)
+                     from notification where status = 'OPEN' group by 1, 2, 3""")) {
             query.setString(1, UNKNOWN);
             Map<String, Long> counts = new HashMap<>();
             Map<String, Instant> oldestByExposure = new HashMap<>();
             Instant oldest = null;
+            long unverified = 0;
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    counts.put(key(rows.getString(1), rows.getString(2)), rows.getLong(3));
-                    Timestamp since = rows.getTimestamp(4);
+                    if (NotificationKind.UNVERIFIED.name().equals(rows.getString(1))) {
+                        unverified += rows.getLong(4);
+                        continue; // not a pending restart: neither counted nor aged with them
+                    }
+                    counts.put(key(rows.getString(1), rows.getString(2), rows.getString(3)), rows.getLong(4));
+                    Timestamp since = rows.getTimestamp(5);
                     if (since != null && (oldest == null || since.toInstant().isBefore(oldest))) {
                         oldest = since.toInstant();
                     }
                     if (since != null) {
-                        oldestByExposure.merge(rows.getString(2), since.toInstant(), (a, b) -> a.isBefore(b) ? a : b);
+                        oldestByExposure.merge(rows.getString(3), since.toInstant(), (a, b) -> a.isBefore(b) ? a : b);
                     }
                 }
             }
-            snapshot = new Snapshot(Map.copyOf(counts), oldest, Map.copyOf(oldestByExposure));
+            snapshot = new Snapshot(Map.copyOf(counts), oldest, Map.copyOf(oldestByExposure), unverified);
         } catch (SQLException | RuntimeException e) {
             // Keep the last snapshot: a gauge that drops to zero while the database restarts would page someone.
             LOG.warnf("Could not refresh pending-restart metrics: %s", e.toString());
@@ -178,10 +195,11 @@ public class PendingRestartMetrics {
         return tags;
     }
 
-    private static String key(String level, String exposure) {
-        return level + "/" + exposure;
+    private static String key(String kind, String level, String exposure) {
+        return kind + "/" + level + "/" + exposure;
     }
 
-    private record Snapshot(Map<String, Long> counts, Instant oldestPendingSince, Map<String, Instant> oldestByExposure) {
+    private record Snapshot(Map<String, Long> counts, Instant oldestPendingSince, Map<String, Instant> oldestByExposure,
+                            long unverified) {
     }
 }

@@ -2,12 +2,15 @@ package io.restartwatch.notification.persistence;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.restartwatch.contracts.Exposure;
 
-/** The newest assessment sequence applied for a server. */
+/** The newest assessment sequence applied for a server, and the exposure it reported. */
 @Entity
 @Table(name = "assessment_cursor")
 public class AssessmentCursorEntity extends PanacheEntityBase {
@@ -17,14 +20,18 @@ public class AssessmentCursorEntity extends PanacheEntityBase {
     public String serverId;
     @Column(name = "last_sequence")
     public long lastSequence;
+    /** The newest assessment's exposure (cleared assessments carry it too); null when none said. */
+    @Enumerated(EnumType.STRING)
+    public Exposure exposure;
 
     /** Moves the cursor forward; false when {@code sequence} is not newer (a replay or a late, older assessment). */
-    public static boolean advance(String serverId, long sequence) {
+    public static boolean advance(String serverId, long sequence, Exposure exposure) {
         AssessmentCursorEntity cursor = findById(serverId);
         if (cursor == null) {
             cursor = new AssessmentCursorEntity();
             cursor.serverId = serverId;
             cursor.lastSequence = sequence;
+            cursor.exposure = exposure;
             cursor.persist();
             return true;
         }
@@ -32,6 +39,15 @@ public class AssessmentCursorEntity extends PanacheEntityBase {
             return false;
         }
         cursor.lastSequence = sequence;
+        if (exposure != null) {
+            cursor.exposure = exposure;
+        }
         return true;
+    }
+
+    /** The last exposure assessed for the server; null when never assessed or never said. */
+    public static Exposure lastExposure(String serverId) {
+        AssessmentCursorEntity cursor = findById(serverId);
+        return cursor == null ? null : cursor.exposure;
     }
 }

@@ -14,6 +14,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.PriorityLevel;
 
 /** One entry of a server's notification timeline. */
@@ -32,6 +33,9 @@ public class HistoryEntryEntity extends PanacheEntityBase {
     @Column(name = "server_id")
     public String serverId;
     @Enumerated(EnumType.STRING)
+    @Column(name = "notification_kind")
+    public NotificationKind notificationKind;
+    @Enumerated(EnumType.STRING)
     public Kind kind;
     @Enumerated(EnumType.STRING)
     public PriorityLevel level;
@@ -44,6 +48,7 @@ public class HistoryEntryEntity extends PanacheEntityBase {
         HistoryEntryEntity entry = new HistoryEntryEntity();
         entry.notificationId = notification.id;
         entry.serverId = notification.serverId;
+        entry.notificationKind = notification.kind;
         entry.kind = kind;
         entry.level = notification.level;
         entry.occurredAt = at;

@@ -15,6 +15,7 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.NotificationStatus;
 import io.restartwatch.contracts.PriorityFactor;
 import io.restartwatch.contracts.PriorityLevel;
@@ -23,7 +24,10 @@ import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
 import org.hibernate.type.descriptor.java.Immutability;
 
-/** A pending restart as people see it. */
+/**
+ * What people see about a server: a pending reboot, services to restart, or that Restart Watch cannot vouch for
+ * it. At most one open notification per server and kind.
+ */
 @Entity
 @Table(name = "notification")
 public class NotificationEntity extends PanacheEntityBase {
@@ -32,6 +36,8 @@ public class NotificationEntity extends PanacheEntityBase {
     public UUID id;
     @Column(name = "server_id")
     public String serverId;
+    @Enumerated(EnumType.STRING)
+    public NotificationKind kind;
     @Enumerated(EnumType.STRING)
     public NotificationStatus status;
     public String hostname;
@@ -55,6 +61,18 @@ public class NotificationEntity extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     public List<PriorityFactor> factors = new ArrayList<>();
+    /** SERVICE_RESTART: the services to restart. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    public List<String> services = new ArrayList<>();
+    /** UNVERIFIED: why the server cannot be vouched for, e.g. {@code HOST_KEY_CHANGED}. */
+    public String reason;
+    @Column(name = "reason_detail")
+    public String reasonDetail;
+    @Column(name = "last_verified_at")
+    public Instant lastVerifiedAt;
+    @Column(name = "last_attempt_at")
+    public Instant lastAttemptAt;
     @Column(name = "pending_since")
     public Instant pendingSince;
     public String message;
@@ -76,8 +94,13 @@ public class NotificationEntity extends PanacheEntityBase {
     @Column(name = "snoozed_at_level")
     public PriorityLevel snoozedAtLevel;
 
-    public static Optional<NotificationEntity> findOpen(String serverId) {
-        return find("serverId = ?1 and status = ?2", serverId, NotificationStatus.OPEN).firstResultOptional();
+    public static Optional<NotificationEntity> findOpen(String serverId, NotificationKind kind) {
+        return find("serverId = ?1 and kind = ?2 and status = ?3", serverId, kind, NotificationStatus.OPEN).firstResultOptional();
+    }
+
+    /** The server's open notifications, one per kind at most, in the kinds' order. */
+    public static List<NotificationEntity> listOpen(String serverId) {
+        return list("serverId = ?1 and status = ?2 order by kind", serverId, NotificationStatus.OPEN);
     }
 
     public boolean snoozedAt(Instant now) {

@@ -3,6 +3,7 @@ package io.restartwatch.notification.rest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.NotificationStatus;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.notification.domain.Notifications;
@@ -60,42 +62,57 @@ public class NotificationResource {
 
     @GET
     @Path("/servers/{serverId}/notification")
-    @Operation(summary = "The server's pending restart, whatever its level (404 when none is pending)")
+    @Operation(summary = "The server's pending reboot, whatever its level (404 when none is pending); every kind: /notifications")
     public NotificationView forServer(@PathParam("serverId") @Pattern(regexp = ID_PATTERN) String serverId) {
-        return NotificationEntity.findOpen(serverId).map(NotificationView::of)
-                .orElseThrow(() -> ProblemException.notFound("No pending restart for server '" + serverId + "'"));
+        return NotificationEntity.findOpen(serverId, NotificationKind.REBOOT).map(NotificationView::of)
+                .orElseThrow(() -> ProblemException.notFound("No pending reboot for server '" + serverId + "'"));
+    }
+
+    @GET
+    @Path("/servers/{serverId}/notifications")
+    @Operation(summary = "The server's open notifications of every kind (reboot, service restart, unverified); empty when none")
+    public List<NotificationView> allForServer(@PathParam("serverId") @Pattern(regexp = ID_PATTERN) String serverId,
+                                               @QueryParam("kind") List<NotificationKind> kinds) {
+        return NotificationEntity.listOpen(serverId).stream()
+                .filter(n -> kinds == null || kinds.isEmpty() || kinds.contains(n.kind))
+                .map(NotificationView::of).toList();
     }
 
     @GET
     @Path("/dashboard/notifications")
-    @Operation(summary = "Open notifications on the dashboard, public servers and highest priority first; snoozed ones hidden")
-    public Page<NotificationView> dashboard(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
+    @Operation(summary = "Open notifications on the dashboard, public servers and highest priority first; snoozed ones hidden; "
+            + "kind (repeatable) filters")
+    public Page<NotificationView> dashboard(@QueryParam("kind") List<NotificationKind> kinds,
+                                            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
                                             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        Parameters parameters = Parameters.with("open", NotificationStatus.OPEN).and("now", clock.instant());
         return page(NotificationEntity.find("status = :open and onDashboard = true"
-                        + " and (snoozedUntil is null or snoozedUntil <= :now)" + PRIORITY_ORDER,
-                Parameters.with("open", NotificationStatus.OPEN).and("now", clock.instant())), page, size);
+                + " and (snoozedUntil is null or snoozedUntil <= :now)" + kindFilter(kinds, parameters) + PRIORITY_ORDER, parameters), page, size);
     }
 
     @GET
     @Path("/applications/{applicationId}/notifications")
-    @Operation(summary = "The application's stale pending restarts")
-    public List<NotificationView> forApplication(@PathParam("applicationId") @Pattern(regexp = ID_PATTERN) String applicationId) {
-        return NotificationEntity.<NotificationEntity>find("status = :open and onApplication = true and applicationId = :app" + PRIORITY_ORDER,
-                        Parameters.with("open", NotificationStatus.OPEN).and("app", applicationId))
+    @Operation(summary = "The application's stale pending restarts and its unverified servers; kind (repeatable) filters")
+    public List<NotificationView> forApplication(@PathParam("applicationId") @Pattern(regexp = ID_PATTERN) String applicationId,
+                                                 @QueryParam("kind") List<NotificationKind> kinds) {
+        Parameters parameters = Parameters.with("open", NotificationStatus.OPEN).and("app", applicationId);
+        return NotificationEntity.<NotificationEntity>find("status = :open and onApplication = true and applicationId = :app"
+                        + kindFilter(kinds, parameters) + PRIORITY_ORDER, parameters)
                 .list().stream().map(NotificationView::of).toList();
     }
 
     @GET
     @Path("/notifications")
-    @Operation(summary = "Search notifications, newest first")
-    public Page<NotificationView> search(@QueryParam("status") NotificationStatus status,
+    @Operation(summary = "Search notifications, newest first; kind is repeatable")
+    public Page<NotificationView> search(@QueryParam("kind") List<NotificationKind> kinds,
+                                         @QueryParam("status") NotificationStatus status,
                                          @QueryParam("level") PriorityLevel level,
                                          @QueryParam("applicationId") @Pattern(regexp = ID_PATTERN) String applicationId,
                                          @QueryParam("since") Instant since,
                                          @QueryParam("page") @DefaultValue("0") @Min(0) int page,
                                          @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
-        StringBuilder query = new StringBuilder("1 = 1");
         Parameters parameters = new Parameters();
+        StringBuilder query = new StringBuilder("1 = 1").append(kindFilter(kinds, parameters));
         if (status != null) {
             query.append(" and status = :status");
             parameters.and("status", status);
@@ -121,8 +138,8 @@ public class NotificationResource {
     public List<TimelineEntry> timeline(@PathParam("serverId") @Pattern(regexp = ID_PATTERN) String serverId,
                                         @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         return HistoryEntryEntity.timeline(serverId, limit).stream()
-                .map(e -> new TimelineEntry(e.kind.name(), e.notificationId.toString(), e.level == null ? null : e.level.name(),
-                        e.occurredAt, e.actor, e.note))
+                .map(e -> new TimelineEntry(e.kind.name(), e.notificationId.toString(), e.notificationKind,
+                        e.level == null ? null : e.level.name(), e.occurredAt, e.actor, e.note))
                 .toList();
     }
 
@@ -144,6 +161,15 @@ public class NotificationResource {
         return NotificationView.of(notifications.snooze(id, request.until(), Actors.of(identity), request.note()));
     }
 
+    /** {@code kind} given once or more: only those kinds; not given: every kind. */
+    private static String kindFilter(List<NotificationKind> kinds, Parameters parameters) {
+        if (kinds == null || kinds.isEmpty()) {
+            return "";
+        }
+        parameters.and("kinds", Set.copyOf(kinds));
+        return " and kind in :kinds";
+    }
+
     private static Page<NotificationView> page(PanacheQuery<NotificationEntity> query, int page, int size) {
         List<NotificationView> items = query.page(page, size).list().stream().map(NotificationView::of).toList();
         return new Page<>(items, page, size, query.count());
@@ -157,7 +183,8 @@ public class NotificationResource {
     public record Snooze(@NotNull Instant until, @Size(max = 1000) String note) {
     }
 
-    /** One timeline entry. */
-    public record TimelineEntry(String kind, String notificationId, String level, Instant at, String actor, String note) {
+    /** One timeline entry; {@code kind} is what happened, {@code notificationKind} what the notification is about. */
+    public record TimelineEntry(String kind, String notificationId, NotificationKind notificationKind, String level,
+                                Instant at, String actor, String note) {
     }
 }

@@ -76,9 +76,24 @@ public class WebhookDeliveries {
     private static String slackText(String eventType, NotificationEvent event) {
         String server = slackEscape(event.serverId());
         String headline = switch (eventType) {
-            case EventTypes.NOTIFICATION_OPENED -> ":warning: *Restart required* on `" + server + "` (" + event.level() + ")";
-            case EventTypes.NOTIFICATION_ESCALATED -> ":rotating_light: *Escalated to " + event.level() + "*: `" + server + "`";
-            default -> ":white_check_mark: *Restart done* on `" + server + "`";
+            case EventTypes.NOTIFICATION_OPENED -> switch (event.kind()) {
+                case REBOOT -> ":warning: *Restart required* on `" + server + "` (" + event.level() + ")";
+                case SERVICE_RESTART -> ":arrows_counterclockwise: *Services need a restart* on `" + server + "` ("
+                        + event.level() + "): " + slackEscape(String.join(", ", event.services()));
+                case UNVERIFIED -> ":grey_question: *Cannot vouch for* `" + server + "` (" + event.level() + "): "
+                        + slackEscape(event.reason());
+            };
+            case EventTypes.NOTIFICATION_ESCALATED -> ":rotating_light: *Escalated to " + event.level() + "*: `" + server + "`"
+                    + switch (event.kind()) {
+                        case REBOOT -> "";
+                        case SERVICE_RESTART -> " (services to restart)";
+                        case UNVERIFIED -> " (unverified: " + slackEscape(event.reason()) + ")";
+                    };
+            default -> switch (event.kind()) {
+                case REBOOT -> ":white_check_mark: *Restart done* on `" + server + "`";
+                case SERVICE_RESTART -> ":white_check_mark: *No more services to restart* on `" + server + "`";
+                case UNVERIFIED -> ":white_check_mark: *Verified again*: `" + server + "`";
+            };
         };
         return headline + "\n```\n" + slackEscape(event.message()) + "\n```";
     }
