@@ -17,6 +17,8 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.NotificationEvent;
+import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.ServerFreshness;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.localstack.FakeServerRoot;
@@ -112,6 +114,8 @@ class FreshnessIT {
         assertThat(sshEvent.reason()).isEqualTo("HOST_KEY_CHANGED");
         assertThat(sshEvent.applicationId()).isEqualTo(APP);
         assertThat(awaitFreshness(AGENT_SERVER, EventTypes.SERVER_UNVERIFIED, quiet).reason()).isEqualTo("AGENT_SILENT");
+        awaitBlindSpot(SSH_SERVER, "HOST_KEY_CHANGED");
+        awaitBlindSpot(AGENT_SERVER, "AGENT_SILENT");
 
         // The operator pins the new key; the agent's timer reports again, every second from now on.
         ssh.trustCurrentHostKey();
@@ -146,17 +150,39 @@ class FreshnessIT {
         }
         awaitUnverifiedGauge(0);
 
-        assertNotificationLifecycle(SSH_SERVER, "HOST_KEY_CHANGED");
-        assertNotificationLifecycle(AGENT_SERVER, "AGENT_SILENT");
+        assertNotificationLifecycle(SSH_SERVER, "HOST_KEY_CHANGED", quiet);
+        assertNotificationLifecycle(AGENT_SERVER, "AGENT_SILENT", quiet);
     }
 
     /**
-     * LEAD: the notification-topic assertion goes here. notification-service is to open an UNVERIFIED notification
-     * for {@code serverId} with {@code reason} from {@code server.unverified} and clear it at {@code server.verified}:
-     * assert that lifecycle on {@code restartwatch.notifications} (once each). Called once the server's freshness
-     * transitions were counted, so the notification side has had the same time to act.
+     * notification-service opened an UNVERIFIED notification for {@code serverId} with {@code reason} at
+     * {@code server.unverified} and cleared it at {@code server.verified}: exactly one of each on
+     * {@code restartwatch.notifications} since {@code since}. Called after the freshness transitions were counted past a
+     * later marker, and once the cleared event is there, so a duplicate published later would be among those read.
      */
-    private static void assertNotificationLifecycle(String serverId, String reason) {
+    private static void assertNotificationLifecycle(String serverId, String reason, Instant since) {
+        kafka.awaitEvents(Topics.NOTIFICATIONS, Duration.ofSeconds(30), e -> serverId.equals(e.key())
+                && EventTypes.NOTIFICATION_CLEARED.equals(e.type()) && unverifiedSince(e, since), 1);
+        List<String> lifecycle = kafka.readAll(Topics.NOTIFICATIONS).stream()
+                .filter(e -> serverId.equals(e.key()) && unverifiedSince(e, since))
+                .map(e -> e.type() + " " + e.data(NotificationEvent.class).reason()).toList();
+        assertThat(lifecycle).as("UNVERIFIED notification transitions of %s", serverId)
+                .containsExactly(EventTypes.NOTIFICATION_OPENED + " " + reason, EventTypes.NOTIFICATION_CLEARED + " " + reason);
+    }
+
+    private static boolean unverifiedSince(KafkaEvents.ReceivedEvent event, Instant since) {
+        NotificationEvent data = event.data(NotificationEvent.class);
+        return data.kind() == NotificationKind.UNVERIFIED && data.occurredAt().isAfter(since);
+    }
+
+    /** While unverified, notification-service lists the server among the dashboard's blind spots. */
+    private static void awaitBlindSpot(String serverId, String reason) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            JsonPath open = system.asAdmin("notification-service").queryParam("kind", "UNVERIFIED")
+                    .when().get("/api/servers/{id}/notifications", serverId).then().statusCode(200).extract().jsonPath();
+            assertThat(open.getList("status", String.class)).containsExactly("OPEN");
+            assertThat(open.getString("[0].reason")).isEqualTo(reason);
+        });
     }
 
     private static void register(String id, String probe) {
