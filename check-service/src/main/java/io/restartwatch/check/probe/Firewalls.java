@@ -21,13 +21,20 @@ public final class Firewalls {
      */
     public static FirewallRules parse(String tool, List<String> lines, List<String> ipv4, List<String> ipv6) {
         String text = checked(lines);
-        return switch (tool) {
-            case "nftables" -> NftablesRuleset.parse(text);
-            case "ufw" -> UfwStatus.parse(text);
-            case "iptables" -> IptablesSave.parse(checked(ipv4), ipv6 == null ? null : checked(ipv6));
-            default -> throw new MalformedOutputException("MALFORMED_OUTPUT", "Unknown firewall tool '"
-                    + ProcNetListeners.printable(tool) + "'");
-        };
+        try {
+            return switch (tool) {
+                case "nftables" -> NftablesRuleset.parse(text);
+                case "ufw" -> UfwStatus.parse(text);
+                case "iptables" -> IptablesSave.parse(checked(ipv4), ipv6 == null ? null : checked(ipv6));
+                default -> throw new MalformedOutputException("MALFORMED_OUTPUT", "Unknown firewall tool '"
+                        + ProcNetListeners.printable(tool) + "'");
+            };
+        } catch (MalformedOutputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A shape no reader foresaw must fail this one check with a reason, never the request or the probe.
+            throw new MalformedOutputException("MALFORMED_OUTPUT", "The " + tool + " output could not be read (" + e + ")");
+        }
     }
 
     private static String checked(List<String> lines) {

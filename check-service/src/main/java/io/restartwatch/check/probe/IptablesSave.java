@@ -63,7 +63,8 @@ public final class IptablesSave {
         if (!policies.containsKey("INPUT") && !rules.containsKey("INPUT")) {
             return false;
         }
-        boolean dropsTheRest = Set.of("DROP", "REJECT").contains(policies.get("INPUT"));
+        String policy = policies.get("INPUT");
+        boolean dropsTheRest = "DROP".equals(policy) || "REJECT".equals(policy);
         return chain("INPUT", rules, anywhere, accepts, new HashSet<>(), 0) | dropsTheRest;
     }
 
@@ -185,7 +186,7 @@ public final class IptablesSave {
                     }
                     case "--ctstate", "--state" -> {
                         rule.unconditional = false;
-                        rule.skip |= !negate && Set.of(value.split(",")).stream()
+                        rule.skip |= !negate && java.util.Arrays.stream(value.split(","))
                                 .allMatch(s -> s.equals("RELATED") || s.equals("ESTABLISHED"));
                         i++;
                     }

@@ -121,6 +121,9 @@ class FirewallParsersTest {
                 new OpenPort(5432, "tcp", List.of("198.51.100.7/32")),   // every port from one host: where it listens
                 new OpenPort(3306, "tcp", List.of(ANY4)));                // a negated source: from (almost) anywhere
         assertThat(facts.allowed()).extracting(OpenPort::port).doesNotContain(25, 8080);
+        // No policy line for INPUT, a state listed twice: read, not a crash.
+        assertThat(IptablesSave.parse("*filter\n-A INPUT -m state --state ESTABLISHED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n", null)
+                .facts(List.of()).allowed()).containsExactly(new OpenPort(22, "tcp", List.of(ANY4)));
         String dropAll = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j REJECT\nCOMMIT\n";
         assertThat(IptablesSave.parse(dropAll, null).inboundFiltered()).isTrue();
     }
