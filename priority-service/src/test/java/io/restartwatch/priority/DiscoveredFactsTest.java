@@ -18,6 +18,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.CloudEventHeaders;
 import io.restartwatch.contracts.DiscoveredExposure;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.ExposureFact;
@@ -28,7 +29,10 @@ import io.restartwatch.contracts.OpenPort;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.RestartKind;
+import io.restartwatch.contracts.Topics;
 import io.restartwatch.priority.persistence.RestartStateEntity;
+import io.restartwatch.testsupport.KafkaEvents;
+import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
 import io.restartwatch.testsupport.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +168,21 @@ class DiscoveredFactsTest {
 
         fixtures.publish(check2(id, now, CheckOutcome.UP_TO_DATE, null, "boot-1", List.of(), List.of(), List.of(), null, null));
         assertThat(fixtures.awaitAssessment(id, a -> a.sequence() == 3).pending()).isFalse();
+    }
+
+    @Test
+    void aCheckWithMoreSocketsThanARealServerIsDeadLetteredAndNothingIsStored() {
+        String id = uniqueId("hostile");
+        Instant now = fixtures.now();
+        List<ListeningSocket> flood = java.util.stream.IntStream.rangeClosed(1, DiscoveredExposure.MAX_SOCKETS + 1)
+                .mapToObj(port -> tcp("0.0.0.0", port)).toList();
+        fixtures.publish(check2(id, now, CheckOutcome.REBOOT_REQUIRED, now, "boot-1", List.of("libc6"), List.of(), SENTINEL,
+                null, new DiscoveredExposure(flood, null)));
+
+        ReceivedEvent dead = KafkaEvents.local().awaitEvents(Topics.deadLetter(Topics.CHECKS), Fixtures.WAIT,
+                e -> id.equals(e.key()), 1).get(0);
+        assertThat(dead.headers().get(CloudEventHeaders.DEAD_LETTER_REASON)).contains("4097 listening sockets");
+        assertThat(fixtures.state(id)).isNull();
     }
 
     private static ListeningSocket tcp(String address, int port) {

@@ -60,6 +60,7 @@ class BadInputCorpusIT {
             new Endpoint("priority-service", "GET", "/api/priorities/{id}", false),
             new Endpoint("priority-service", "GET", "/api/policies/{id}", false),
             new Endpoint("priority-service", "PUT", "/api/policies/{id}", true),
+            new Endpoint("priority-service", "DELETE", "/api/policies/{id}", false),
             new Endpoint("notification-service", "GET", "/api/servers/{id}/notification", false),
             new Endpoint("notification-service", "GET", "/api/servers/{id}/notifications", false),
             new Endpoint("notification-service", "GET", "/api/servers/{id}/timeline", false),
