@@ -95,9 +95,9 @@ public class FleetQueries {
             parameters.add(like);
             parameters.add(like);
         }
-        long total = ((Number) bind(entityManager.createNativeQuery("select count(*)" + where), parameters).getSingleResult()).longValue();
+        long total = ((Number) bind(entityManager.createNativeQuery("select count(*) " + where), parameters).getSingleResult()).longValue();
         @SuppressWarnings("unchecked")
-        List<String> ids = bind(entityManager.createNativeQuery("select s.server_id" + where + ORDER), parameters)
+        List<String> ids = bind(entityManager.createNativeQuery("select s.server_id " + where + " " + ORDER), parameters)
                 .setFirstResult(page * size).setMaxResults(size).getResultList();
         return new Page<>(summaries(ids), page, size, total);
     }
