@@ -108,7 +108,8 @@ public final class FleetEvents {
                 new ExposureFact(22, "tcp", "declared", "not-listening", List.of("10.0.0.0/8"), Exposure.INTERNAL));
         return new PriorityAssessed(PriorityAssessed.SCHEMA_VERSION, server.serverId(), sequence, server.applicationId(),
                 server.environment(), server.hostname(), true, level, score, exposure, factors, on, now.minus(pendingFor),
-                List.of("linux-image-6.8.0-49-generic", "libc6"), now, RestartKind.REBOOT, List.of("nginx.service"), null, facts);
+                List.of("linux-image-6.8.0-49-generic", "libc6"), now, RestartKind.REBOOT, List.of("nginx.service"),
+                new Livepatch("canonical-livepatch", "applied", false), facts);
     }
 
     public static PriorityAssessed cleared(ServerSnapshot server, long sequence, Exposure exposure) {
