@@ -23,7 +23,7 @@
     const box = P.section("Priority policy", "policy");
     if (p.source === "defaults") {
       box.append(el("p", null, "defaults: this application has no policy of its own; priority-service's default thresholds and package weights apply."));
-      return box;
+      if (!p.staleAfter) return box; // never published: the values are not known here
     }
     const dl = el("dl", "facts");
     const add = (term, value) => { dl.append(el("dt", null, term), el("dd", null, value)); };

@@ -28,6 +28,12 @@
     return Math.floor(seconds / 86400) + " d";
   }
 
+  // "3 h ago", or "just now".
+  function ago(since) {
+    const a = age(since);
+    return a === "just now" || a === "—" ? a : a + " ago";
+  }
+
   function when(instant) {
     if (!instant) return "—";
     return new Date(instant).toISOString().replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC");
@@ -102,7 +108,7 @@
 
     const check = el("td");
     if (s.lastCheck) {
-      check.append(el("span", "outcome " + s.lastCheck.outcome, s.lastCheck.outcome), el("div", "muted", age(s.lastCheck.checkedAt) + " ago"));
+      check.append(el("span", "outcome " + s.lastCheck.outcome, s.lastCheck.outcome), el("div", "muted", ago(s.lastCheck.checkedAt)));
       if (s.lastCheck.reason) check.append(el("div", "muted", s.lastCheck.reason));
     } else {
       check.append(el("span", "muted", "no check yet"));
@@ -239,7 +245,7 @@
   }
 
   window.RestartWatchPages = {
-    el, link, serverHref, applicationHref, age, when, duration, levelBadge, exposureBadge, freshnessBadge, labelList,
+    el, link, serverHref, applicationHref, age, ago, when, duration, levelBadge, exposureBadge, freshnessBadge, labelList,
     serverRow, serverTable, table, getJson, start, section, caller: () => caller
   };
 })();

@@ -39,11 +39,11 @@
       box.classList.add("unverified");
       box.append(el("p", "banner", "Unverified: Restart Watch cannot currently vouch for this server (" + (f.reason || "unknown reason") + ")."));
       if (f.detail) box.append(el("p", null, f.detail));
-      box.append(el("p", "muted", "Last successful check " + (f.lastVerifiedAt ? P.when(f.lastVerifiedAt) + " (" + P.age(f.lastVerifiedAt) + " ago)" : "never")
+      box.append(el("p", "muted", "Last successful check " + (f.lastVerifiedAt ? P.when(f.lastVerifiedAt) + " (" + P.ago(f.lastVerifiedAt) + ")" : "never")
         + "; last attempt " + P.when(f.lastAttemptAt) + "; unverified after " + P.duration(f.maxSilence) + " of silence."));
     } else if (f.verified === true) {
       box.classList.add("verified");
-      box.append(el("p", null, "Verified: last successful check " + P.when(f.lastVerifiedAt) + " (" + P.age(f.lastVerifiedAt) + " ago)."));
+      box.append(el("p", null, "Verified: last successful check " + P.when(f.lastVerifiedAt) + " (" + P.ago(f.lastVerifiedAt) + ")."));
     } else {
       box.append(el("p", "muted", "No freshness report for this server yet."));
     }

@@ -115,16 +115,20 @@ public final class FleetViews {
                                     List<ServerSummary> unverified, Policy policy) {
     }
 
-    /** The application's priority policy; {@code source} is {@code defaults} when it has none of its own. */
+    /**
+     * The application's priority policy; {@code source} is {@code defaults} when it has none of its own. The
+     * values are those priority-service published: after a deletion, the defaults it applies again; none when it
+     * never published a policy for the application.
+     */
     public record Policy(String source, String staleAfter, String criticalAfter, Double multiplier,
                          Map<String, Integer> packageWeights, Instant changedAt) {
 
         static Policy of(FleetPolicyEntity p) {
-            if (p == null || p.removed) {
-                return new Policy("defaults", null, null, null, Map.of(), p == null ? null : p.changedAt);
+            if (p == null) {
+                return new Policy("defaults", null, null, null, Map.of(), null);
             }
-            return new Policy("application", iso(p.staleAfterSeconds), iso(p.criticalAfterSeconds), p.multiplier,
-                    p.packageWeights, p.changedAt);
+            return new Policy(p.removed ? "defaults" : "application", iso(p.staleAfterSeconds), iso(p.criticalAfterSeconds),
+                    p.multiplier, p.packageWeights, p.changedAt);
         }
     }
 

@@ -242,9 +242,12 @@ class FleetReadModelTest {
         assertThat(withPolicy.getDouble("policy.multiplier")).isEqualTo(1.5);
         assertThat(withPolicy.getMap("policy.packageWeights")).containsEntry("linux-image", 30);
 
-        events.publish(new PolicyChanged(PolicyChanged.SCHEMA_VERSION, app, true, null, null, 1.0, Map.of(), changed.plusSeconds(60)));
+        // Deleted: priority-service publishes the defaults it applies again.
+        events.publish(new PolicyChanged(PolicyChanged.SCHEMA_VERSION, app, true, Duration.ofDays(7), Duration.ofDays(30), 1.0,
+                Map.of("linux-image", 20), changed.plusSeconds(60)));
         await().atMost(PATIENCE).untilAsserted(() ->
-                given().get("/api/fleet/applications/{id}", app).then().body("policy.source", org.hamcrest.Matchers.equalTo("defaults")));
+                given().get("/api/fleet/applications/{id}", app).then().body("policy.source", org.hamcrest.Matchers.equalTo("defaults"))
+                        .body("policy.staleAfter", org.hamcrest.Matchers.equalTo("PT168H")));
     }
 
     @Test
