@@ -84,17 +84,22 @@
     return box;
   }
 
+  const KIND_LABELS = { REBOOT: "reboot", SERVICE_RESTART: "services", UNVERIFIED: "unverified" };
+
   function notification(d) {
-    const box = P.section("Notification", "notification");
-    const n = d.notification;
-    if (n) {
+    const box = P.section("Notifications", "notification");
+    // At most one open notification per kind: a reboot, services to restart, or unverified (a blind spot).
+    d.notifications.forEach((n) => {
       const p = el("p");
-      p.append(P.levelBadge(n.level), " open since " + P.when(n.openedAt));
+      p.append(el("span", "kind " + n.kind.toLowerCase(), KIND_LABELS[n.kind] || n.kind), " ", P.levelBadge(n.level),
+        " open since " + P.when(n.openedAt));
       if (n.acknowledgedBy) p.append(el("span", "muted", " · acknowledged by " + n.acknowledgedBy + " " + P.when(n.acknowledgedAt)));
       if (n.snoozedUntil && Date.parse(n.snoozedUntil) > Date.now()) p.append(el("span", "muted", " · snoozed until " + P.when(n.snoozedUntil)));
       box.append(p, el("pre", "message", n.message));
+    });
+    if (d.notifications.length) {
       const actions = el("p", "muted");
-      actions.append("Acknowledge or snooze it on the ", P.link("./", "dashboard"), ".");
+      actions.append("Acknowledge or snooze on the ", P.link("./", "dashboard"), ".");
       box.append(actions);
     } else {
       box.append(el("p", "muted", "No open notification."));

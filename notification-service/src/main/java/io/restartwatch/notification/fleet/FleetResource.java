@@ -103,7 +103,7 @@ public class FleetResource {
                 assessedFacts ? FleetViews.FACTS_FROM_ASSESSMENT : FleetViews.FACTS_FROM_DECLARED,
                 discoveredBy == null ? null : discoveredBy.discovered, discoveredBy == null ? null : discoveredBy.checkedAt,
                 Freshness.of(freshness), checks.stream().map(Check::of).toList(),
-                NotificationEntity.findOpen(serverId).map(OpenNotification::of).orElse(null),
+                NotificationEntity.listOpen(serverId).stream().map(OpenNotification::of).toList(),
                 HistoryEntryEntity.timeline(serverId, TIMELINE).stream().map(TimelineEntry::of).toList());
     }
 

@@ -10,6 +10,7 @@ import io.restartwatch.contracts.DiscoveredExposure;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.ExposureFact;
 import io.restartwatch.contracts.Livepatch;
+import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.NotificationStatus;
 import io.restartwatch.contracts.OpenPort;
 import io.restartwatch.contracts.PriorityFactor;
@@ -76,7 +77,7 @@ public final class FleetViews {
                                Instant changedAt, PendingRestart restart, List<PriorityFactor> explanation,
                                Exposure exposure, List<ExposureFact> exposureFacts, String exposureFactsFrom,
                                DiscoveredExposure discovered, Instant discoveredAt, Freshness freshness,
-                               List<Check> checks, OpenNotification notification, List<TimelineEntry> timeline) {
+                               List<Check> checks, List<OpenNotification> notifications, List<TimelineEntry> timeline) {
     }
 
     /** One check of the history. */
@@ -91,12 +92,13 @@ public final class FleetViews {
     }
 
     /** The server's open notification, as the dashboard acts on it. */
-    public record OpenNotification(String id, NotificationStatus status, PriorityLevel level, int score, Instant openedAt,
-                                   String acknowledgedBy, Instant acknowledgedAt, Instant snoozedUntil, String message) {
+    public record OpenNotification(String id, NotificationKind kind, NotificationStatus status, PriorityLevel level, int score,
+                                   Instant openedAt, String acknowledgedBy, Instant acknowledgedAt, Instant snoozedUntil,
+                                   String message, String reason, List<String> services) {
 
         static OpenNotification of(NotificationEntity n) {
-            return new OpenNotification(n.id.toString(), n.status, n.level, n.score, n.openedAt, n.acknowledgedBy,
-                    n.acknowledgedAt, n.snoozedUntil, n.message);
+            return new OpenNotification(n.id.toString(), n.kind, n.status, n.level, n.score, n.openedAt, n.acknowledgedBy,
+                    n.acknowledgedAt, n.snoozedUntil, n.message, n.reason, n.services);
         }
     }
 

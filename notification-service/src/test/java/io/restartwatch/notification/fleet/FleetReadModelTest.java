@@ -191,7 +191,7 @@ class FleetReadModelTest {
         assertThat(detail.getList("exposureFacts.status")).containsExactly("open", "undeclared", "not-listening");
         assertThat(detail.getBoolean("freshness.verified")).isFalse();
         assertThat(detail.getString("freshness.maxSilence")).isEqualTo("PT3H");
-        assertThat(detail.getString("notification.level")).isEqualTo("CRITICAL");
+        assertThat(detail.getString("notifications[0].level")).isEqualTo("CRITICAL");
         assertThat(detail.getList("declaredOpenPorts.port")).containsExactly(443, 22);
 
         // Cleared: no pending restart, the exposure stays known, the server verified again.
