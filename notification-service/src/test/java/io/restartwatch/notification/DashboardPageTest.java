@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "notification"))
 class DashboardPageTest {
 
+    /** Until the page has loaded there is no element to style: asking before that must not fail the wait. */
+    private static final String SIGN_IN_SHOWN =
+            "(p => p !== null && getComputedStyle(p).display !== 'none')(document.getElementById('signin-panel'))";
+
+
     @TestHTTPResource("/")
     URL dashboard;
 
@@ -49,7 +54,7 @@ class DashboardPageTest {
             chromium.navigate(dashboard.toString());
             // Signed out, the page shows only the sign-in form: the data needs a key.
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    chromium.evaluate("getComputedStyle(document.getElementById('signin-panel')).display !== 'none'").asBoolean());
+                    chromium.evaluate(SIGN_IN_SHOWN).asBoolean());
             assertThat(chromium.evaluate("getComputedStyle(document.getElementById('main')).display").asText()).as("the data, signed out").isEqualTo("none");
             chromium.evaluate("document.getElementById('key').value = 'rwk_notAKeyAnyoneIssued0000000000000000';"
                     + "document.getElementById('signin').requestSubmit()");
@@ -102,7 +107,7 @@ class DashboardPageTest {
         try (HeadlessChromium chromium = HeadlessChromium.start(Path.of("target", "chromium-blind"), 1440, 900)) {
             chromium.navigate(dashboard.toString());
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    chromium.evaluate("getComputedStyle(document.getElementById('signin-panel')).display !== 'none'").asBoolean());
+                    chromium.evaluate(SIGN_IN_SHOWN).asBoolean());
             chromium.evaluate("document.getElementById('key').value = '" + viewerKey + "';"
                     + "document.getElementById('signin').requestSubmit()");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
