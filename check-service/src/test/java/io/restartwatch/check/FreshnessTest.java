@@ -99,7 +99,8 @@ class FreshnessTest {
 
         ServerFreshness event = awaitFreshness(id, EventTypes.SERVER_UNVERIFIED).data(ServerFreshness.class);
         assertThat(event.verified()).isFalse();
-        assertThat(event.sequence()).isEqualTo(1);
+        assertThat(event.sequence()).as("numbered from the registration time, as the revision")
+                .isGreaterThan(Instant.parse("2020-01-01T00:00:00Z").toEpochMilli());
         assertThat(event.reason()).isEqualTo("AGENT_SILENT");
         assertThat(event.applicationId()).isEqualTo(app);
         assertThat(event.lastVerifiedAt()).isEqualTo(reportedAt);
@@ -111,7 +112,7 @@ class FreshnessTest {
         report(id, token);
         ServerFreshness cleared = awaitFreshness(id, EventTypes.SERVER_VERIFIED).data(ServerFreshness.class);
         assertThat(cleared.verified()).isTrue();
-        assertThat(cleared.sequence()).isEqualTo(2);
+        assertThat(cleared.sequence()).isEqualTo(event.sequence() + 1);
         assertThat(cleared.reason()).isNull();
         assertThat(freshness(id).getString("state")).isEqualTo("VERIFIED");
         assertThat(freshness(id).getString("reason")).isNull();
@@ -122,6 +123,33 @@ class FreshnessTest {
         kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20), e -> id.equals(e.key()), 3);
         assertThat(freshnessEvents(id)).extracting(ReceivedEvent::type)
                 .containsExactly(EventTypes.SERVER_UNVERIFIED, EventTypes.SERVER_VERIFIED);
+    }
+
+    @Test
+    void removingAnUnverifiedServerEndsItsBlindSpotAndARegistrationUnderTheSameIdNumbersAboveIt() {
+        String app = newId("fresh-gone");
+        String id = app + "-agent";
+        register(id, app, "\"probeKind\":\"agent\"");
+        report(id, token(id));
+        clock.advance(Duration.ofHours(3).plusMinutes(1));
+        ServerFreshness silent = awaitFreshness(id, EventTypes.SERVER_UNVERIFIED).data(ServerFreshness.class);
+
+        given().when().delete("/api/servers/{id}", id).then().statusCode(204);
+        ServerFreshness ended = awaitFreshness(id, EventTypes.SERVER_VERIFIED).data(ServerFreshness.class);
+        assertThat(ended.verified()).isTrue();
+        assertThat(ended.reason()).isEqualTo("REMOVED");
+        assertThat(ended.sequence()).isEqualTo(silent.sequence() + 1);
+
+        // Registered again and silent again: its transitions number above everything of its first life.
+        clock.advance(Duration.ofMinutes(1));
+        register(id, app, "\"probeKind\":\"agent\"");
+        report(id, token(id));
+        clock.advance(Duration.ofHours(3).plusMinutes(1));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(freshnessEvents(id)).hasSize(3));
+        ServerFreshness again = freshnessEvents(id).get(2).data(ServerFreshness.class);
+        assertThat(again.verified()).isFalse();
+        assertThat(again.sequence()).isGreaterThan(ended.sequence());
     }
 
     @Test

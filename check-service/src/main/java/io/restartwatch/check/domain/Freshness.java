@@ -38,6 +38,8 @@ public class Freshness {
     public static final String NEVER_CHECKED = "NEVER_CHECKED";
     /** A pull-probed server whose checks stopped running (its last one succeeded): check-service itself is stuck. */
     public static final String CHECK_OVERDUE = "CHECK_OVERDUE";
+    /** The reason of the {@code server.verified} that ends an unverified server's silence when it leaves the inventory. */
+    public static final String REMOVED = "REMOVED";
 
     private static final int MAX_DETAIL = 500;
 
@@ -75,6 +77,23 @@ public class Freshness {
                     ServerFreshness.SCHEMA_VERSION, server.id, sequence, server.hostname, server.applicationId,
                     server.environment, true, null, null, at, at, settings.maxSilenceFor(server.applicationId), at));
         }
+    }
+
+    /**
+     * {@code server} leaves the inventory (same transaction): if it was unverified, its blind spot ends with a
+     * {@code server.verified} whose reason is {@link #REMOVED}, so nothing downstream waits for a check that never comes.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void removed(ServerEntity server, Instant at) {
+        Optional<Current> current = rows.lock(server.id);
+        if (current.isEmpty() || current.get().unverifiedSince() == null) {
+            return;
+        }
+        long sequence = current.get().sequence() + 1;
+        outbox.enqueue(Topics.FRESHNESS, server.id, EventTypes.SERVER_VERIFIED, server.id, new ServerFreshness(
+                ServerFreshness.SCHEMA_VERSION, server.id, sequence, server.hostname, server.applicationId,
+                server.environment, true, REMOVED, "Removed from the inventory: there is nothing left to vouch for",
+                server.lastVerifiedAt, server.lastAttemptAt, settings.maxSilenceFor(server.applicationId), at));
     }
 
     /**

@@ -32,13 +32,15 @@ public class Inventory {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final Freshness freshness;
     private final Outbox outbox;
     private final Clock clock;
     private final CheckDispatcher dispatcher;
     private final AfterCommit afterCommit;
 
-    public Inventory(Outbox outbox, Clock clock, CheckDispatcher dispatcher, AfterCommit afterCommit) {
+    public Inventory(Outbox outbox, Clock clock, CheckDispatcher dispatcher, AfterCommit afterCommit, Freshness freshness) {
         this.outbox = outbox;
+        this.freshness = freshness;
         this.clock = clock;
         this.dispatcher = dispatcher;
         this.afterCommit = afterCommit;
@@ -55,6 +57,9 @@ public class Inventory {
         server.id = id;
         server.createdAt = now;
         server.revision = 0;
+        // Time-based start, as the revision: consumers keep the last sequence per server id, so the transitions of a
+        // server removed and registered again must number above those of its earlier registration.
+        server.freshnessSequence = now.toEpochMilli();
         apply(server, definition, now);
         if (server.probeKind != ProbeKind.AGENT) {
             server.nextCheckAt = now;
@@ -85,6 +90,7 @@ public class Inventory {
         server.updatedAt = clock.instant();
         server.revision = nextRevision(server.revision, server.updatedAt);
         publish(server, EventTypes.SERVER_REMOVED, true);
+        freshness.removed(server, server.updatedAt);
         server.delete();
     }
 

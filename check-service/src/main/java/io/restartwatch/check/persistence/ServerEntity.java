@@ -99,7 +99,8 @@ public class ServerEntity extends PanacheEntityBase {
     public String unverifiedReason;
     @Column(name = "unverified_detail", insertable = false, updatable = false)
     public String unverifiedDetail;
-    @Column(name = "freshness_sequence", insertable = false, updatable = false)
+    /** Set once at registration (see Inventory#register); afterwards only FreshnessRows moves it on. */
+    @Column(name = "freshness_sequence", updatable = false)
     public long freshnessSequence;
 
     public static List<ServerEntity> findByApplication(String applicationId, String environment) {
