@@ -96,6 +96,8 @@ public final class ExposureClassifier {
      *       and only the network's filtering, which we cannot see, could stop it: {@code undeclared} decides.</li>
      *   <li>Loopback sockets never count. A socket bound to one other address matters only to tell a declared
      *       port is listening: which network that address faces is not known.</li>
+     *   <li>The DHCP clients' UDP sockets (68, and 546 for DHCPv6) are bound to every interface on nearly every
+     *       server, yet only take the answers to requests the server sent: they are no undeclared service.</li>
      * </ul>
      *
      * @param discovered what the last check that could see them found; null when no check has
@@ -106,7 +108,7 @@ public final class ExposureClassifier {
         TreeMap<String, ListeningSocket> wildcard = new TreeMap<>(); // one fact per port/protocol, in port order
         if (discovered != null) {
             for (ListeningSocket socket : discovered.listening()) {
-                if (socket.loopback()) {
+                if (socket.loopback() || dhcpClient(socket)) {
                     continue;
                 }
                 String key = key(socket.port(), socket.protocol());
@@ -129,6 +131,10 @@ public final class ExposureClassifier {
             }
         }
         return List.copyOf(facts);
+    }
+
+    private static boolean dhcpClient(ListeningSocket socket) {
+        return "udp".equalsIgnoreCase(socket.protocol()) && (socket.port() == 68 || socket.port() == 546);
     }
 
     private static ExposureFact undeclaredFact(int port, String protocol, FirewallFacts firewall, UndeclaredExposure undeclared) {

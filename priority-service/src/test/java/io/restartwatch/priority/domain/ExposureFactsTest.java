@@ -71,6 +71,15 @@ class ExposureFactsTest {
     }
 
     @Test
+    void dhcpClientSocketsOnEveryInterfaceAreNoUndeclaredService() {
+        DiscoveredExposure discovered = listening(new ListeningSocket("udp", "0.0.0.0", 68), new ListeningSocket("udp", "::", 546),
+                new ListeningSocket("udp", "0.0.0.0", 5353));
+
+        assertThat(ExposureClassifier.facts(List.of(), discovered, UndeclaredExposure.PUBLIC))
+                .extracting(ExposureFact::port).containsExactly(5353);
+    }
+
+    @Test
     void aDeclaredPortWithOnlyALoopbackListenerIsNotListeningButStillCounts() {
         OpenPort https = new OpenPort(443, "tcp", List.of("0.0.0.0/0"));
         OpenPort ssh = new OpenPort(22, "tcp", List.of("10.0.0.0/8"));
