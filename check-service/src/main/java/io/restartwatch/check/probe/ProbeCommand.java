@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.restartwatch.contracts.DiscoveredExposure;
 import io.restartwatch.contracts.ListeningSocket;
 import io.restartwatch.contracts.Livepatch;
 
@@ -134,9 +135,9 @@ public final class ProbeCommand {
         List<ListeningSocket> listening = null;
         if (socketsRead) {
             List<String> sockets = lines.getOrDefault("sock", List.of());
-            if (sockets.size() > 4 * io.restartwatch.contracts.DiscoveredExposure.MAX_SOCKETS) {
+            if (sockets.size() > 4 * DiscoveredExposure.MAX_SOCKETS) {
                 throw new MalformedOutputException("TOO_MANY_SOCKETS", "The server lists " + sockets.size()
-                        + " listening sockets; the cap is " + io.restartwatch.contracts.DiscoveredExposure.MAX_SOCKETS);
+                        + " listening sockets; the cap is " + DiscoveredExposure.MAX_SOCKETS);
             }
             listening = new ArrayList<>();
             for (String socket : sockets) {
