@@ -66,7 +66,7 @@ public final class BenchmarkMain {
     private EventWatcher notifications;
 
     record Options(Path root, int servers, long rawRecords, int latencySamples, int deploySamples, int sweepServers,
-                   int agentServers, int agentStepSeconds, int authSeconds, String serviceJavaOpts, Path output, boolean keep,
+                   int agentServers, int agentStepSeconds, int authSeconds, int dueServers, int dueStepSeconds, String serviceJavaOpts, Path output, boolean keep,
                    java.util.Set<String> phases, Map<String, Map<String, String>> serviceEnv, boolean appCds) {
 
         static Options parse(String[] args) {
@@ -79,10 +79,12 @@ public final class BenchmarkMain {
             int agents = 200;
             int step = 5;
             int authSeconds = 10;
+            int dueServers = 2_000;
+            int dueStep = 5;
             Path output = null;
             boolean keep = false;
             boolean appCds = false;
-            java.util.Set<String> phases = java.util.Set.of("auth", "raw", "p1", "p2", "p3", "p4");
+            java.util.Set<String> phases = java.util.Set.of("auth", "due", "raw", "p1", "p2", "p3", "p4");
             Map<String, Map<String, String>> serviceEnv = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -94,6 +96,8 @@ public final class BenchmarkMain {
                     case "--agent-servers" -> agents = Integer.parseInt(args[++i]);
                     case "--agent-step-seconds" -> step = Integer.parseInt(args[++i]);
                     case "--auth-seconds" -> authSeconds = Integer.parseInt(args[++i]);
+                    case "--due-servers" -> dueServers = Integer.parseInt(args[++i]);
+                    case "--due-step-seconds" -> dueStep = Integer.parseInt(args[++i]);
                     case "--output" -> output = Path.of(args[++i]).toAbsolutePath();
                     case "--keep" -> keep = true;
                     case "--appcds" -> appCds = true;
@@ -115,11 +119,13 @@ public final class BenchmarkMain {
                         agents = 20;
                         step = 1;
                         authSeconds = 2;
+                        dueServers = 100;
+                        dueStep = 1;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (--servers N, --raw-records N, --latency-samples N, --deploy-samples N, --sweep-servers N,"
-                            + " --agent-servers N, --agent-step-seconds S, --auth-seconds S, --output FILE, --keep, --smoke,"
-                            + " --phases auth,raw,p1,p2,p3,p4, --appcds)");
+                            + " --agent-servers N, --agent-step-seconds S, --auth-seconds S, --due-servers N, --due-step-seconds S,"
+                            + " --output FILE, --keep, --smoke, --phases auth,due,raw,p1,p2,p3,p4, --appcds)");
                 }
             }
             String opts = System.getenv().getOrDefault("RESTARTWATCH_SERVICE_JAVA_OPTS",
@@ -129,7 +135,8 @@ public final class BenchmarkMain {
             if (output == null) {
                 output = root.resolve("benchmarks/target/benchmarks/results.json");
             }
-            return new Options(root, servers, raw, latency, deploys, sweep, agents, step, authSeconds, opts, output, keep, phases, serviceEnv, appCds);
+            return new Options(root, servers, raw, latency, deploys, sweep, agents, step, authSeconds, dueServers, dueStep, opts, output, keep,
+                    phases, serviceEnv, appCds);
         }
     }
 
@@ -174,6 +181,10 @@ public final class BenchmarkMain {
             results.write(options.output());
             if (options.phases().contains("auth")) {
                 authenticationCost();
+                results.write(options.output());
+            }
+            if (options.phases().contains("due")) {
+                agentDuePolls();
                 results.write(options.output());
             }
             if (options.phases().contains("raw")) {
@@ -680,6 +691,93 @@ public final class BenchmarkMain {
         results.details.put("p3_best_connections", bestConnections);
         results.add("p3_agent_reports_sustained", Math.round(best), "reports/s", 10_000, true);
         results.add("p3_agent_reports_p99_at_sustained", best == 0 ? Double.NaN : round1(bestP99), "ms", 50, false);
+    }
+
+    // ---------------------------------------------------------------- agent "is a report due?" polls
+
+    /** Applications the polling fleet is spread over; a deploy of the first makes its servers' answer 200. */
+    private static final int DUE_APPLICATIONS = 10;
+    /** The bound for one poll. */
+    private static final double DUE_P99_MS = 20;
+
+    /**
+     * On the idle system: agent servers with their own tokens ask {@code GET /api/agent/due} as their timers do,
+     * each connection cycling through the fleet, at 1, 2, 4… connections (closed loop: each step offers more load).
+     * One application in {@value #DUE_APPLICATIONS} has a deploy pending, so about a tenth answer 200 and the rest
+     * 204; only those count. Reports the highest rate whose p99 stays within 20 ms, and the saturated rate.
+     */
+    private void agentDuePolls() throws Exception {
+        int servers = options.dueServers();
+        log("Agent due polls: registering %d agent servers in %d applications and issuing tokens...", servers, DUE_APPLICATIONS);
+        String check = stack.url("check-service");
+        List<String> ids = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < servers; i++) {
+            String id = "due-" + i;
+            register(check, id, "due-app-" + (i % DUE_APPLICATIONS), "agent", null);
+            HttpResponse<String> issued = send("POST", check + "/api/servers/" + id + "/agent-token", null,
+                    Map.of("Authorization", stack.adminAuthorization()));
+            expect(issued, 200);
+            ids.add(id);
+            tokens.add((String) EventJson.read(issued.body(), Map.class).get("token"));
+        }
+        try (var producer = checkProducer("0")) {
+            producer.send(cloudEvent(Topics.DEPLOYS, "due-app-0", EventTypes.DEPLOY_COMPLETED,
+                    new DeployCompleted(DeployCompleted.SCHEMA_VERSION, "due-1", "due-app-0", "production", List.of(),
+                            Instant.now(), "benchmark", null, null))).get();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (send("GET", check + "/api/agent/due?serverId=" + ids.get(0), null, Map.of("Authorization", "Bearer " + tokens.get(0)))
+                .statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The deploy of due-app-0 did not make a report due within 60 s");
+            }
+            Thread.sleep(200);
+        }
+        expect(send("GET", check + "/api/agent/due?serverId=" + ids.get(1), null, Map.of("Authorization", "Bearer " + tokens.get(1))), 204);
+
+        HttpLoad load = HttpLoad.agentDue(stack.ports.get("check-service"), ids, tokens);
+        List<Map<String, Object>> steps = new ArrayList<>();
+        double best = 0;
+        double bestP99 = Double.NaN;
+        int bestConnections = 0;
+        HttpLoad.Step saturated = null;
+        for (int connections : new int[] {1, 2, 4, 8, 16, 32, 64}) {
+            HttpLoad.Step step = load.run(connections, Duration.ofSeconds(1), Duration.ofSeconds(options.dueStepSeconds()));
+            log("  %2d connections: %.0f calls/s, p50 %.2f ms, p99 %.2f ms, errors %d", connections, step.perSecond(),
+                    step.p50(), step.p99(), step.errors());
+            steps.add(Map.of("connections", connections, "callsPerSecond", Math.round(step.perSecond()),
+                    "p50Ms", round2(step.p50()), "p99Ms", round2(step.p99()), "errors", step.errors()));
+            if (step.errors() == 0 && step.p99() <= DUE_P99_MS && step.perSecond() > best) {
+                best = step.perSecond();
+                bestP99 = step.p99();
+                bestConnections = connections;
+            }
+            if (saturated == null || step.perSecond() > saturated.perSecond()) {
+                saturated = step;
+            }
+            if (step.p99() > 200) {
+                break; // well past saturation
+            }
+        }
+        // Reference: the same service's anonymous liveness (no database, no token) at the saturated step's connections;
+        // the gap is what the token check and the primary-key read cost.
+        HttpLoad.Step liveness = HttpLoad.get(stack.ports.get("check-service"), "/q/health/live", List.of())
+                .run(saturated.connections(), Duration.ofSeconds(1), Duration.ofSeconds(options.dueStepSeconds()));
+        log("  reference, GET /q/health/live at %d connections: %.0f calls/s, p50 %.2f ms, p99 %.2f ms, errors %d",
+                liveness.connections(), liveness.perSecond(), liveness.p50(), liveness.p99(), liveness.errors());
+        results.details.put("agent_due_reference_liveness", Map.of("connections", liveness.connections(),
+                "callsPerSecond", Math.round(liveness.perSecond()), "p50Ms", round2(liveness.p50()), "p99Ms", round2(liveness.p99()),
+                "errors", liveness.errors()));
+        results.details.put("agent_due_servers", servers);
+        results.details.put("agent_due_share_answering_200", 1.0 / DUE_APPLICATIONS);
+        results.details.put("agent_due_steps", steps);
+        results.details.put("agent_due_best_connections", bestConnections);
+        results.details.put("agent_due_saturated_connections", saturated.connections());
+        results.add("agent_due_polls", Math.round(best), "calls/s", 2_000, true);
+        results.add("agent_due_polls_p99", best == 0 ? Double.NaN : round2(bestP99), "ms", DUE_P99_MS, false);
+        results.add("agent_due_polls_saturated", Math.round(saturated.perSecond()), "calls/s");
+        results.add("agent_due_polls_saturated_p99", round2(saturated.p99()), "ms");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -13,12 +13,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 
 /**
  * A closed-loop HTTP/1.1 load generator on loopback: each connection is one keep-alive socket and one thread
  * sending the next request as soon as the previous answer arrived. Hand-written requests and response parsing
  * keep the generator's own CPU cost far below a general-purpose client's on 2 shared cores. Only answers with
- * the expected status count (rate and latencies); any other answer or I/O failure is an error.
+ * an expected status count (rate and latencies); any other answer or I/O failure is an error.
  */
 final class HttpLoad {
 
@@ -27,10 +28,10 @@ final class HttpLoad {
     }
 
     private final int port;
-    private final int expectedStatus;
+    private final IntPredicate expectedStatus;
     private final List<byte[]> requests;
 
-    private HttpLoad(int port, int expectedStatus, List<byte[]> requests) {
+    private HttpLoad(int port, IntPredicate expectedStatus, List<byte[]> requests) {
         this.port = port;
         this.expectedStatus = expectedStatus;
         this.requests = requests;
@@ -52,7 +53,20 @@ final class HttpLoad {
             System.arraycopy(bytes, 0, request, head.length(), bytes.length);
             requests.add(request);
         }
-        return new HttpLoad(port, 202, requests);
+        return new HttpLoad(port, status -> status == 202, requests);
+    }
+
+    /**
+     * {@code GET /api/agent/due?serverId=} for each server with its own token, in turn, as a fleet's agents ask;
+     * 204 (nothing due) and 200 (a deploy wants a report) both count.
+     */
+    static HttpLoad agentDue(int port, List<String> serverIds, List<String> tokens) {
+        List<byte[]> requests = new ArrayList<>();
+        for (int i = 0; i < serverIds.size(); i++) {
+            requests.add(("GET /api/agent/due?serverId=" + serverIds.get(i) + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAuthorization: Bearer " + tokens.get(i) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        return new HttpLoad(port, status -> status == 200 || status == 204, requests);
     }
 
     /** {@code GET path} with the given extra header lines (e.g. {@code Authorization: Bearer ...}); 200 expected. */
@@ -60,7 +74,7 @@ final class HttpLoad {
         StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
         headers.forEach(h -> head.append(h).append("\r\n"));
         head.append("\r\n");
-        return new HttpLoad(port, 200, List.of(head.toString().getBytes(StandardCharsets.US_ASCII)));
+        return new HttpLoad(port, status -> status == 200, List.of(head.toString().getBytes(StandardCharsets.US_ASCII)));
     }
 
     Step run(int connections, Duration warmup, Duration measure) throws InterruptedException {
@@ -114,7 +128,7 @@ final class HttpLoad {
                 out.flush();
                 int status = readResponse(in);
                 long done = System.nanoTime();
-                if (status != expectedStatus) {
+                if (!expectedStatus.test(status)) {
                     errors.incrementAndGet();
                 } else if (sent >= warmEnd && done <= end && count[0] < latencies.length) {
                     latencies[count[0]++] = done - sent;
