@@ -64,7 +64,7 @@ class FreshnessIT {
         checkService.put("RESTARTWATCH_CHECKS_INTERVAL", INTERVAL.toString());
         checkService.put("RESTARTWATCH_CHECKS_MAX_SILENCE", MAX_SILENCE.toString());
         checkService.put("RESTARTWATCH_CHECKS_FRESHNESS_INTERVAL", JOB_INTERVAL.toString());
-        system.start(Map.of("check-service", checkService));
+        system.startOneByOne(Map.of("check-service", checkService));
         kafka = new KafkaEvents(system.kafkaBootstrap());
     }
 

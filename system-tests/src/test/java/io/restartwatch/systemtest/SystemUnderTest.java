@@ -56,17 +56,31 @@ final class SystemUnderTest implements AutoCloseable {
      * caller never gets this instance to close, and the processes would outlive the test run.
      */
     SystemUnderTest start() throws IOException, InterruptedException {
-        return start(Map.of());
+        try {
+            startInfrastructure();
+            for (String service : servicePorts.keySet()) {
+                startService(service, service, servicePorts.get(service), Map.of());
+            }
+            awaitAllReady();
+            return this;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
-    /** As {@link #start()}, with extra environment for some services (e.g. short intervals for check-service). */
-    SystemUnderTest start(Map<String, Map<String, String>> envByService) throws IOException, InterruptedException {
+    /**
+     * As {@link #start()}, with extra environment for some services (e.g. short intervals for check-service), and one
+     * service after the other, each ready before the next starts: four JVMs starting at once on a loaded 2-core
+     * machine can each miss the readiness deadline.
+     */
+    SystemUnderTest startOneByOne(Map<String, Map<String, String>> envByService) throws IOException, InterruptedException {
         try {
             startInfrastructure();
             for (String service : servicePorts.keySet()) {
                 startService(service, service, servicePorts.get(service), envByService.getOrDefault(service, Map.of()));
+                awaitReady(service);
             }
-            awaitAllReady();
             return this;
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
