@@ -58,7 +58,7 @@ class DeployRefreshIT {
         Path sshRoot = FakeServerRoot.write(workDir.resolve("ssh-root"), -1, List.of());
         sshServer = new SshTarget(workDir.resolve("ssh"), sshRoot);
         sshServer.trustCurrentHostKey();
-        system.start(Map.of("check-service", sshServer.checkServiceEnv()));
+        system.startOneByOne(Map.of("check-service", sshServer.checkServiceEnv()));
     }
 
     @AfterAll
