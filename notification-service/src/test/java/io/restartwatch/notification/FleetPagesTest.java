@@ -93,10 +93,10 @@ class FleetPagesTest {
             open(chromium, "server.html?id=storefront-web-1");
             String restart = text(chromium, "#restart");
             assertThat(restart).contains("CRITICAL", "score 96", "reboot", "stale", "linux-image-6.8.0-49-generic", "nginx.service",
-                    "canonical-livepatch: applied", "Why it scored 96", "port 443/tcp open to 0.0.0.0/0", "total");
+                    "canonical-livepatch: applied", "Why it scored 96", "declared: port 443/tcp open to 0.0.0.0/0", "total");
             assertThat(chromium.evaluate("document.querySelector('.explanation tfoot').innerText").asText()).contains("96");
             String exposure = text(chromium, "#exposure");
-            assertThat(exposure).contains("PUBLIC", "declared", "listening", "Firewall (nftables, inbound filtered)", "⚠ undeclared", "declared, nothing listens",
+            assertThat(exposure).contains("PUBLIC", "declared", "firewall", "Listening", "Firewall (nftables, inbound filtered)", "⚠ undeclared", "declared, nothing listens",
                     "tcp 0.0.0.0:8080", "nftables");
             assertThat(chromium.evaluate("document.querySelectorAll('.exposure-facts .flag.undeclared').length").asInt()).isEqualTo(1);
             assertThat(text(chromium, "#freshness")).contains("Verified");

@@ -99,17 +99,18 @@ public final class FleetEvents {
         on.addAll(List.of(surfaces));
         Instant now = now();
         List<PriorityFactor> factors = List.of(
-                new PriorityFactor("exposure", "port 443/tcp open to 0.0.0.0/0 (declared)", score / 2),
+                new PriorityFactor("exposure", "declared: port 443/tcp open to 0.0.0.0/0 (public)", score / 2),
+                new PriorityFactor("undeclared", "firewall: port 8080/tcp listening, undeclared, accepted from 0.0.0.0/0 (public)", 0),
                 new PriorityFactor("age", "pending " + pendingFor.toDays() + " days", score / 4),
                 new PriorityFactor("packages", "kernel (linux-image-6.8.0-49-generic), libc6", score - score / 2 - score / 4));
         List<ExposureFact> facts = List.of(
                 new ExposureFact(443, "tcp", "declared", "open", List.of("0.0.0.0/0", "::/0"), Exposure.PUBLIC),
-                new ExposureFact(8080, "tcp", "listening", "undeclared", List.of("0.0.0.0/0"), Exposure.RESTRICTED),
+                new ExposureFact(8080, "tcp", "firewall", "undeclared", List.of("0.0.0.0/0"), Exposure.PUBLIC),
                 new ExposureFact(22, "tcp", "declared", "not-listening", List.of("10.0.0.0/8"), Exposure.INTERNAL));
         return new PriorityAssessed(PriorityAssessed.SCHEMA_VERSION, server.serverId(), sequence, server.applicationId(),
                 server.environment(), server.hostname(), true, level, score, exposure, factors, on, now.minus(pendingFor),
                 List.of("linux-image-6.8.0-49-generic", "libc6"), now, RestartKind.REBOOT, List.of("nginx.service"),
-                new Livepatch("canonical-livepatch", "applied", false), facts);
+                new Livepatch("canonical-livepatch", "applied", true), facts);
     }
 
     public static PriorityAssessed cleared(ServerSnapshot server, long sequence, Exposure exposure) {

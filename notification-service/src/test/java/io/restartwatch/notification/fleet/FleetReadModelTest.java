@@ -184,10 +184,10 @@ class FleetReadModelTest {
         JsonPath detail = given().get("/api/fleet/servers/{id}", server.serverId()).then().extract().jsonPath();
         assertThat(detail.getString("restart.kind")).isEqualTo("REBOOT");
         assertThat(detail.getList("restart.services")).containsExactly("nginx.service");
-        assertThat(detail.getList("explanation.name")).containsExactly("exposure", "age", "packages");
+        assertThat(detail.getList("explanation.name")).containsExactly("exposure", "undeclared", "age", "packages");
         assertThat(detail.getList("explanation.contribution", Integer.class).stream().mapToInt(Integer::intValue).sum()).isEqualTo(97);
         assertThat(detail.getString("exposureFactsFrom")).isEqualTo("assessment");
-        assertThat(detail.getList("exposureFacts.origin")).containsExactly("declared", "listening", "declared");
+        assertThat(detail.getList("exposureFacts.origin")).containsExactly("declared", "firewall", "declared");
         assertThat(detail.getList("exposureFacts.status")).containsExactly("open", "undeclared", "not-listening");
         assertThat(detail.getBoolean("freshness.verified")).isFalse();
         assertThat(detail.getString("freshness.maxSilence")).isEqualTo("PT3H");
