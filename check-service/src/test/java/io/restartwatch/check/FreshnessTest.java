@@ -83,7 +83,7 @@ class FreshnessTest {
 
         // ...past it, the job alone marks the server: no report, no check.
         clock.advance(Duration.ofMinutes(11));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(freshness(id).getString("state")).isEqualTo("UNVERIFIED"));
         JsonPath unverified = freshness(id);
         assertThat(unverified.getBoolean("verified")).isFalse();
@@ -120,7 +120,7 @@ class FreshnessTest {
         // A later marker: one more report, after more passes; its check event comes after anything enqueued before it.
         awaitPasses(3);
         report(id, token);
-        kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20), e -> id.equals(e.key()), 3);
+        kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(60), e -> id.equals(e.key()), 3);
         assertThat(freshnessEvents(id)).extracting(ReceivedEvent::type)
                 .containsExactly(EventTypes.SERVER_UNVERIFIED, EventTypes.SERVER_VERIFIED);
     }
@@ -145,7 +145,7 @@ class FreshnessTest {
         register(id, app, "\"probeKind\":\"agent\"");
         report(id, token(id));
         clock.advance(Duration.ofHours(3).plusMinutes(1));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(freshnessEvents(id)).hasSize(3));
         ServerFreshness again = freshnessEvents(id).get(2).data(ServerFreshness.class);
         assertThat(again.verified()).isFalse();
@@ -169,14 +169,14 @@ class FreshnessTest {
         assertThat(freshness(plain).getString("maxSilence")).isEqualTo("PT3H");
 
         clock.advance(Duration.ofMinutes(11));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(freshness(quick).getString("state")).isEqualTo("UNVERIFIED"));
         awaitPasses(2);
         assertThat(freshness(often).getString("state")).isEqualTo("VERIFIED");
         assertThat(freshness(plain).getString("state")).isEqualTo("VERIFIED");
 
         clock.advance(Duration.ofMinutes(5));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(freshness(often).getString("state")).isEqualTo("UNVERIFIED"));
         awaitPasses(2);
         assertThat(freshness(plain).getString("state")).isEqualTo("VERIFIED");
@@ -204,7 +204,7 @@ class FreshnessTest {
             assertThat(stillVerified.getString("lastAttemptOutcome")).isEqualTo("UNREACHABLE");
 
             clock.advance(Duration.ofHours(2));
-            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(freshness(id).getString("state")).isEqualTo("UNVERIFIED"));
             assertThat(freshness(id).getString("reason")).isEqualTo("HOST_KEY_CHANGED");
             ServerFreshness event = awaitFreshness(id, EventTypes.SERVER_UNVERIFIED).data(ServerFreshness.class);
@@ -222,7 +222,7 @@ class FreshnessTest {
 
             awaitPasses(3);
             given().when().post("/api/servers/{id}/checks", id).then().statusCode(202);
-            kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
+            kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(60),
                     e -> id.equals(e.key()) && e.data(CheckCompleted.class).trigger() == CheckTrigger.MANUAL, 2);
             assertThat(freshnessEvents(id)).extracting(ReceivedEvent::type)
                     .containsExactly(EventTypes.SERVER_UNVERIFIED, EventTypes.SERVER_VERIFIED);
@@ -249,7 +249,7 @@ class FreshnessTest {
     }
 
     private static void awaitUnverifiedGaugeAtLeast(double count) {
-        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             String metrics = given().accept("text/plain").when().get("/q/metrics").then().statusCode(200).extract().asString();
             String line = metrics.lines().filter(l -> l.startsWith("restartwatch_servers_unverified ")).findFirst().orElseThrow();
             assertThat(Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim())).isGreaterThanOrEqualTo(count);
@@ -258,7 +258,7 @@ class FreshnessTest {
     }
 
     private ReceivedEvent awaitFreshness(String id, String type) {
-        return kafka.awaitEvents(Topics.FRESHNESS, Duration.ofSeconds(20), e -> id.equals(e.key()) && type.equals(e.type()), 1).get(0);
+        return kafka.awaitEvents(Topics.FRESHNESS, Duration.ofSeconds(60), e -> id.equals(e.key()) && type.equals(e.type()), 1).get(0);
     }
 
     private List<ReceivedEvent> freshnessEvents(String id) {
@@ -266,7 +266,7 @@ class FreshnessTest {
     }
 
     private CheckCompleted awaitCheck(String serverId, Predicate<CheckCompleted> match) {
-        return kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
+        return kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(60),
                 e -> serverId.equals(e.key()) && match.test(e.data(CheckCompleted.class)), 1).get(0).data(CheckCompleted.class);
     }
 
