@@ -31,6 +31,12 @@ public interface DeployHookSettings {
 
     RateLimit rateLimit();
 
+    /**
+     * check-service's base URL as pipelines reach it (e.g. {@code https://restartwatch.example.com}): a completed
+     * deploy's answer links to its recheck view there. Without it, the answer carries the view's path only.
+     */
+    Optional<String> checkServiceUrl();
+
     /** GitHub {@code deployment_status} webhooks on {@code POST /api/hooks/github}. */
     Ecosystem github();
 

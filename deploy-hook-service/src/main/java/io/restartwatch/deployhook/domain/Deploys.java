@@ -1,5 +1,7 @@
 package io.restartwatch.deployhook.domain;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -60,7 +62,7 @@ public class Deploys {
             WebhookDeliveryEntity delivery = WebhookDeliveryEntity.find(deploy.source(), credential, deliveryId);
             if (delivery != null) {
                 DeployEntity original = DeployEntity.find(deploy.source(), credential, delivery.applicationId, delivery.deployId);
-                return new Received(original.eventId, original.status, true);
+                return received(original, true);
             }
         }
         Received received = record(credential, deploy);
@@ -93,7 +95,7 @@ public class Deploys {
         Instant now = clock.instant();
         DeployEntity entity = DeployEntity.find(deploy.source(), credential, deploy.applicationId(), deploy.deployId());
         if (entity != null && (entity.eventId != null || entity.status.equals(deploy.status()))) {
-            return new Received(entity.eventId, entity.status, true);
+            return received(entity, true);
         }
         if (entity == null) {
             entity = new DeployEntity();
@@ -112,7 +114,17 @@ public class Deploys {
                             deploy.finishedAt() != null ? deploy.finishedAt() : now, deploy.source(), deploy.commit(), deploy.url()));
         }
         entity.persist();
-        return new Received(entity.eventId, entity.status, false);
+        return received(entity, false);
+    }
+
+    private Received received(DeployEntity deploy, boolean repeated) {
+        String rechecks = deploy.eventId == null ? null : settings.checkServiceUrl().map(url -> url.replaceAll("/+$", "")).orElse("")
+                + "/api/deploys/" + pathSegment(deploy.applicationId) + "/" + pathSegment(deploy.deployId) + "/rechecks";
+        return new Received(deploy.eventId, deploy.status, repeated, rechecks);
+    }
+
+    private static String pathSegment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** A deploy from any hook, normalised. {@code status} is completed, failed or started. */
@@ -128,7 +140,9 @@ public class Deploys {
      *
      * @param eventId  the {@code deploy.completed} event id; null while the deploy is not completed
      * @param repeated true when nothing new was learnt (the caller answers 200 instead of 202)
+     * @param rechecks where the pipeline sees, once the deploy completed, which servers check-service rechecked and
+     *                 with what outcome (check-service's recheck view, read with a viewer key); null before completion
      */
-    public record Received(String eventId, String status, boolean repeated) {
+    public record Received(String eventId, String status, boolean repeated, String rechecks) {
     }
 }
