@@ -30,6 +30,9 @@ public final class DemoFleet {
     private DemoFleet() {
     }
 
+    /** The demo's agent server whose agent never reports. */
+    static final String SILENT_AGENT = "legacy-1";
+
     record DemoServer(String id, String app, String env, String ports, int pendingDays, List<String> packages) {
     }
 
@@ -101,7 +104,20 @@ public final class DemoFleet {
             }
             registered++;
         }
-        System.out.println("Demo fleet: " + FLEET.size() + " servers (" + registered + " newly registered) under " + fleetDir);
+        // An agent server whose agent never reports: ./stack gives its application a max-silence of 2 minutes, after
+        // which it shows as a blind spot (unverified, AGENT_SILENT) on the dashboard.
+        if (send("GET", checkUrl + "/api/servers/" + SILENT_AGENT, null, admin).statusCode() != 200) {
+            HttpResponse<String> response = send("POST", checkUrl + "/api/servers", """
+                    {"id":"%s","hostname":"%s.demo.internal","applicationId":"legacy","environment":"production",
+                     "labels":{"demo":"true"},"openPorts":%s,"probeKind":"agent"}"""
+                    .formatted(SILENT_AGENT, SILENT_AGENT, port(22, "10.0.0.0/8")), admin);
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("Could not register " + SILENT_AGENT + ": " + response.statusCode() + " " + response.body());
+            }
+            registered++;
+        }
+        System.out.println("Demo fleet: " + (FLEET.size() + 1) + " servers (" + registered + " newly registered) under " + fleetDir
+                + "; " + SILENT_AGENT + "'s agent never reports: a blind spot after 2 minutes");
 
         Path pipelineFile = fleetDir.resolve("demo-pipeline.json");
         if (!Files.exists(pipelineFile) && !adminKey.isBlank()) {
