@@ -37,6 +37,7 @@ public class FreshnessJob {
     private final AtomicLong unverified = new AtomicLong();
     private final AtomicLong passes = new AtomicLong();
     private ScheduledExecutorService scheduler;
+    private Gauge gauge;
 
     public FreshnessJob(Freshness freshness, FreshnessRows rows, CheckSettings settings, MeterRegistry metrics) {
         this.freshness = freshness;
@@ -46,7 +47,7 @@ public class FreshnessJob {
     }
 
     void start(@Observes StartupEvent event) {
-        Gauge.builder("restartwatch.servers.unverified", unverified, AtomicLong::get)
+        gauge = Gauge.builder("restartwatch.servers.unverified", unverified, AtomicLong::get)
                 .description("Servers Restart Watch cannot currently vouch for: no successful check within their max-silence")
                 .strongReference(true)
                 .register(metrics);
@@ -64,6 +65,11 @@ public class FreshnessJob {
     void stop(@Observes ShutdownEvent event) {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        // A registry that outlives this application (tests start several in one JVM) would otherwise answer the next
+        // registration with this gauge, bound to this instance's counter, which nothing updates any more.
+        if (gauge != null) {
+            metrics.remove(gauge);
         }
     }
 

@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,7 @@ public class PendingRestartMetrics {
     private volatile Snapshot snapshot = new Snapshot(Map.of(), null, Map.of(), 0);
     private ScheduledExecutorService executor;
     private Runnable unsubscribe;
+    private final List<Gauge> gauges = new ArrayList<>();
 
     public PendingRestartMetrics(AgroalDataSource dataSource, MeterRegistry registry, TransitionListeners listeners, Clock clock,
                                  @ConfigProperty(name = "restartwatch.metrics.refresh-interval", defaultValue = "PT30S") Duration refreshInterval) {
@@ -75,29 +77,29 @@ public class PendingRestartMetrics {
             for (PriorityLevel level : PriorityLevel.values()) {
                 for (String exposure : exposureTags()) {
                     String key = key(kind.name(), level.name(), exposure);
-                    Gauge.builder("restartwatch.pending.restarts", this, m -> m.snapshot.counts().getOrDefault(key, 0L))
+                    gauges.add(Gauge.builder("restartwatch.pending.restarts", this, m -> m.snapshot.counts().getOrDefault(key, 0L))
                             .description("Open notifications of pending restarts by kind (REBOOT, SERVICE_RESTART), level and exposure")
                             .tags("kind", kind.name(), "level", level.name(), "exposure", exposure)
                             .strongReference(true)
-                            .register(registry);
+                            .register(registry));
                 }
             }
         }
-        Gauge.builder("restartwatch.unverified.servers", this, m -> m.snapshot.unverified())
+        gauges.add(Gauge.builder("restartwatch.unverified.servers", this, m -> m.snapshot.unverified())
                 .description("Servers Restart Watch cannot vouch for: open UNVERIFIED notifications (no successful check for their max-silence)")
                 .strongReference(true)
-                .register(registry);
-        Gauge.builder("restartwatch.oldest.pending.seconds", this, PendingRestartMetrics::oldestPendingSeconds)
+                .register(registry));
+        gauges.add(Gauge.builder("restartwatch.oldest.pending.seconds", this, PendingRestartMetrics::oldestPendingSeconds)
                 .description("Age of the oldest pending restart, 0 when none is pending")
                 .strongReference(true)
-                .register(registry);
+                .register(registry));
         for (String exposure : exposureTags()) {
             // Per exposure, so an alert can watch public servers alone.
-            Gauge.builder("restartwatch.oldest.pending.by.exposure.seconds", this, m -> m.oldestPendingSeconds(exposure))
+            gauges.add(Gauge.builder("restartwatch.oldest.pending.by.exposure.seconds", this, m -> m.oldestPendingSeconds(exposure))
                     .description("Age of the oldest pending restart of servers with this exposure, 0 when none")
                     .tags("exposure", exposure)
                     .strongReference(true)
-                    .register(registry);
+                    .register(registry));
         }
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pending-restart-metrics");
@@ -115,6 +117,9 @@ public class PendingRestartMetrics {
         if (executor != null) {
             executor.shutdownNow();
         }
+        // A registry that outlives this application (tests start several in one JVM) would otherwise answer the next
+        // registration with these gauges, bound to this instance, which nothing refreshes any more.
+        gauges.forEach(registry::remove);
     }
 
     double oldestPendingSeconds() {
