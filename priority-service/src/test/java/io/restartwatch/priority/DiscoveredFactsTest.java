@@ -64,7 +64,7 @@ class DiscoveredFactsTest {
         assertThat(first.exposure()).isEqualTo(Exposure.RESTRICTED); // restartwatch.priority.undeclared defaults to restricted
         assertThat(first.score()).isEqualTo(10 + 20 + 15);
         assertThat(first.factors()).anySatisfy(f -> assertThat(f.detail())
-                .isEqualTo("listening: port 8080/tcp on every interface, undeclared (counted restricted by restartwatch.priority.undeclared) (restricted)"));
+                .isEqualTo("listening: port 8080/tcp on every interface, undeclared, weighed as restartwatch.priority.undeclared says (restricted)"));
         given().when().get("/api/priorities/{id}", id).then().statusCode(200)
                 .body("exposureFacts.find { it.port == 8080 }.status", equalTo("undeclared"))
                 .body("exposureFacts.find { it.port == 8080 }.origin", equalTo("listening"));

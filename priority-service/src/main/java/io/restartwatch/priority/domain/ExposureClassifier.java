@@ -172,7 +172,7 @@ public final class ExposureClassifier {
 
     /**
      * One fact as the explanation names it, origin first: "declared: port 443/tcp open to 0.0.0.0/0",
-     * "listening: port 8080/tcp on every interface, undeclared (restartwatch.priority.undeclared)",
+     * "listening: port 8080/tcp on every interface, undeclared, weighed as restartwatch.priority.undeclared says",
      * "firewall: port 8080/tcp listening, undeclared, accepted from 0.0.0.0/0".
      */
     public static String describe(ExposureFact fact) {
@@ -182,9 +182,9 @@ public final class ExposureClassifier {
                     + (NOT_LISTENING.equals(fact.status()) ? ", nothing listening on it" : "");
             case FIREWALL -> FIREWALL + ": " + port + " listening, undeclared, "
                     + (fact.sources().isEmpty() ? "no firewall rule accepts it" : "accepted from " + String.join(", ", fact.sources()));
-            default -> LISTENING + ": " + port + " on every interface, undeclared ("
-                    + (fact.exposure() == Exposure.INTERNAL ? "ignored" : "counted " + fact.exposure().name().toLowerCase(Locale.ROOT))
-                    + " by restartwatch.priority.undeclared)";
+            // The class itself follows in the factor's detail: say only what decided it.
+            default -> LISTENING + ": " + port + " on every interface, undeclared, "
+                    + (fact.exposure() == Exposure.INTERNAL ? "ignored" : "weighed") + " as restartwatch.priority.undeclared says";
         };
     }
 

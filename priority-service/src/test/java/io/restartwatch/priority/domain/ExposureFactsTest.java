@@ -47,9 +47,9 @@ class ExposureFactsTest {
         assertThat(assessment.exposure()).isEqualTo(exposure);
         PriorityFactor exposureFactor = factor(assessment, "exposure");
         assertThat(exposureFactor.contribution()).isEqualTo(points);
-        String undeclared = "listening: port 8080/tcp on every interface, undeclared ("
-                + (setting == UndeclaredExposure.IGNORE ? "ignored" : "counted " + setting.name().toLowerCase())
-                + " by restartwatch.priority.undeclared) (" + exposure.name().toLowerCase() + ")";
+        String undeclared = "listening: port 8080/tcp on every interface, undeclared, "
+                + (setting == UndeclaredExposure.IGNORE ? "ignored" : "weighed")
+                + " as restartwatch.priority.undeclared says (" + exposure.name().toLowerCase() + ")";
         if (setting == UndeclaredExposure.IGNORE) {
             // Nothing decided the exposure, yet the undeclared listener is named in the explanation.
             assertThat(exposureFactor.detail()).isEqualTo("open to private ranges only (internal)");
