@@ -65,18 +65,9 @@ public class Freshness {
             rows.failed(server.id, at, outcome, reason, truncate(detail));
             return;
         }
-        Optional<Current> current = rows.lock(server.id);
-        if (current.isEmpty()) {
-            return; // removed meanwhile
-        }
-        boolean wasUnverified = current.get().unverifiedSince() != null;
-        long sequence = current.get().sequence() + (wasUnverified ? 1 : 0);
-        rows.verified(server.id, at, outcome, sequence);
-        if (wasUnverified) {
-            outbox.enqueue(Topics.FRESHNESS, server.id, EventTypes.SERVER_VERIFIED, server.id, new ServerFreshness(
-                    ServerFreshness.SCHEMA_VERSION, server.id, sequence, server.hostname, server.applicationId,
-                    server.environment, true, null, null, at, at, settings.maxSilenceFor(server.applicationId), at));
-        }
+        rows.verified(server.id, at, outcome) // empty: removed meanwhile
+                .filter(FreshnessRows.Verified::wasUnverified)
+                .ifPresent(verified -> publishVerified(server, verified.sequence(), null, null, at, at, at));
     }
 
     /**
@@ -89,11 +80,16 @@ public class Freshness {
         if (current.isEmpty() || current.get().unverifiedSince() == null) {
             return;
         }
-        long sequence = current.get().sequence() + 1;
+        publishVerified(server, current.get().sequence() + 1, REMOVED, "Removed from the inventory: there is nothing left to vouch for",
+                server.lastVerifiedAt, server.lastAttemptAt, at);
+    }
+
+    private void publishVerified(ServerEntity server, long sequence, String reason, String detail, Instant lastVerifiedAt,
+                                 Instant lastAttemptAt, Instant at) {
         outbox.enqueue(Topics.FRESHNESS, server.id, EventTypes.SERVER_VERIFIED, server.id, new ServerFreshness(
                 ServerFreshness.SCHEMA_VERSION, server.id, sequence, server.hostname, server.applicationId,
-                server.environment, true, REMOVED, "Removed from the inventory: there is nothing left to vouch for",
-                server.lastVerifiedAt, server.lastAttemptAt, settings.maxSilenceFor(server.applicationId), at));
+                server.environment, true, reason, detail, lastVerifiedAt, lastAttemptAt,
+                settings.maxSilenceFor(server.applicationId), at));
     }
 
     /**

@@ -43,20 +43,28 @@ public class FreshnessRows {
         return rows.stream().findFirst().map(row -> new Current(instant(row[0]), ((Number) row[1]).longValue()));
     }
 
-    /** A successful check: the server is verified (again), {@code sequence} being its sequence after this check. */
+    /**
+     * A successful check: the server is verified (again), its sequence moving on if it was unverified. One statement
+     * on the check's hot path: the row is locked, read and written at once.
+     *
+     * @return whether it was unverified, and its sequence now; empty if the server was removed meanwhile
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void verified(String serverId, Instant at, CheckOutcome outcome, long sequence) {
-        entityManager.createNativeQuery("""
-                        update server set last_verified_at = :at, last_attempt_at = :at, last_attempt_outcome = :outcome,
+    public Optional<Verified> verified(String serverId, Instant at, CheckOutcome outcome) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                        update server s set last_verified_at = :at, last_attempt_at = :at, last_attempt_outcome = :outcome,
                             last_attempt_reason = null, last_attempt_detail = null,
                             unverified_since = null, unverified_reason = null, unverified_detail = null,
-                            freshness_sequence = :sequence
-                        where id = :id""")
+                            freshness_sequence = s.freshness_sequence + case when before.unverified_since is null then 0 else 1 end
+                        from (select id, unverified_since from server where id = :id for no key update) before
+                        where s.id = before.id
+                        returning before.unverified_since is not null, s.freshness_sequence""")
                 .setParameter("at", at)
                 .setParameter("outcome", outcome.name())
-                .setParameter("sequence", sequence)
                 .setParameter("id", serverId)
-                .executeUpdate();
+                .getResultList();
+        return rows.stream().findFirst().map(row -> new Verified((Boolean) row[0], ((Number) row[1]).longValue()));
     }
 
     /** A failed check: remembered as the last attempt (its reason becomes the reason if the server goes unverified). */
@@ -168,6 +176,10 @@ public class FreshnessRows {
             return zoned.toInstant();
         }
         throw new IllegalStateException("Unexpected timestamp type " + value.getClass());
+    }
+
+    /** What a successful check changed: whether the server was unverified, and its sequence after the check. */
+    public record Verified(boolean wasUnverified, long sequence) {
     }
 
     /** The locked row's freshness as it is now. */
