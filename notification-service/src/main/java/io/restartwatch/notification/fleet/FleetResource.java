@@ -102,7 +102,7 @@ public class FleetResource {
                 assessedFacts ? priority.exposureFacts : FleetViews.declared(server.openPorts),
                 assessedFacts ? FleetViews.FACTS_FROM_ASSESSMENT : FleetViews.FACTS_FROM_DECLARED,
                 discoveredBy == null ? null : discoveredBy.discovered, discoveredBy == null ? null : discoveredBy.checkedAt,
-                Freshness.of(freshness), checks.stream().map(Check::of).toList(),
+                Freshness.of(freshness, checks.isEmpty() ? null : checks.get(0)), checks.stream().map(Check::of).toList(),
                 NotificationEntity.listOpen(serverId).stream().map(OpenNotification::of).toList(),
                 HistoryEntryEntity.timeline(serverId, TIMELINE).stream().map(TimelineEntry::of).toList());
     }

@@ -37,7 +37,7 @@ public final class FleetViews {
 
         static ServerSummary of(FleetServerEntity s, FleetPriorityEntity p, FleetFreshnessEntity f, FleetCheckEntity c) {
             return new ServerSummary(s.serverId, s.hostname, s.applicationId, s.environment, s.labels, s.probeKind,
-                    p == null ? null : p.exposure, PendingRestart.of(p), Freshness.of(f),
+                    p == null ? null : p.exposure, PendingRestart.of(p), Freshness.of(f, c),
                     c == null ? null : new LastCheck(c.checkedAt, c.outcome, c.reason));
         }
     }
@@ -60,9 +60,14 @@ public final class FleetViews {
     public record Freshness(Boolean verified, String reason, String detail, Instant lastVerifiedAt, Instant lastAttemptAt,
                             String maxSilence, Instant since) {
 
-        static Freshness of(FleetFreshnessEntity f) {
+        /** @param last the server's latest check, if any */
+        static Freshness of(FleetFreshnessEntity f, FleetCheckEntity last) {
             if (f == null) {
-                return new Freshness(null, null, null, null, null, null, null);
+                // No transition yet: check-service vouches for a server whose checks succeed until a silence makes it
+                // unverified, which would be an event here. Before any successful check, it is not known yet.
+                boolean succeeded = last != null && !"UNREACHABLE".equals(last.outcome);
+                return succeeded ? new Freshness(true, null, null, last.checkedAt, last.checkedAt, null, null)
+                        : new Freshness(null, null, null, null, null, null, null);
             }
             return new Freshness(f.verified, f.reason, f.detail, f.lastVerifiedAt, f.lastAttemptAt,
                     iso(f.maxSilenceSeconds), f.occurredAt);

@@ -143,6 +143,10 @@ class FleetReadModelTest {
         assertThat(detail.getString("checks[0].runningKernel")).isEqualTo("6.8.0-45-generic");
         assertThat(detail.getString("checks[1].reason")).isEqualTo("TIMEOUT");
         assertThat(detail.getString("server.lastCheck.outcome")).isEqualTo("REBOOT_REQUIRED");
+        // No freshness transition was ever published for it: its last check succeeded, so it is verified, as of then.
+        assertThat(detail.getBoolean("freshness.verified")).isTrue();
+        assertThat(detail.getString("freshness.lastVerifiedAt")).isEqualTo(start.plus(Duration.ofMinutes(30L * 24)).toString());
+        assertThat(detail.getBoolean("server.freshness.verified")).isTrue();
         assertThat(detail.getString("discovered.firewall.source")).isEqualTo("nftables");
         assertThat(detail.getString("exposureFactsFrom")).as("no assessment yet: the declared ports").isEqualTo("declared");
         assertThat(detail.getList("exposureFacts.port")).containsExactly(443, 22);
