@@ -131,7 +131,8 @@ public class CheckRecorder {
         return check;
     }
 
-    private static String truncate(String value, int max) {
+    /** Cuts {@code value} to the column it goes into. */
+    static String truncate(String value, int max) {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 }

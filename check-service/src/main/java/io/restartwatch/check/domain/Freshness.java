@@ -144,7 +144,7 @@ public class Freshness {
     }
 
     private static String truncate(String value) {
-        return value == null || value.length() <= MAX_DETAIL ? value : value.substring(0, MAX_DETAIL);
+        return CheckRecorder.truncate(value, MAX_DETAIL);
     }
 
     record Why(String reason, String detail) {
