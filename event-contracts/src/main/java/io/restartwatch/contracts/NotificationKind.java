@@ -7,5 +7,10 @@ public enum NotificationKind {
     /** Some services need a restart, no reboot. */
     SERVICE_RESTART,
     /** Restart Watch has had no successful check of the server for its max-silence: it cannot vouch for it. */
-    UNVERIFIED
+    UNVERIFIED,
+    /**
+     * A restart plan halted because this server did not come back (or its executor failed); cleared when the plan
+     * is resumed, cancelled or completes, or the server's restart is verified after all.
+     */
+    PLAN_HALTED
 }

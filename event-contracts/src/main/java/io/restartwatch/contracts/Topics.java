@@ -19,6 +19,11 @@ public final class Topics {
     public static final String FRESHNESS = "restartwatch.freshness";
     /** Each application's priority policy, compacted, key = application id. */
     public static final String POLICIES = "restartwatch.policies";
+    /**
+     * Restart plans and the life of each planned restart (scheduled, started, verified, failed, cancelled), key =
+     * server id for {@code restart.*}, plan id for {@code plan.*}. Executors act on {@code restart.scheduled}.
+     */
+    public static final String RESTARTS = "restartwatch.restarts";
 
     /**
      * API keys every service authenticates from memory, compacted, key = key id. Holds hashes, never keys.
@@ -30,7 +35,7 @@ public final class Topics {
     /** Partitions per topic: the ceiling on consumer instances per service. */
     public static final int PARTITIONS = 6;
 
-    public static final List<String> ALL = List.of(SERVERS, DEPLOYS, CHECKS, PRIORITIES, NOTIFICATIONS, FRESHNESS, POLICIES, API_KEYS, API_KEY_USAGE);
+    public static final List<String> ALL = List.of(SERVERS, DEPLOYS, CHECKS, PRIORITIES, NOTIFICATIONS, FRESHNESS, POLICIES, RESTARTS, API_KEYS, API_KEY_USAGE);
     /** Topics whose history is only the latest value per key. */
     public static final List<String> COMPACTED = List.of(SERVERS, POLICIES, API_KEYS, API_KEY_USAGE);
 

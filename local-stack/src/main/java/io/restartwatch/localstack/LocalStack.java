@@ -11,7 +11,7 @@ import java.util.Properties;
 public final class LocalStack implements AutoCloseable {
 
     /** One database per service: each owns its schema. */
-    public static final List<String> DATABASES = List.of("check", "priority", "notification", "deployhook");
+    public static final List<String> DATABASES = List.of("check", "priority", "notification", "deployhook", "plan");
 
     private final KafkaBroker kafka;
     private final PostgresServer postgres;

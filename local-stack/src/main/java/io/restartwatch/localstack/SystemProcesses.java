@@ -86,6 +86,7 @@ public final class SystemProcesses implements AutoCloseable {
             case "priority-service" -> "priority";
             case "notification-service" -> "notification";
             case "deploy-hook-service" -> "deployhook";
+            case "plan-service" -> "plan";
             default -> throw new IllegalArgumentException(service);
         };
     }

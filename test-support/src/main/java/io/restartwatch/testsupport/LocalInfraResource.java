@@ -7,7 +7,7 @@ import io.restartwatch.localstack.LocalStack;
 
 /**
  * Points a {@code @QuarkusTest} at the real Kafka and PostgreSQL of {@link LocalInfra}. Init argument
- * {@code database}: which service database to use (check, priority, notification, deployhook).
+ * {@code database}: which service database to use (check, priority, notification, deployhook, plan).
  *
  * <pre>{@code @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "check"))}</pre>
  */
