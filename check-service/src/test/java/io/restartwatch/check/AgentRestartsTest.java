@@ -49,8 +49,9 @@ class AgentRestartsTest {
         String id = "exec-" + UUID.randomUUID().toString().substring(0, 8);
         String token = agentServer(id);
         given().filter(TestCredentials.as(token)).queryParam("serverId", id).when().get("/api/agent/due").then().statusCode(204);
-        Instant notBefore = Instant.now().minus(1, ChronoUnit.MINUTES);
-        Instant notAfter = Instant.now().plus(1, ChronoUnit.HOURS);
+        // Whole milliseconds: PostgreSQL keeps microseconds, and the answer names what was kept.
+        Instant notBefore = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+        Instant notAfter = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
         RestartEvent scheduled = scheduled(id, "r-" + id, notBefore, notAfter);
         kafka.publish(Topics.RESTARTS, id, EventTypes.RESTART_SCHEDULED, scheduled);
 
