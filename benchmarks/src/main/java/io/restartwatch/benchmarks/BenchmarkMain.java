@@ -168,7 +168,7 @@ public final class BenchmarkMain {
 
         stack = new BenchStack(options.root(), workDir, options.serviceJavaOpts());
         ssh = new SshTargets(workDir.resolve("ssh"));
-        // Ctrl-C (or a kill) of a long run must not leave Kafka, PostgreSQL and four services running.
+        // Ctrl-C (or a kill) of a long run must not leave Kafka, PostgreSQL and five services running.
         Thread stopOnInterrupt = new Thread(stack::close, "bench-stop");
         if (!options.keep()) {
             Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
