@@ -1,5 +1,6 @@
 package io.restartwatch.plan.runner;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -77,6 +78,8 @@ class RunnerTest {
         assertThat(command.notBefore()).isNotNull();
         assertThat(command.notAfter()).as("always open: release + restart timeout").isEqualTo(command.notBefore().plus(Duration.ofMinutes(15)));
         assertThat(scheduled.headers().get("ce_source")).isEqualTo("/restartwatch/plan-service");
+        awaitMeterAtLeast("restartwatch_restarts_in_progress ", 1, "# HELP restartwatch_restarts_in_progress Planned restarts released");
+        awaitMeterAtLeast("restartwatch_plans_running ", 1, "# HELP restartwatch_plans_running Restart plans approved and running");
 
         // The same boot id: no reboot happened. A new boot id with the sentinel still there: not done either.
         fixtures.checkNow(s1, CheckOutcome.UP_TO_DATE, "boot-old-" + s1);
@@ -114,6 +117,8 @@ class RunnerTest {
             assertThat(fixtures.events(EventTypes.RESTART_VERIFIED, server)).as("verified once: " + server).hasSize(1);
         }
         assertThat(fixtures.events(EventTypes.PLAN_COMPLETED, plan)).hasSize(1);
+        awaitMeterAtLeast("restartwatch_restarts_released_total ", 3, "# HELP restartwatch_restarts_released_total Planned restarts released");
+        awaitMeterAtLeast("restartwatch_restarts_verified_total ", 3, "# HELP restartwatch_restarts_verified_total Restarts proven by a check");
     }
 
     @Test
@@ -151,6 +156,7 @@ class RunnerTest {
         assertThat(halted.restartId()).isEqualTo(failed.restartId());
         assertThat(halted.reason()).isEqualTo("NOT_BACK");
         assertThat(halted.failed()).isEqualTo(1);
+        awaitMeterAtLeast("restartwatch_restarts_failed_total{reason=\"NOT_BACK\"", 1, "# HELP restartwatch_restarts_failed_total Restarts that failed");
 
         // Later ticks, and the server coming back late, change nothing: each event once, the next wave not released.
         fixtures.checkNow(s1, CheckOutcome.UP_TO_DATE, "boot-new");
@@ -201,6 +207,17 @@ class RunnerTest {
 
     private List<String> statuses(String plan) {
         return fixtures.restarts(plan).stream().map(Restart::status).toList();
+    }
+
+    /** A meter's value on /q/metrics (Prometheus text), and its description. */
+    private static void awaitMeterAtLeast(String linePrefix, double atLeast, String help) {
+        Awaitility.await().atMost(RunnerFixtures.WAIT).untilAsserted(() -> {
+            String metrics = given().accept("text/plain").when().get("/q/metrics").then().statusCode(200).extract().asString();
+            String line = metrics.lines().filter(l -> l.startsWith(linePrefix)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + linePrefix + " in " + metrics.lines().filter(l -> l.startsWith("restartwatch_")).toList()));
+            assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim())).isGreaterThanOrEqualTo(atLeast);
+            assertThat(metrics).contains(help);
+        });
     }
 
     private void awaitPasses(int passes) {
