@@ -6,6 +6,8 @@
   const LIST_URL = "api/dashboard/notifications?size=200&kind=REBOOT&kind=SERVICE_RESTART";
   // Every open UNVERIFIED notification, snoozed or not: an operator must see every server nobody can vouch for.
   const BLIND_SPOTS_URL = "api/notifications?status=OPEN&kind=UNVERIFIED&size=500&page=";
+  // Every open PLAN_HALTED notification: a halted plan waits for an operator.
+  const HALTED_URL = "api/notifications?status=OPEN&kind=PLAN_HALTED&size=200&page=0";
   // A browser table stops being useful long before this; the count above it stays exact.
   const MAX_BLIND_SPOTS = 5000;
   const LEVELS = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
@@ -22,6 +24,11 @@
   const blindCount = document.getElementById("blind-count");
   const blindMore = document.getElementById("blind-more");
   const noBlindSpots = document.getElementById("no-blind-spots");
+  const haltedSection = document.getElementById("halted-plans");
+  const haltedRows = document.getElementById("halted-rows");
+  const haltedCount = document.getElementById("halted-count");
+  // plan-service's plans page (restartwatch.notification.plans-url, from login/options); a plan's page is beside it.
+  let plansUrl = "http://127.0.0.1:8085/plans.html";
   const transitions = document.getElementById("transitions");
   const noTransitions = document.getElementById("no-transitions");
   const live = document.getElementById("live");
@@ -120,7 +127,57 @@
   }
 
   function kindLabel(kind) {
-    return kind === "SERVICE_RESTART" ? "services" : kind === "UNVERIFIED" ? "unverified" : "reboot";
+    return { SERVICE_RESTART: "services", UNVERIFIED: "unverified", PLAN_HALTED: "plan halted" }[kind] || "reboot";
+  }
+
+  function planHref(planId) {
+    try {
+      return new URL("plan.html?id=" + encodeURIComponent(planId), plansUrl).href;
+    } catch (ignored) {
+      return plansUrl;
+    }
+  }
+
+  // One halted plan: the server it halted on, why, since when, and a link to the plan.
+  function haltedRow(n) {
+    const tr = el("tr", n.level);
+    tr.dataset.serverId = n.serverId;
+    tr.dataset.notificationId = n.id;
+
+    const level = el("td");
+    level.append(el("span", "level " + n.level, n.level), el("div", "badge PLAN_HALTED", kindLabel(n.kind)));
+
+    const server = el("td");
+    server.append(el("div", "server", n.serverId));
+    if (n.hostname && n.hostname !== n.serverId) server.append(el("div", "host", n.hostname));
+
+    const app = el("td", null, n.applicationId || "—");
+
+    const reason = el("td");
+    reason.append(el("div", "reason", n.reason || "UNKNOWN"));
+    if (n.detail) reason.append(el("div", "muted", n.detail));
+
+    const since = el("td", null, age(n.pendingSince) + " ago");
+    if (n.pendingSince) since.title = "since " + n.pendingSince;
+
+    const plan = el("td");
+    if (n.planId) {
+      const a = el("a", "plan-link", n.planId);
+      a.href = planHref(n.planId);
+      plan.append(a);
+    } else {
+      plan.textContent = "—";
+    }
+
+    tr.append(level, server, app, reason, since, plan, stateCell(n), actionsCell(n, false));
+    if (flashServer === n.serverId) tr.classList.add("flash");
+    return tr;
+  }
+
+  function renderHalted(halted) {
+    haltedRows.replaceChildren(...halted.items.map(haltedRow));
+    haltedCount.textContent = String(halted.total);
+    haltedSection.hidden = halted.total === 0;
   }
 
   function stateCell(n) {
@@ -259,8 +316,9 @@
   }
 
   async function load() {
-    const [page, spots] = await Promise.all([getJson(LIST_URL), loadBlindSpots()]);
-    if (page === null || spots === null) { showSignIn("Your session ended; sign in again."); return; }
+    const [page, spots, halted] = await Promise.all([getJson(LIST_URL), loadBlindSpots(), getJson(HALTED_URL)]);
+    if (page === null || spots === null || halted === null) { showSignIn("Your session ended; sign in again."); return; }
+    renderHalted(halted);
     renderBlindSpots(spots);
     rows.replaceChildren(...page.items.map(row));
     empty.hidden = page.items.length > 0;
@@ -268,11 +326,21 @@
     flashServer = null;
   }
 
-  // Coalesces bursts of transitions into one reload.
+  // Coalesces bursts of transitions into one reload, plus one more when a transition arrives during a load: that
+  // load may have read the lists before the transition was committed.
+  let refreshAgain = false;
   function refresh() {
-    if (!refreshing) {
-      refreshing = load().catch((e) => showToast("Could not load: " + e.message)).finally(() => { refreshing = null; });
+    if (refreshing) {
+      refreshAgain = true;
+      return refreshing;
     }
+    refreshing = load().catch((e) => showToast("Could not load: " + e.message)).finally(() => {
+      refreshing = null;
+      if (refreshAgain) {
+        refreshAgain = false;
+        refresh();
+      }
+    });
     return refreshing;
   }
 
@@ -380,7 +448,14 @@
   // "Sign in with SSO" only where an OIDC provider is configured; the link starts its authorization-code flow.
   fetch("login/options", { headers: { "Accept": "application/json" } })
     .then((response) => response.ok ? response.json() : { oidc: false })
-    .then((options) => { sso.hidden = !options.oidc; })
+    .then((options) => {
+      sso.hidden = !options.oidc;
+      // plan-service's restart plans page, where a halted plan is resumed or cancelled.
+      if (options.plansUrl) {
+        plansUrl = options.plansUrl;
+        document.querySelectorAll("a.plans-link").forEach((a) => { a.href = plansUrl; });
+      }
+    })
     .catch(() => { sso.hidden = true; });
 
   checkSession().catch((e) => showSignIn("Could not reach the service: " + e.message));

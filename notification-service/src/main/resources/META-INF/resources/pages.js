@@ -229,7 +229,10 @@
     });
     fetch("login/options", { headers: { "Accept": "application/json" } })
       .then((response) => response.ok ? response.json() : { oidc: false })
-      .then((options) => { byId("sso").hidden = !options.oidc; })
+      .then((options) => {
+        byId("sso").hidden = !options.oidc;
+        if (options.plansUrl) document.querySelectorAll("a.plans-link").forEach((a) => { a.href = options.plansUrl; });
+      })
       .catch(() => { byId("sso").hidden = true; });
     session("GET").then(async (response) => {
       if (response.ok) showPage(await response.json());

@@ -84,11 +84,11 @@
     return box;
   }
 
-  const KIND_LABELS = { REBOOT: "reboot", SERVICE_RESTART: "services", UNVERIFIED: "unverified" };
+  const KIND_LABELS = { REBOOT: "reboot", SERVICE_RESTART: "services", UNVERIFIED: "unverified", PLAN_HALTED: "plan halted" };
 
   function notification(d) {
     const box = P.section("Notifications", "notification");
-    // At most one open notification per kind: a reboot, services to restart, or unverified (a blind spot).
+    // At most one open notification per kind: a reboot, services to restart, unverified (a blind spot), a halted plan.
     d.notifications.forEach((n) => {
       const p = el("p");
       p.append(el("span", "kind " + n.kind.toLowerCase(), KIND_LABELS[n.kind] || n.kind), " ", P.levelBadge(n.level),

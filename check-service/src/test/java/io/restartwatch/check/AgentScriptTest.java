@@ -30,6 +30,8 @@ import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.ListeningSocket;
 import io.restartwatch.contracts.Livepatch;
 import io.restartwatch.contracts.OpenPort;
+import io.restartwatch.contracts.RestartEvent;
+import io.restartwatch.contracts.RestartStatus;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.LocalInfraResource;
@@ -181,6 +183,126 @@ class AgentScriptTest {
         assertThat(check.detectedBy()).isEmpty();
     }
 
+    /**
+     * Execute mode: a restart.scheduled published as plan-service does is executed once by the agent (started, the
+     * reboot command — the shared fake-reboot script on the fake root), and the next run reports the new boot id.
+     */
+    @Test
+    void theAgentExecutesAPlannedRestartOnceAndReportsTheNewBoot() throws Exception {
+        Executor server = executor("exec-run", Map.of("RESTARTWATCH_EXECUTE", "1"));
+        Result first = runAgent(server.env(), "--if-due");
+        assertThat(first.output()).as(first.output()).contains("\"outcome\":\"REBOOT_REQUIRED\"");
+        String restartId = server.schedule();
+
+        Result executed = runAgent(server.env(), "--if-due");
+        assertThat(executed.exitCode()).as(executed.output()).isZero();
+        assertThat(executed.output()).contains("restart " + restartId + " started").contains("rebooting")
+                .doesNotContain("outcome").doesNotContain(server.token());
+        assertThat(server.reboots()).hasSize(1);
+        assertThat(server.root().resolve("var/run/reboot-required")).doesNotExist();
+        String newBootId = Files.readString(server.root().resolve("proc/sys/kernel/random/boot_id")).trim();
+        assertThat(Files.readAllLines(server.state().resolve("executed-restarts"))).containsExactly(restartId);
+
+        // The next run reports the new boot (the proof of the restart), the one after has nothing to do; neither reboots.
+        Result afterBoot = runAgent(server.env(), "--if-due");
+        assertThat(afterBoot.exitCode()).as(afterBoot.output()).isZero();
+        assertThat(afterBoot.output()).contains("\"outcome\":\"UP_TO_DATE\"");
+        Result idle = runAgent(server.env(), "--if-due");
+        assertThat(idle.output()).as(idle.output()).contains("no report due");
+        assertThat(server.reboots()).hasSize(1);
+
+        CheckCompleted proof = kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
+                e -> server.id().equals(e.key()) && newBootId.equals(e.data(CheckCompleted.class).bootId()), 1).get(0).data(CheckCompleted.class);
+        assertThat(proof.outcome()).isEqualTo(CheckOutcome.UP_TO_DATE);
+        assertThat(proof.runningKernel()).isEqualTo("6.8.0-49-generic");
+        kafka.awaitEvents(Topics.RESTARTS, Duration.ofSeconds(20),
+                e -> server.id().equals(e.key()) && EventTypes.RESTART_STARTED.equals(e.type()), 1);
+        var started = kafka.readAll(Topics.RESTARTS).stream()
+                .filter(e -> server.id().equals(e.key()) && EventTypes.RESTART_STARTED.equals(e.type())).toList();
+        assertThat(started).hasSize(1);
+        RestartEvent event = started.get(0).data(RestartEvent.class);
+        assertThat(event.restartId()).isEqualTo(restartId);
+        assertThat(event.executor()).isEqualTo("agent");
+        assertThat(event.status()).isEqualTo(RestartStatus.STARTED);
+    }
+
+    @Test
+    void withoutExecuteModeAPlannedRestartIsOnlyLogged() throws Exception {
+        Executor server = executor("exec-off", Map.of());
+        String restartId = server.schedule();
+
+        Result run = runAgent(server.env(), "--if-due");
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("restart " + restartId + " planned").contains("execute mode off");
+        assertThat(server.reboots()).isEmpty();
+        assertThat(server.state().resolve("executed-restarts")).doesNotExist();
+        // Still there for an executor that acts on it.
+        given().filter(TestCredentials.as(server.token())).queryParam("serverId", server.id()).when().get("/api/agent/due")
+                .then().statusCode(200).body("restart.restartId", org.hamcrest.Matchers.equalTo(restartId));
+    }
+
+    @Test
+    void aFailingPreHookFailsTheRestartWithoutARebootAndIsNotRetried() throws Exception {
+        Executor server = executor("exec-hook", Map.of("RESTARTWATCH_EXECUTE", "1",
+                "RESTARTWATCH_PRE_HOOK", "echo \"draining $RESTARTWATCH_SERVER_ID for $RESTARTWATCH_RESTART_ID\"; exit 3"));
+        String restartId = server.schedule();
+
+        Result run = runAgent(server.env(), "--if-due");
+        assertThat(run.output()).contains("draining " + server.id() + " for " + restartId)
+                .contains("pre-hook of restart " + restartId + " exited with status 3");
+        assertThat(server.reboots()).isEmpty();
+        assertThat(server.root().resolve("var/run/reboot-required")).exists();
+        RestartEvent failed = kafka.awaitEvents(Topics.RESTARTS, Duration.ofSeconds(20),
+                e -> server.id().equals(e.key()) && EventTypes.RESTART_FAILED.equals(e.type()), 1).get(0).data(RestartEvent.class);
+        assertThat(failed.reason()).isEqualTo("PRE_HOOK_FAILED");
+        assertThat(failed.detail()).isEqualTo("pre-hook exited with status 3");
+        assertThat(failed.executor()).isEqualTo("agent");
+
+        Result again = runAgent(server.env(), "--if-due");
+        assertThat(again.output()).doesNotContain("draining");
+        assertThat(server.reboots()).isEmpty();
+    }
+
+    /** An agent server flagged for a reboot on a fake root whose reboot command is agent/testing/fake-reboot. */
+    private Executor executor(String prefix, Map<String, String> settings) throws IOException {
+        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Path base = Files.createTempDirectory("agent-root");
+        FakeServerRoot root = FakeServerRoot.under(base, id).requireRestart(Instant.now().minus(1, ChronoUnit.DAYS), "linux-image-6.8.0-49-generic");
+        Files.writeString(root.root().resolve("boot/vmlinuz-6.8.0-48-generic"), "");
+        Files.writeString(root.root().resolve("boot/vmlinuz-6.8.0-49-generic"), "");
+        given().contentType(ContentType.JSON).body("""
+                        {"id":"%s","hostname":"%s","applicationId":"shop","environment":"production","probeKind":"agent"}"""
+                        .formatted(id, id))
+                .when().post("/api/servers").then().statusCode(201);
+        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        Path state = base.resolve("state");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("RESTARTWATCH_ROOT", root.root().toString(),
+                "RESTARTWATCH_URL", service.toString(), "RESTARTWATCH_SERVER_ID", id, "RESTARTWATCH_TOKEN", token,
+                "RESTARTWATCH_STATE_DIR", state.toString(),
+                "RESTARTWATCH_REBOOT_COMMAND", AGENT_DIR.resolve("testing/fake-reboot").toString()));
+        env.putAll(settings);
+        return new Executor(id, token, root.root(), state, env);
+    }
+
+    private record Executor(String id, String token, Path root, Path state, Map<String, String> env) {
+
+        /** Publishes restart.scheduled as plan-service does, window open now; waits until the due call names it. */
+        String schedule() {
+            String restartId = "restart-" + id;
+            KafkaEvents.local().publish(Topics.RESTARTS, id, EventTypes.RESTART_SCHEDULED, AgentRestartsTest.scheduled(id, restartId,
+                    Instant.now().minus(1, ChronoUnit.MINUTES), Instant.now().plus(1, ChronoUnit.HOURS)));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    given().filter(TestCredentials.as(token)).queryParam("serverId", id).when().get("/api/agent/due")
+                            .then().statusCode(200).body("restart.restartId", org.hamcrest.Matchers.equalTo(restartId)));
+            return restartId;
+        }
+
+        List<String> reboots() throws IOException {
+            Path log = root.resolve("var/log/fake-reboots");
+            return Files.exists(log) ? Files.readAllLines(log) : List.of();
+        }
+    }
+
     @Test
     void aWrongTokenFailsLoudly() throws Exception {
         Path base = Files.createTempDirectory("agent-root");
@@ -210,7 +332,8 @@ class AgentScriptTest {
     void theAgentFilesAreShellcheckClean() throws Exception {
         assumeTrue(new ProcessBuilder("sh", "-c", "command -v shellcheck").start().waitFor() == 0,
                 "shellcheck is not installed (.ci/run installs it)");
-        Result result = run(List.of("shellcheck", "-s", "sh", AGENT_DIR.resolve("restartwatch-agent").toString()), Map.of());
+        Result result = run(List.of("shellcheck", "-s", "sh", AGENT_DIR.resolve("restartwatch-agent").toString(),
+                AGENT_DIR.resolve("testing/fake-reboot").toString()), Map.of());
         assertThat(result.exitCode()).as(result.output()).isZero();
     }
 

@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,8 +17,8 @@ import io.quarkus.agroal.DataSource;
 import io.restartwatch.check.domain.ProbeKind;
 
 /**
- * The agent's "is a report due?" question, asked by every agent every minute: one primary-key read of three
- * columns in autocommit, without Hibernate's session or a JTA transaction, so a large fleet polling costs
+ * The agent's "is a report due?" question, asked by every agent every minute: one primary-key read of a few
+ * columns (and one indexed read of the server's scheduled restarts, in the same statement) in autocommit, without Hibernate's session or a JTA transaction, so a large fleet polling costs
  * little (no write, no JSON columns loaded).
  * <p>
  * It reads through its own small pool ({@value #DATASOURCE}) that does not validate a connection on borrow: the
@@ -30,7 +33,17 @@ public class ReportDueReads {
     static final String DATASOURCE = "agent-due";
     /** The read, and again after the broken connections were removed (once more if one broke meanwhile). */
     private static final int ATTEMPTS = 3;
-    private static final String QUERY = "select agent_token_hash, probe_kind, deploy_recheck_id from server where id = ?";
+    /**
+     * The server's row by primary key and, through index scheduled_restart_due, its earliest restart still to
+     * execute whose window has not closed: one round trip.
+     */
+    private static final String QUERY = """
+            select s.agent_token_hash, s.probe_kind, s.deploy_recheck_id, r.restart_id, r.not_before, r.not_after
+            from server s
+            left join lateral (select restart_id, not_before, not_after from scheduled_restart
+                               where server_id = s.id and status = 'SCHEDULED' and not_after >= ?
+                               order by not_before, restart_id limit 1) r on true
+            where s.id = ?""";
     /** SQLState class 08: connection exception; 57P0x: the server shut down or terminated the backend. */
     private static final List<String> CONNECTION_LOST = List.of("08", "57P0");
 
@@ -40,11 +53,14 @@ public class ReportDueReads {
         this.dataSource = dataSource;
     }
 
-    public Optional<DueRow> find(String serverId) {
+    /**
+     * @param now restarts whose window closed before this are not due any more
+     */
+    public Optional<DueRow> find(String serverId, Instant now) {
         SQLException failure = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
-                return read(serverId);
+                return read(serverId, now);
             } catch (SQLException e) {
                 failure = e;
                 if (!connectionLost(e)) {
@@ -61,22 +77,31 @@ public class ReportDueReads {
         return state != null && CONNECTION_LOST.stream().anyMatch(state::startsWith);
     }
 
-    private Optional<DueRow> read(String serverId) throws SQLException {
+    private Optional<DueRow> read(String serverId, Instant now) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(QUERY)) {
-            statement.setString(1, serverId);
+            statement.setObject(1, now.atOffset(ZoneOffset.UTC));
+            statement.setString(2, serverId);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new DueRow(row.getString(1), ProbeKind.valueOf(row.getString(2)), row.getString(3)));
+                String restartId = row.getString(4);
+                DueRestart restart = restartId == null ? null : new DueRestart(restartId,
+                        row.getObject(5, OffsetDateTime.class).toInstant(), row.getObject(6, OffsetDateTime.class).toInstant());
+                return Optional.of(new DueRow(row.getString(1), ProbeKind.valueOf(row.getString(2)), row.getString(3), restart));
             }
         }
     }
 
     /**
      * @param deployId the deploy the server's report is due for; null when none is
+     * @param restart  the earliest planned restart for the agent to execute; null when none is
      */
-    public record DueRow(String agentTokenHash, ProbeKind probeKind, String deployId) {
+    public record DueRow(String agentTokenHash, ProbeKind probeKind, String deployId, DueRestart restart) {
+    }
+
+    /** A planned restart the agent should execute between notBefore and notAfter. */
+    public record DueRestart(String restartId, Instant notBefore, Instant notAfter) {
     }
 }

@@ -1,5 +1,8 @@
 package io.restartwatch.check.rest;
 
+import java.time.Clock;
+import java.time.Instant;
+
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -10,6 +13,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.restartwatch.check.domain.Inventory;
 import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.check.persistence.ReportDueReads;
@@ -18,8 +23,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The agent's every-minute question "is a report due?": 204 when not, 200 with the reason when a deploy asked
- * for one. Authenticated by the server's agent token, like its reports; one primary-key read, no write.
+ * The agent's every-minute question "is anything due?": 204 when nothing is; 200 when a deploy asked for a report
+ * ({@code reportDue}, {@code deployId}) and/or a planned restart is scheduled for the agent to execute
+ * ({@code restart}: the earliest one not yet started, failed or cancelled whose window has not closed).
+ * Authenticated by the server's agent token, like its reports; one read (the server's row by primary key, its
+ * scheduled restarts by index), no write. Always the compact JSON the agent script reads with sed: every field
+ * present, {@code restart} last.
  */
 // No user role: it authenticates with the server's own agent token.
 @PermitAll
@@ -30,8 +39,11 @@ public class AgentDueResource {
 
     private final ReportDueReads reads;
 
-    public AgentDueResource(ReportDueReads reads) {
+    private final Clock clock;
+
+    public AgentDueResource(ReportDueReads reads, Clock clock) {
         this.reads = reads;
+        this.clock = clock;
     }
 
     @GET
@@ -41,20 +53,36 @@ public class AgentDueResource {
         if (serverId == null || !serverId.matches(ServerRequest.ID_PATTERN)) {
             throw ProblemException.badRequest("serverId", "must match " + ServerRequest.ID_PATTERN);
         }
-        var row = reads.find(serverId)
+        var row = reads.find(serverId, clock.instant())
                 .filter(r -> Inventory.agentTokenMatches(r.agentTokenHash(), token))
                 .orElseThrow(AgentReportResource::unauthorized);
         if (row.probeKind() != ProbeKind.AGENT) {
             throw ProblemException.conflict("Server '" + serverId + "' is checked by its " + row.probeKind().json()
                     + " probe, not by an agent: no report is due from one");
         }
-        if (row.deployId() == null) {
+        if (row.deployId() == null && row.restart() == null) {
             return Response.noContent().build();
         }
-        return Response.ok(new Due(true, "deploy", row.deployId())).build();
+        boolean reportDue = row.deployId() != null;
+        DueRestart restart = row.restart() == null ? null
+                : new DueRestart(row.restart().restartId(), row.restart().notBefore(), row.restart().notAfter());
+        return Response.ok(new Due(reportDue, reportDue ? "deploy" : "restart", row.deployId(), restart)).build();
     }
 
-    /** A report is due, and why. */
-    public record Due(boolean reportDue, String reason, String deployId) {
+    /**
+     * What is due, and why.
+     *
+     * @param reportDue whether a report is due now (a deploy asked for one)
+     * @param reason    {@code deploy} when a report is due, else {@code restart}
+     * @param restart   the planned restart to execute, or null
+     */
+    @JsonPropertyOrder({"reportDue", "reason", "deployId", "restart"})
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Due(boolean reportDue, String reason, String deployId, DueRestart restart) {
+    }
+
+    /** A planned restart: execute it between notBefore and notAfter (ISO-8601 instants, UTC), at most once. */
+    @JsonPropertyOrder({"restartId", "notBefore", "notAfter"})
+    public record DueRestart(String restartId, Instant notBefore, Instant notAfter) {
     }
 }

@@ -48,12 +48,45 @@ final class NotificationMessages {
         return text.toString();
     }
 
+    /** A restart plan halted because this server did not come back (or its executor failed). */
+    static String planHalted(NotificationEntity n) {
+        StringJoiner text = new StringJoiner("\n");
+        text.add("Restart plan " + n.planId + " halted: " + hostname(n) + " " + haltWhy(n.reason) + " (" + n.reason + ")");
+        server(n, text);
+        if (n.restartId != null) {
+            text.add("Restart: " + n.restartId);
+        }
+        text.add("Halted at: " + n.pendingSince);
+        text.add("Resume or cancel the plan once the server is looked after.");
+        return text.toString();
+    }
+
+    /** A plan-halted notification ends with the plan's own end, or the restart proven after all. */
+    static String planHaltCleared(NotificationEntity n, String how) {
+        return "Restart plan " + n.planId + " " + how + ": " + hostname(n) + " no longer holds it up.";
+    }
+
+    private static String haltWhy(String reason) {
+        return switch (reason == null ? "" : reason) {
+            case "NOT_BACK" -> "not back";
+            case "HEALTH_CHECK_FAILED" -> "back, but its health check failed";
+            case "PRE_HOOK_FAILED" -> "not restarted: its pre-hook failed";
+            case "EXECUTOR_FAILED" -> "not restarted: its executor failed";
+            default -> "failed";
+        };
+    }
+
+    private static String hostname(NotificationEntity n) {
+        return n.hostname != null ? n.hostname : n.serverId;
+    }
+
     /** The restart (reboot or services) is done. */
     static String cleared(NotificationEntity n) {
         return switch (n.kind) {
             case REBOOT -> "Restart done: " + n.serverId + application(n) + " no longer requires a restart.";
             case SERVICE_RESTART -> "Services restarted: " + n.serverId + application(n) + " no longer has services to restart.";
             case UNVERIFIED -> verifiedAgain(n);
+            case PLAN_HALTED -> "Restart plan " + n.planId + " no longer halted on " + hostname(n) + ".";
         };
     }
 

@@ -17,8 +17,10 @@ import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.NotificationEvent;
 import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.NotificationStatus;
+import io.restartwatch.contracts.PlanEvent;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.PriorityLevel;
+import io.restartwatch.contracts.RestartEvent;
 import io.restartwatch.contracts.RestartKind;
 import io.restartwatch.contracts.ServerFreshness;
 import io.restartwatch.contracts.Surface;
@@ -37,7 +39,9 @@ import io.restartwatch.support.tx.AfterCommit;
 /**
  * The notification lifecycle. Each assessment moves a server's restart notification (a reboot, or services to
  * restart): opened when a restart becomes pending, escalated when its level rises, cleared when the restart is
- * done. Each freshness transition opens or clears its UNVERIFIED notification. At most one open notification per
+ * done. Each freshness transition opens or clears its UNVERIFIED notification; a halted restart plan opens a
+ * PLAN_HALTED one for the server it halted on, cleared when the plan goes on (resumed, cancelled, completed) or the
+ * server's restart is verified. At most one open notification per
  * server and kind; exactly one {@code restartwatch.notifications} event per real transition, whatever is replayed.
  */
 @ApplicationScoped
@@ -46,6 +50,8 @@ public class Notifications {
     public static final Duration MAX_SNOOZE = Duration.ofDays(30);
     private static final String CONSUMER = "priorities";
     private static final String FRESHNESS_CONSUMER = "freshness";
+    private static final String RESTARTS_CONSUMER = "restarts";
+    private static final PriorityLevel PLAN_HALTED_LEVEL = PriorityLevel.HIGH;
     /** Shown when a {@code server.unverified} names no reason: the server is a blind spot all the same. */
     static final String UNKNOWN_REASON = "UNKNOWN";
 
@@ -147,6 +153,69 @@ public class Notifications {
                 HistoryEntryEntity.record(open, Kind.UPDATED, now, null, open.reason);
             }
         }
+    }
+
+    /**
+     * A {@code plan.halted} opens a PLAN_HALTED notification for the server it names (level HIGH: a plan is stuck and a
+     * server may be down); a second halt on the same server while one is open takes its place in the open one.
+     */
+    @Transactional
+    public void onPlanHalted(String eventId, PlanEvent halted) {
+        if (!processed.firstDelivery(RESTARTS_CONSUMER, eventId)) {
+            return;
+        }
+        Instant now = clock.instant();
+        NotificationEntity open = NotificationEntity.findOpen(halted.serverId(), NotificationKind.PLAN_HALTED).orElse(null);
+        NotificationEntity n = open != null ? open : new NotificationEntity();
+        n.hostname = halted.hostname() != null ? halted.hostname() : n.hostname;
+        n.applicationId = halted.applicationId() != null ? halted.applicationId() : n.applicationId;
+        n.planId = halted.planId();
+        n.restartId = halted.restartId();
+        n.reason = halted.reason() == null || halted.reason().isBlank() ? UNKNOWN_REASON : truncate(halted.reason(), 100);
+        n.reasonDetail = "plan " + halted.planId() + ", wave " + halted.wave() + " of " + halted.waves() + ": "
+                + halted.verified() + " of " + halted.restarts() + " restarts verified, " + halted.failed() + " failed";
+        n.level = PLAN_HALTED_LEVEL;
+        n.pendingSince = halted.occurredAt() != null ? halted.occurredAt() : now;
+        n.updatedAt = now;
+        if (open == null) {
+            n.id = UUID.randomUUID();
+            n.kind = NotificationKind.PLAN_HALTED;
+            n.serverId = halted.serverId();
+            n.status = NotificationStatus.OPEN;
+            n.openedAt = now;
+            // A halted plan waits for someone: on the dashboard and on its application's page.
+            n.onDashboard = true;
+            n.onApplication = true;
+            n.message = NotificationMessages.planHalted(n);
+            n.persist();
+            HistoryEntryEntity.record(n, Kind.OPENED, now, null, n.reason);
+            publish(n, EventTypes.NOTIFICATION_OPENED, now);
+        } else {
+            n.message = NotificationMessages.planHalted(n);
+            HistoryEntryEntity.record(n, Kind.UPDATED, now, null, n.reason);
+        }
+    }
+
+    /** A {@code plan.resumed}, {@code plan.cancelled} or {@code plan.completed} clears the plan's PLAN_HALTED notifications. */
+    @Transactional
+    public void onPlanGoesOn(String eventId, PlanEvent plan, String how) {
+        if (!processed.firstDelivery(RESTARTS_CONSUMER, eventId)) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (NotificationEntity open : NotificationEntity.listOpenOfPlan(plan.planId())) {
+            clear(open, n -> NotificationMessages.planHaltCleared(n, how), now);
+        }
+    }
+
+    /** A {@code restart.verified}: the server came back after all, so it holds no plan up any more. */
+    @Transactional
+    public void onRestartVerified(String eventId, RestartEvent verified) {
+        if (!processed.firstDelivery(RESTARTS_CONSUMER, eventId)) {
+            return;
+        }
+        NotificationEntity open = NotificationEntity.findOpen(verified.serverId(), NotificationKind.PLAN_HALTED).orElse(null);
+        clear(open, n -> NotificationMessages.planHaltCleared(n, "restart verified after all"), clock.instant());
     }
 
     @Transactional

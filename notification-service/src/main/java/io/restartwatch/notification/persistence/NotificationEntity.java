@@ -25,8 +25,8 @@ import org.hibernate.type.SqlTypes;
 import org.hibernate.type.descriptor.java.Immutability;
 
 /**
- * What people see about a server: a pending reboot, services to restart, or that Restart Watch cannot vouch for
- * it. At most one open notification per server and kind.
+ * What people see about a server: a pending reboot, services to restart, that Restart Watch cannot vouch for it,
+ * or that a restart plan halted on it. At most one open notification per server and kind.
  */
 @Entity
 @Table(name = "notification")
@@ -73,6 +73,11 @@ public class NotificationEntity extends PanacheEntityBase {
     public Instant lastVerifiedAt;
     @Column(name = "last_attempt_at")
     public Instant lastAttemptAt;
+    /** PLAN_HALTED: the restart plan that halted on this server, and the restart that failed. */
+    @Column(name = "plan_id")
+    public String planId;
+    @Column(name = "restart_id")
+    public String restartId;
     @Column(name = "pending_since")
     public Instant pendingSince;
     public String message;
@@ -101,6 +106,11 @@ public class NotificationEntity extends PanacheEntityBase {
     /** The server's open notifications, one per kind at most, in the kinds' order. */
     public static List<NotificationEntity> listOpen(String serverId) {
         return list("serverId = ?1 and status = ?2 order by kind", serverId, NotificationStatus.OPEN);
+    }
+
+    /** The open PLAN_HALTED notifications of a plan (one per server it halted on). */
+    public static List<NotificationEntity> listOpenOfPlan(String planId) {
+        return list("planId = ?1 and kind = ?2 and status = ?3", planId, NotificationKind.PLAN_HALTED, NotificationStatus.OPEN);
     }
 
     public boolean snoozedAt(Instant now) {

@@ -45,9 +45,12 @@ public class LoginResource {
     private final OidcSession oidcSession;
     private final HttpAuthenticator authenticator;
     private final boolean oidcSignIn;
+    private final PageSettings pages;
 
     public LoginResource(SecuritySettings settings, SecurityIdentity identity, OidcSession oidcSession, HttpAuthenticator authenticator,
-                         @ConfigProperty(name = "quarkus.oidc." + WEB_TENANT + ".tenant-enabled", defaultValue = "false") boolean oidcSignIn) {
+                         @ConfigProperty(name = "quarkus.oidc." + WEB_TENANT + ".tenant-enabled", defaultValue = "false") boolean oidcSignIn,
+                         PageSettings pages) {
+        this.pages = pages;
         this.settings = settings;
         this.identity = identity;
         this.oidcSession = oidcSession;
@@ -62,7 +65,7 @@ public class LoginResource {
     // Pages' plumbing, not API: left out of the OpenAPI document.
     @Operation(hidden = true)
     public LoginOptions options() {
-        return new LoginOptions(oidcSignIn);
+        return new LoginOptions(oidcSignIn, pages.plansUrl());
     }
 
     /**
@@ -102,7 +105,7 @@ public class LoginResource {
         });
     }
 
-    /** Whether the page offers "Sign in with SSO". */
-    public record LoginOptions(boolean oidc) {
+    /** Whether the page offers "Sign in with SSO", and where its "Restart plans" link leads. */
+    public record LoginOptions(boolean oidc, String plansUrl) {
     }
 }

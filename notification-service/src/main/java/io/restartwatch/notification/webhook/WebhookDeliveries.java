@@ -82,17 +82,21 @@ public class WebhookDeliveries {
                         + event.level() + "): " + slackEscape(String.join(", ", event.services()));
                 case UNVERIFIED -> ":grey_question: *Cannot vouch for* `" + server + "` (" + event.level() + "): "
                         + slackEscape(event.reason());
+                case PLAN_HALTED -> ":octagonal_sign: *Restart plan halted* on `" + server + "` (" + event.level() + "): "
+                        + slackEscape(event.reason());
             };
             case EventTypes.NOTIFICATION_ESCALATED -> ":rotating_light: *Escalated to " + event.level() + "*: `" + server + "`"
                     + switch (event.kind()) {
                         case REBOOT -> "";
                         case SERVICE_RESTART -> " (services to restart)";
                         case UNVERIFIED -> " (unverified: " + slackEscape(event.reason()) + ")";
+                        case PLAN_HALTED -> " (restart plan halted: " + slackEscape(event.reason()) + ")";
                     };
             default -> switch (event.kind()) {
                 case REBOOT -> ":white_check_mark: *Restart done* on `" + server + "`";
                 case SERVICE_RESTART -> ":white_check_mark: *No more services to restart* on `" + server + "`";
                 case UNVERIFIED -> ":white_check_mark: *Verified again*: `" + server + "`";
+                case PLAN_HALTED -> ":white_check_mark: *Restart plan no longer halted* on `" + server + "`";
             };
         };
         return headline + "\n```\n" + slackEscape(event.message()) + "\n```";

@@ -55,6 +55,16 @@ class SlackFormatTest {
         assertThat(text(EventTypes.NOTIFICATION_CLEARED, unverified)).startsWith(":white_check_mark: *Verified again*: `web-1`");
     }
 
+    @Test
+    void aHaltedPlanSaysSoWithItsReason() {
+        NotificationEvent halted = event(NotificationKind.PLAN_HALTED, NotificationStatus.OPEN, "NOT_BACK", List.of(),
+                "Restart plan p-1 halted: web-1.example.com not back (NOT_BACK)");
+
+        assertThat(text(EventTypes.NOTIFICATION_OPENED, halted))
+                .startsWith(":octagonal_sign: *Restart plan halted* on `web-1` (LOW): NOT_BACK\n```\nRestart plan p-1 halted");
+        assertThat(text(EventTypes.NOTIFICATION_CLEARED, halted)).startsWith(":white_check_mark: *Restart plan no longer halted* on `web-1`");
+    }
+
     private static NotificationEvent event(NotificationKind kind, NotificationStatus status, String reason, List<String> services,
                                            String message) {
         return new NotificationEvent(NotificationEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), "web-1",
