@@ -4,7 +4,7 @@
 # RESTARTWATCH_DATABASES overrides the list (space-separated).
 set -euo pipefail
 
-for database in ${RESTARTWATCH_DATABASES:-check priority notification deployhook}; do
+for database in ${RESTARTWATCH_DATABASES:-check priority notification deployhook plan}; do
   echo "init-databases: creating database ${database}"
   psql -v ON_ERROR_STOP=1 --username "${POSTGRES_USER}" --dbname "${POSTGRES_DB:-postgres}" \
     -c "CREATE DATABASE \"${database}\" OWNER \"${POSTGRES_USER}\""

@@ -84,7 +84,7 @@ public final class BenchmarkMain {
             Path output = null;
             boolean keep = false;
             boolean appCds = false;
-            java.util.Set<String> phases = java.util.Set.of("auth", "due", "raw", "p1", "p2", "p3", "p4");
+            java.util.Set<String> phases = java.util.Set.of("plan", "auth", "due", "raw", "p1", "p2", "p3", "p4");
             Map<String, Map<String, String>> serviceEnv = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -125,7 +125,7 @@ public final class BenchmarkMain {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (--servers N, --raw-records N, --latency-samples N, --deploy-samples N, --sweep-servers N,"
                             + " --agent-servers N, --agent-step-seconds S, --auth-seconds S, --due-servers N, --due-step-seconds S,"
-                            + " --output FILE, --keep, --smoke, --phases auth,due,raw,p1,p2,p3,p4, --appcds)");
+                            + " --output FILE, --keep, --smoke, --phases plan,auth,due,raw,p1,p2,p3,p4, --appcds)");
                 }
             }
             String opts = System.getenv().getOrDefault("RESTARTWATCH_SERVICE_JAVA_OPTS",
@@ -168,7 +168,7 @@ public final class BenchmarkMain {
 
         stack = new BenchStack(options.root(), workDir, options.serviceJavaOpts());
         ssh = new SshTargets(workDir.resolve("ssh"));
-        // Ctrl-C (or a kill) of a long run must not leave Kafka, PostgreSQL and four services running.
+        // Ctrl-C (or a kill) of a long run must not leave Kafka, PostgreSQL and five services running.
         Thread stopOnInterrupt = new Thread(stack::close, "bench-stop");
         if (!options.keep()) {
             Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
@@ -179,6 +179,11 @@ public final class BenchmarkMain {
             footprintStart();
             notifications = new EventWatcher(stack.kafka(), Topics.NOTIFICATIONS);
             results.write(options.output());
+            if (options.phases().contains("plan")) {
+                // First, on an empty fleet: the read model then holds exactly the 10 000 servers previewed.
+                planPreview();
+                results.write(options.output());
+            }
             if (options.phases().contains("auth")) {
                 authenticationCost();
                 results.write(options.output());
@@ -778,6 +783,122 @@ public final class BenchmarkMain {
         results.add("agent_due_polls_p99", best == 0 ? Double.NaN : round2(bestP99), "ms", DUE_P99_MS, false);
         results.add("agent_due_polls_saturated", Math.round(saturated.perSecond()), "calls/s");
         results.add("agent_due_polls_saturated_p99", round2(saturated.p99()), "ms");
+    }
+
+    // ---------------------------------------------------------------- restart plan preview
+
+    private static final int PLAN_SERVERS = 10_000;
+    private static final int PLAN_APPLICATIONS = 500;
+    private static final int PLAN_SAMPLES = 5;
+
+    /**
+     * {@code plan_preview_10k_ms}: {@code POST /api/plans/preview} over 10 000 pending servers of 500 applications,
+     * as an operator previews a fleet-wide plan. The servers reach plan-service's read model the way real ones do:
+     * {@code server.registered} on restartwatch.servers and {@code priority.assessed} (pending REBOOT, mixed exposure
+     * and levels) on restartwatch.priorities. A third of the applications have weekly windows in various time zones,
+     * a third a percentage for maxUnavailable, the rest no policy (any time, one at a time); the fleet limit is the
+     * default 10. Warm-up previews first, then the median of {@value #PLAN_SAMPLES}.
+     */
+    private void planPreview() throws Exception {
+        String planUrl = stack.url("plan-service");
+        Map<String, String> admin = Map.of("Authorization", stack.adminAuthorization());
+        String[] zones = {"UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney"};
+        for (int a = 0; a < PLAN_APPLICATIONS; a++) {
+            String body = switch (a % 3) {
+                case 0 -> "{\"timeZone\":\"" + zones[a % zones.length] + "\",\"maxUnavailable\":\"2\",\"windows\":["
+                        + "{\"days\":[\"MONDAY\",\"TUESDAY\",\"WEDNESDAY\",\"THURSDAY\"],\"start\":\"%02d:00\",\"end\":\"%02d:00\"}]}"
+                        .formatted(a % 24, (a + 3) % 24);
+                case 1 -> "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"25%\",\"windows\":[]}";
+                default -> null;
+            };
+            if (body != null) {
+                expect(send("PUT", planUrl + "/api/restart-policies/" + planApplication(a), body, admin), 200);
+            }
+        }
+        log("plan preview: publishing %d servers of %d applications and their assessments...", PLAN_SERVERS, PLAN_APPLICATIONS);
+        Instant now = Instant.now();
+        io.restartwatch.contracts.Exposure[] exposures = io.restartwatch.contracts.Exposure.values();
+        io.restartwatch.contracts.PriorityLevel[] levels = io.restartwatch.contracts.PriorityLevel.values();
+        try (KafkaProducer<String, String> producer = checkProducer("10")) {
+            for (int i = 0; i < PLAN_SERVERS; i++) {
+                String id = "plan-bench-%05d".formatted(i);
+                String application = planApplication(i % PLAN_APPLICATIONS);
+                ServerSnapshot server = new ServerSnapshot(ServerSnapshot.SCHEMA_VERSION, id, 1, false, id + ".bench.internal", application,
+                        "production", Map.of("bench", "plan"), List.of(new OpenPort(22, "tcp", List.of("10.0.0.0/8"))), "agent", now);
+                producer.send(cloudEvent(Topics.SERVERS, id, EventTypes.SERVER_REGISTERED, server));
+                var level = levels[(i / 7) % levels.length];
+                var assessment = new io.restartwatch.contracts.PriorityAssessed(io.restartwatch.contracts.PriorityAssessed.SCHEMA_VERSION, id, 1,
+                        application, "production", id + ".bench.internal", true, level, 10 + (i * 37) % 90, exposures[i % exposures.length],
+                        List.of(), java.util.Set.of(), now.minus(Duration.ofHours(1 + i % 500)), List.of("libssl3"), now,
+                        io.restartwatch.contracts.RestartKind.REBOOT, List.of(), null, List.of());
+                producer.send(cloudEvent(Topics.PRIORITIES, id, EventTypes.PRIORITY_ASSESSED, assessment));
+            }
+            producer.flush();
+        }
+        long readModelStarted = System.nanoTime();
+        try (Connection db = DriverManager.getConnection(stack.jdbcUrl("plan"), "postgres", "postgres")) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            long pending = 0;
+            while (pending < PLAN_SERVERS) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("plan-service's read model holds " + pending + " of " + PLAN_SERVERS + " pending servers");
+                }
+                Thread.sleep(500);
+                try (Statement query = db.createStatement();
+                     ResultSet rows = query.executeQuery("select count(*) from plan_server where pending and server_id like 'plan-bench-%'"
+                             + " and application_id is not null")) {
+                    rows.next();
+                    pending = rows.getLong(1);
+                }
+            }
+        }
+        long readModelMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readModelStarted);
+        log("plan preview: read model complete after %d ms; previewing...", readModelMs);
+
+        String selection = "{\"labels\":{\"bench\":\"plan\"}}";
+        HttpResponse<String> first = null;
+        for (int warmUp = 0; warmUp < 2; warmUp++) {
+            first = send("POST", planUrl + "/api/plans/preview", selection, admin);
+            expect(first, 200);
+        }
+        double[] samples = new double[PLAN_SAMPLES];
+        for (int i = 0; i < PLAN_SAMPLES; i++) {
+            long started = System.nanoTime();
+            HttpResponse<String> answer = send("POST", planUrl + "/api/plans/preview", selection, admin);
+            samples[i] = (System.nanoTime() - started) / 1e6;
+            expect(answer, 200);
+        }
+        double[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> preview = EventJson.read(first.body(), Map.class);
+        List<?> waves = preview.get("waves") instanceof List<?> list ? list : List.of();
+        int planned = waves.stream().mapToInt(w -> w instanceof Map<?, ?> wave && wave.get("restarts") instanceof List<?> restarts ? restarts.size() : 0).sum();
+        int unscheduled = preview.get("unscheduled") instanceof List<?> list ? list.size() : 0;
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("servers", PLAN_SERVERS);
+        detail.put("applications", PLAN_APPLICATIONS);
+        detail.put("samplesMs", Arrays.stream(samples).map(BenchmarkMain::round1).boxed().toList());
+        detail.put("waves", waves.size());
+        detail.put("restartsPlanned", planned);
+        detail.put("unscheduled", unscheduled);
+        detail.put("responseBytes", first.body().length());
+        detail.put("readModelFilledMs", readModelMs);
+        results.details.put("plan_preview", detail);
+        if (planned + unscheduled != PLAN_SERVERS) {
+            log("plan preview: WARNING %d planned + %d unscheduled, expected %d servers", planned, unscheduled, PLAN_SERVERS);
+        }
+        results.add("plan_preview_10k_ms", round1(Results.percentile(sorted, 50)), "ms", 2000, false);
+        results.add("plan_preview_10k_max_ms", round1(sorted[sorted.length - 1]), "ms");
+        // notification-service opened a notification per assessment: let it finish before the next phase measures.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (notifications.count(EventTypes.NOTIFICATION_OPENED, "plan") < PLAN_SERVERS && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+    }
+
+    private static String planApplication(int index) {
+        return "plan-app-%03d".formatted(index);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -22,16 +22,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code docker-compose config} (Compose v1.29, no engine needed) accepts docker-compose.yml, and the rendered
- * stack is the one the README describes: KRaft Kafka, PostgreSQL with one database per service, the four
+ * stack is the one the README describes: KRaft Kafka, PostgreSQL with one database per service, the five
  * services on their ports, pointed at them, health-checked and started after the infrastructure. Every port is
  * published on loopback only, and the secrets have no defaults: without them the stack does not start.
  */
 class DockerComposeTest {
 
     private static final Map<String, Integer> PORTS = Map.of("check-service", 8081, "priority-service", 8082,
-            "notification-service", 8083, "deploy-hook-service", 8084);
+            "notification-service", 8083, "deploy-hook-service", 8084, "plan-service", 8085);
     private static final Map<String, String> DATABASES = Map.of("check-service", "check", "priority-service", "priority",
-            "notification-service", "notification", "deploy-hook-service", "deployhook");
+            "notification-service", "notification", "deploy-hook-service", "deployhook", "plan-service", "plan");
 
     /** The variables docker-compose.yml requires, with what a .env would hold. */
     private static final Map<String, String> REQUIRED = Map.of(
@@ -63,7 +63,7 @@ class DockerComposeTest {
         StringBuilder script = new StringBuilder();
         services.path("kafka-topics").path("command").forEach(line -> script.append(line.asText()).append('\n'));
         assertThat(script).contains("--partitions 6", "cleanup.policy=compact", ".dlq", "--partitions 1", "--if-not-exists");
-        assertThat(script).contains("for topic in servers deploys checks priorities notifications freshness policies apikeys apikeys.usage;")
+        assertThat(script).contains("for topic in servers deploys checks priorities notifications freshness policies restarts apikeys apikeys.usage;")
                 .contains("servers|policies|apikeys|apikeys.usage) config=\"--config cleanup.policy=compact\"");
     }
 
@@ -73,6 +73,16 @@ class DockerComposeTest {
         assertThat(postgres.path("image").asText()).startsWith("postgres:");
         assertThat(publishedPorts(postgres)).contains(15432);
         assertThat(postgres.path("volumes").toString()).contains("init-databases.sh", "/docker-entrypoint-initdb.d/");
+        // The script's default list holds every service's database.
+        String script;
+        try {
+            script = Files.readString(Rendered.ROOT.resolve("docker/postgres/init-databases.sh"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Matcher defaults = Pattern.compile("\\$\\{RESTARTWATCH_DATABASES:-([a-z ]+)}").matcher(script);
+        assertThat(defaults.find()).as("default database list in init-databases.sh").isTrue();
+        assertThat(List.of(defaults.group(1).trim().split(" +"))).containsExactlyInAnyOrderElementsOf(DATABASES.values());
         assertThat(postgres.path("healthcheck").isMissingNode()).isFalse();
     }
 
@@ -155,7 +165,7 @@ class DockerComposeTest {
             }
         });
         assertThat(published).containsExactlyInAnyOrder("kafka:19092", "postgres:15432", "check-service:8081",
-                "priority-service:8082", "notification-service:8083", "deploy-hook-service:8084");
+                "priority-service:8082", "notification-service:8083", "deploy-hook-service:8084", "plan-service:8085");
     }
 
     private static JsonNode env(JsonNode service) {

@@ -26,11 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KustomizeManifestsTest {
 
-    static final List<String> SERVICES = List.of("check-service", "priority-service", "notification-service", "deploy-hook-service");
+    static final List<String> SERVICES = List.of("check-service", "priority-service", "notification-service", "deploy-hook-service",
+            "plan-service");
+    /** Scaled on CPU up to the partition count; deploy-hook-service and plan-service carry little load (two for availability). */
     static final List<String> CONSUMERS = List.of("check-service", "priority-service", "notification-service");
     static final List<String> TOPICS = List.of("restartwatch.servers", "restartwatch.deploys", "restartwatch.checks",
             "restartwatch.priorities", "restartwatch.notifications", "restartwatch.freshness", "restartwatch.policies",
-            "restartwatch.apikeys", "restartwatch.apikeys.usage");
+            "restartwatch.restarts", "restartwatch.apikeys", "restartwatch.apikeys.usage");
     /** As event-contracts' Topics.COMPACTED: the latest record per key is the state. */
     static final List<String> COMPACTED = List.of("restartwatch.servers", "restartwatch.policies", "restartwatch.apikeys",
             "restartwatch.apikeys.usage");

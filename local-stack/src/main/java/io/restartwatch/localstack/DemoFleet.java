@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class DemoFleet {
 
     /** The demo's agent server whose agent never reports. */
     static final String SILENT_AGENT = "legacy-1";
+    /** The application whose servers run the agent in execute mode: the demo's restart plans reboot them. */
+    static final String PLANNED_APPLICATION = "payments";
 
     record DemoServer(String id, String app, String env, String ports, int pendingDays, List<String> packages) {
     }
@@ -45,6 +48,17 @@ public final class DemoFleet {
             new DemoServer("intranet-1", "intranet", "production", port(80, "192.168.0.0/16"), 0, List.of("dbus")),
             new DemoServer("intranet-2", "intranet", "staging", port(80, "192.168.0.0/16"), -1, List.of()),
             new DemoServer("bastion-1", "ops", "production", port(22, "::/0"), 40, List.of("linux-image-6.8.0-45-generic", "libc6")));
+
+    /**
+     * Agent servers of {@link #PLANNED_APPLICATION}: their agent runs in execute mode in ./stack's background loop
+     * (every 5 s, {@code --if-due}) and "reboots" them with the fake reboot command (a new boot id, no sentinel).
+     * Two are open to the internet and one has a kernel update pending, so a plan's waves have an order.
+     */
+    static final List<DemoServer> AGENT_FLEET = List.of(
+            new DemoServer("payments-web-1", PLANNED_APPLICATION, "production", port(443, "0.0.0.0/0", "::/0"), 9, List.of("linux-image-6.8.0-49-generic", "linux-base")),
+            new DemoServer("payments-web-2", PLANNED_APPLICATION, "production", port(443, "0.0.0.0/0"), 3, List.of("libssl3")),
+            new DemoServer("payments-worker-1", PLANNED_APPLICATION, "production", port(9100, "10.0.0.0/8"), 12, List.of("systemd", "libsystemd0")),
+            new DemoServer("payments-worker-2", PLANNED_APPLICATION, "production", port(9100, "10.0.0.0/8"), 1, List.of("dbus")));
 
     /**
      * What the probe discovers on a demo server: its declared port listening, and a few servers with more to show
@@ -84,6 +98,8 @@ public final class DemoFleet {
         Path fleetDir = Path.of(args.length > 0 ? args[0] : ".local/demo-fleet").toAbsolutePath();
         String checkUrl = System.getProperty("restartwatch.check.url", "http://127.0.0.1:8081");
         String deployHookUrl = System.getProperty("restartwatch.deploy-hook.url", "http://127.0.0.1:8084");
+        String planUrl = System.getProperty("restartwatch.plan.url", "http://127.0.0.1:8085");
+        String rebootCommand = System.getProperty("restartwatch.demo.reboot-command", "");
         String adminKey = System.getProperty("restartwatch.admin-key", "");
         Map<String, String> admin = Map.of("Authorization", "Bearer " + adminKey);
 
@@ -116,8 +132,14 @@ public final class DemoFleet {
             }
             registered++;
         }
-        System.out.println("Demo fleet: " + (FLEET.size() + 1) + " servers (" + registered + " newly registered) under " + fleetDir
-                + "; " + SILENT_AGENT + "'s agent never reports: a blind spot after 2 minutes");
+        for (DemoServer server : AGENT_FLEET) {
+            if (registerAgentServer(server, fleetDir.resolve(server.id()), checkUrl, rebootCommand, admin)) {
+                registered++;
+            }
+        }
+        System.out.println("Demo fleet: " + (FLEET.size() + AGENT_FLEET.size() + 1) + " servers (" + registered + " newly registered) under "
+                + fleetDir + "; " + SILENT_AGENT + "'s agent never reports: a blind spot after 2 minutes");
+        putRestartPolicy(planUrl, admin);
 
         Path pipelineFile = fleetDir.resolve("demo-pipeline.json");
         if (!Files.exists(pipelineFile) && !adminKey.isBlank()) {
@@ -139,7 +161,80 @@ public final class DemoFleet {
     }
 
 
+    /**
+     * Registers an agent server (once) and writes its agent's settings into its fake root,
+     * {@code etc/restartwatch/agent.conf} (mode 600, it holds the agent token), which ./stack's agent loop runs with.
+     *
+     * @return whether it was newly registered
+     */
+    static boolean registerAgentServer(DemoServer server, Path root, String checkUrl, String rebootCommand, Map<String, String> admin)
+            throws IOException, InterruptedException {
+        Path conf = root.resolve("etc/restartwatch/agent.conf");
+        boolean registered = false;
+        if (send("GET", checkUrl + "/api/servers/" + server.id(), null, admin).statusCode() != 200) {
+            FakeServerRoot.write(root, server.pendingDays(), server.packages());
+            discoverable(server, root);
+            HttpResponse<String> response = send("POST", checkUrl + "/api/servers", """
+                    {"id":"%s","hostname":"%s.demo.internal","applicationId":"%s","environment":"%s",
+                     "labels":{"demo":"true","executor":"agent"},"openPorts":%s,"probeKind":"agent"}"""
+                    .formatted(server.id(), server.id(), server.app(), server.env(), server.ports()), admin);
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("Could not register " + server.id() + ": " + response.statusCode() + " " + response.body());
+            }
+            Files.deleteIfExists(conf);
+            registered = true;
+        }
+        String token = Files.exists(conf) ? confValue(Files.readString(conf), "RESTARTWATCH_TOKEN") : null;
+        if (token == null) {
+            HttpResponse<String> issued = send("POST", checkUrl + "/api/servers/" + server.id() + "/agent-token", null, admin);
+            if (issued.statusCode() != 200) {
+                throw new IllegalStateException("Could not issue " + server.id() + "'s agent token: " + issued.statusCode() + " " + issued.body());
+            }
+            token = String.valueOf(EventJson.read(issued.body(), Map.class).get("token"));
+        }
+        // Rewritten on every ./stack up (the token kept): the reboot command's path is this checkout's.
+        Files.createDirectories(conf.getParent());
+        Files.deleteIfExists(conf);
+        Files.createFile(conf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(conf, """
+                # Written by ./stack's demo fleet: this fake server's agent, in execute mode.
+                RESTARTWATCH_URL='%s'
+                RESTARTWATCH_SERVER_ID='%s'
+                RESTARTWATCH_TOKEN='%s'
+                RESTARTWATCH_STATE_DIR='%s'
+                RESTARTWATCH_EXECUTE=1
+                RESTARTWATCH_REBOOT_COMMAND='%s'
+                """.formatted(checkUrl, server.id(), token, root.resolve("var/lib/restartwatch-agent"), rebootCommand));
+        return registered;
+    }
+
+    private static String confValue(String conf, String name) {
+        return conf.lines().filter(line -> line.startsWith(name + "='") && line.endsWith("'"))
+                .map(line -> line.substring(name.length() + 2, line.length() - 1))
+                .filter(value -> !value.isBlank()).findFirst().orElse(null);
+    }
+
+    /**
+     * The planned application's restart policy on plan-service: any time (no windows), at most 2 of its servers
+     * restarting at once, 5 minutes to come back. Set on every ./stack up (a PUT replaces it).
+     */
+    static void putRestartPolicy(String planUrl, Map<String, String> admin) throws InterruptedException {
+        try {
+            HttpResponse<String> response = send("PUT", planUrl + "/api/restart-policies/" + PLANNED_APPLICATION, """
+                    {"timeZone":"UTC","windows":[],"blackouts":[],"maxUnavailable":"2","restartTimeout":"PT5M"}""", admin);
+            if (response.statusCode() / 100 == 2) {
+                System.out.println("Restart policy of " + PLANNED_APPLICATION + ": any time, at most 2 servers at once (plan-service)");
+            } else {
+                System.out.println("  (restart policy of " + PLANNED_APPLICATION + " not set: plan-service answered "
+                        + response.statusCode() + " " + response.body() + ")");
+            }
+        } catch (IOException e) {
+            System.out.println("  (restart policy of " + PLANNED_APPLICATION + " not set: plan-service unreachable: " + e + ")");
+        }
+    }
+
     private static String port(int port, String... sources) {
+
         return "[{\"port\":" + port + ",\"protocol\":\"tcp\",\"sources\":[\"" + String.join("\",\"", sources) + "\"]}]";
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SystemProcesses implements AutoCloseable {
 
-    public static final List<String> SERVICES = List.of("check-service", "priority-service", "notification-service", "deploy-hook-service");
+    public static final List<String> SERVICES = List.of("check-service", "priority-service", "notification-service", "deploy-hook-service",
+            "plan-service");
     /** Pipeline secrets are encrypted at rest; a run's services share one key (AES-256, base64). */
     private static final String SECRET_ENCRYPTION_KEY = AdminKeys.randomBase64(32);
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.restartwatch.localstack.FakeServerRoot;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +76,20 @@ class BadInputCorpusIT {
             new Endpoint("deploy-hook-service", "POST", "/api/pipelines/{id}/rotate", false),
             new Endpoint("deploy-hook-service", "DELETE", "/api/pipelines/{id}", false),
             new Endpoint("deploy-hook-service", "POST", "/api/hooks/github", true),
-            new Endpoint("deploy-hook-service", "POST", "/api/hooks/gitlab", true));
+            new Endpoint("deploy-hook-service", "POST", "/api/hooks/gitlab", true),
+            new Endpoint("plan-service", "PUT", "/api/restart-policies/{id}", true),
+            new Endpoint("plan-service", "GET", "/api/restart-policies/{id}", false),
+            new Endpoint("plan-service", "DELETE", "/api/restart-policies/{id}", false),
+            new Endpoint("plan-service", "PUT", "/api/restart-limits", true),
+            new Endpoint("plan-service", "POST", "/api/plans/preview", true),
+            new Endpoint("plan-service", "POST", "/api/plans", true),
+            new Endpoint("plan-service", "GET", "/api/plans/{id}", false),
+            new Endpoint("plan-service", "POST", "/api/plans/{id}/approve", false),
+            new Endpoint("plan-service", "POST", "/api/plans/{id}/pause", false),
+            new Endpoint("plan-service", "POST", "/api/plans/{id}/resume", false),
+            new Endpoint("plan-service", "POST", "/api/plans/{id}/cancel", false),
+            new Endpoint("plan-service", "POST", "/api/restarts/{id}/started", false),
+            new Endpoint("plan-service", "POST", "/api/restarts/{id}/failed", true));
 
     static final List<String> BAD_QUERIES = List.of(
             "check-service /api/servers?applicationId=%27%3B--",
@@ -90,7 +105,34 @@ class BadInputCorpusIT {
             "notification-service /api/notifications?level=%00",
             "notification-service /api/notifications?page=abc",
             "notification-service /api/notifications?kind=SOMETIMES",
-            "notification-service /api/servers/x/notifications?kind=%00");
+            "notification-service /api/servers/x/notifications?kind=%00",
+            "plan-service /api/plans?status=MAYBE",
+            "plan-service /api/plans?status=%3Cscript%3E",
+            "plan-service /api/restart-policies/x?environment=%00",
+            "plan-service /api/restart-policies/x?environment=..%2F..");
+
+    /**
+     * Restart policies, limits and plans the design refuses, each with the status it must get (always problem+json):
+     * a window overlapping another on the same day, an empty window, an unknown time zone, a percentage over 100 (or
+     * 0, or not a number), a blackout that ends before it starts, a malformed duration.
+     */
+    static final Map<String, String> BAD_POLICIES = new java.util.LinkedHashMap<>();
+
+    static {
+        String window = "{\"days\":[\"MONDAY\"],\"start\":\"%s\",\"end\":\"%s\"}";
+        BAD_POLICIES.put("overlapping windows", "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"1\",\"windows\":["
+                + window.formatted("22:00", "23:30") + "," + window.formatted("23:00", "01:00") + "]}");
+        BAD_POLICIES.put("empty window", "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"1\",\"windows\":[" + window.formatted("03:00", "03:00") + "]}");
+        BAD_POLICIES.put("unknown time zone", "{\"timeZone\":\"Mars/Olympus_Mons\",\"maxUnavailable\":\"1\",\"windows\":[]}");
+        BAD_POLICIES.put("percentage over 100", "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"150%\",\"windows\":[]}");
+        BAD_POLICIES.put("zero percent", "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"0%\",\"windows\":[]}");
+        BAD_POLICIES.put("not a number", "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"many\",\"windows\":[]}");
+        BAD_POLICIES.put("blackout ending before it starts", "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"1\",\"windows\":[],"
+                + "\"blackouts\":[{\"from\":\"2027-01-02T00:00:00Z\",\"to\":\"2027-01-01T00:00:00Z\",\"reason\":\"freeze\"}]}");
+        BAD_POLICIES.put("malformed timeout", "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"1\",\"windows\":[],\"restartTimeout\":\"15 minutes\"}");
+        BAD_POLICIES.put("window on no day", "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"1\",\"windows\":[{\"days\":[\"FUNDAY\"],\"start\":\"01:00\",\"end\":\"02:00\"}]}");
+        BAD_POLICIES.put("time out of range", "{\"timeZone\":\"UTC\",\"maxUnavailable\":\"1\",\"windows\":[" + window.formatted("25:00", "26:00") + "]}");
+    }
 
     static final List<Map.Entry<String, String>> BAD_AUTH = List.of(
             Map.entry("Authorization", "Bearer"), Map.entry("Authorization", "Bearer x"), Map.entry("Authorization", "Basic YWRtaW46YWRtaW4="),
@@ -166,6 +208,74 @@ class BadInputCorpusIT {
             HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(system.url(service) + "/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).as(service).isEqualTo(200);
+        }
+    }
+
+    /**
+     * plan-service's own rules: every policy the design refuses gets 400 problem+json and leaves the stored policy as it
+     * was; bad fleet limits get 400; a plan's illegal transitions (approving a cancelled plan, resuming it, cancelling it
+     * twice) get 409 problem+json, an unknown plan 404.
+     */
+    @Test
+    void planServiceRefusesBadPoliciesAndLimitsAndIllegalPlanTransitions() throws Exception {
+        String app = "corpus-plan";
+        HttpResponse<String> valid = HTTP.send(adminRequest("plan-service", "/api/restart-policies/" + app).PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"timeZone\":\"Europe/Berlin\",\"maxUnavailable\":\"2\",\"windows\":[{\"days\":[\"TUESDAY\"],\"start\":\"22:00\",\"end\":\"02:00\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(valid.statusCode()).as(valid.body()).isEqualTo(200);
+
+        List<String> failures = new ArrayList<>();
+        for (var bad : BAD_POLICIES.entrySet()) {
+            HttpResponse<String> response = HTTP.send(adminRequest("plan-service", "/api/restart-policies/" + app)
+                    .PUT(HttpRequest.BodyPublishers.ofString(bad.getValue())).build(), HttpResponse.BodyHandlers.ofString());
+            expect(failures, bad.getKey(), response, 400);
+        }
+        for (String limits : List.of("{\"maxConcurrent\":0}", "{\"maxConcurrent\":-3}", "{\"maxConcurrent\":\"ten\"}",
+                "{\"maxConcurrent\":5,\"blackouts\":[{\"from\":\"2027-01-02T00:00:00Z\",\"to\":\"2027-01-01T00:00:00Z\",\"reason\":\"x\"}]}")) {
+            HttpResponse<String> response = HTTP.send(adminRequest("plan-service", "/api/restart-limits")
+                    .PUT(HttpRequest.BodyPublishers.ofString(limits)).build(), HttpResponse.BodyHandlers.ofString());
+            expect(failures, "limits " + limits, response, 400);
+        }
+        HttpResponse<String> stored = HTTP.send(adminRequest("plan-service", "/api/restart-policies/" + app).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(stored.statusCode()).isEqualTo(200);
+        assertThat(stored.body()).as("the policy after the refused ones").contains("Europe/Berlin").contains("\"maxUnavailable\":\"2\"");
+
+        // A plan needs a pending server: a local one with the sentinel, checked at registration.
+        FakeServerRoot.write(system.fleetDir.resolve("corpus-plan-1"), 3, List.of("libssl3"));
+        HttpResponse<String> registered = HTTP.send(adminRequest("check-service", "/api/servers").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"id\":\"corpus-plan-1\",\"hostname\":\"corpus-plan-1.example.com\",\"applicationId\":\"" + app + "\","
+                        + "\"environment\":\"production\",\"probeKind\":\"local\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        String selection = "{\"application\":\"" + app + "\"}";
+        Awaitility.await("corpus-plan-1 pending in plan-service").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                HTTP.send(adminRequest("plan-service", "/api/plans/preview").POST(HttpRequest.BodyPublishers.ofString(selection)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body().contains("corpus-plan-1"));
+        HttpResponse<String> created = HTTP.send(adminRequest("plan-service", "/api/plans").POST(HttpRequest.BodyPublishers.ofString(selection)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String plan = io.restassured.path.json.JsonPath.from(created.body()).getString("id");
+        assertThat(plan).as(created.body()).isNotBlank();
+        HttpResponse<String> cancelled = transition(plan, "cancel");
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        expect(failures, "approving a cancelled plan", transition(plan, "approve"), 409);
+        expect(failures, "resuming a cancelled plan", transition(plan, "resume"), 409);
+        expect(failures, "cancelling a cancelled plan", transition(plan, "cancel"), 409);
+        expect(failures, "pausing a cancelled plan", transition(plan, "pause"), 409);
+        expect(failures, "approving an unknown plan", transition("00000000-0000-0000-0000-000000000000", "approve"), 404);
+        System.out.printf("plan-service bad input: %d policies, 4 limits, 5 transitions refused; failures %d%n", BAD_POLICIES.size(), failures.size());
+        assertThat(failures).isEmpty();
+    }
+
+    private static HttpResponse<String> transition(String plan, String action) throws Exception {
+        return HTTP.send(adminRequest("plan-service", "/api/plans/" + plan + "/" + action).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expect(List<String> failures, String what, HttpResponse<String> response, int status) {
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (response.statusCode() != status || !type.startsWith("application/problem+json")) {
+            failures.add(what + ": expected " + status + " problem+json, got " + response.statusCode() + " " + type + " " + abbreviate(response.body()));
         }
     }
 

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The fault suite: all four services as separate processes, a 10k-server fleet split into one slice per
+ * The fault suite: all five services as separate processes, a 10k-server fleet split into one slice per
  * scenario, and a scripted stream of check results per slice (every server opens, every third escalates,
  * every fourth clears) whose final state is known. Mid-stream, each scenario breaks something: kill -9 a
  * service, restart Kafka, restart PostgreSQL, inject poison records. Then: the notification state equals the

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Access control of every operation the four packaged services publish, generated from their own OpenAPI
+ * Access control of every operation the five packaged services publish, generated from their own OpenAPI
  * documents so that an endpoint added later is covered without touching this class: anonymous callers get 401,
  * a role too low gets 403, the role the document names gets past access control. Operations without a security
  * requirement are the ones with credentials of their own (agent token, pipeline token or HMAC, forge secrets):
@@ -47,7 +47,7 @@ class SecuritySuiteIT {
 
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
-    /** The four services publish about thirty operations; far fewer means a document lost its paths. */
+    /** The five services publish about forty operations; far fewer means a document lost its paths. */
     private static final int MINIMUM_OPERATIONS = 25;
     private static final String SCHEME = "bearer";
     private static final String PROBLEM_JSON = "application/problem+json";
@@ -132,7 +132,7 @@ class SecuritySuiteIT {
             assertThat(operations).as(service + ": every operation under /api").allMatch(op -> op.path().startsWith("/api/"));
         }
         assertThat(SystemProcesses.SERVICES.stream().mapToInt(service -> operations(service).size()).sum())
-                .as("operations in all four documents").isGreaterThanOrEqualTo(MINIMUM_OPERATIONS);
+                .as("operations in all five documents").isGreaterThanOrEqualTo(MINIMUM_OPERATIONS);
         // The operations the attack in the issue used must be listed, so the generated tests below cover them.
         assertThat(operations("check-service")).extracting(ApiOperation::name)
                 .contains("POST /api/servers/{id}/agent-token [admin]", "DELETE /api/servers/{id} [admin]");

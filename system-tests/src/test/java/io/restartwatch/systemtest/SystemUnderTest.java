@@ -16,7 +16,7 @@ import io.restartwatch.localstack.LoopbackPorts;
 import io.restartwatch.localstack.SystemProcesses;
 
 /**
- * The whole system as separate processes ({@link SystemProcesses}): the local-stack launcher and the four
+ * The whole system as separate processes ({@link SystemProcesses}): the local-stack launcher and the five
  * services from their packaged jars, data and logs under {@code system-tests/target/}; plus what the tests do to
  * it: more instances of a service, {@code kill -9}, restarts.
  */
@@ -52,7 +52,7 @@ final class SystemUnderTest implements AutoCloseable {
     }
 
     /**
-     * Starts Kafka, PostgreSQL and all four services. If one does not start, everything started is stopped: the
+     * Starts Kafka, PostgreSQL and all five services. If one does not start, everything started is stopped: the
      * caller never gets this instance to close, and the processes would outlive the test run.
      */
     SystemUnderTest start() throws IOException, InterruptedException {
@@ -71,7 +71,7 @@ final class SystemUnderTest implements AutoCloseable {
 
     /**
      * As {@link #start()}, with extra environment for some services (e.g. short intervals for check-service), and one
-     * service after the other, each ready before the next starts: four JVMs starting at once on a loaded 2-core
+     * service after the other, each ready before the next starts: five JVMs starting at once on a loaded 2-core
      * machine can each miss the readiness deadline.
      */
     SystemUnderTest startOneByOne(Map<String, Map<String, String>> envByService) throws IOException, InterruptedException {

@@ -1,0 +1,50 @@
+package io.restartwatch.plan.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.restartwatch.contracts.CheckCompleted;
+import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.plan.persistence.ServerReadModel;
+import io.restartwatch.support.messaging.BatchApplier;
+import io.restartwatch.support.messaging.IncomingCloudEvent;
+import io.restartwatch.support.messaging.PoisonEventException;
+import io.smallrye.common.annotation.Blocking;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Keeps each server's newest successful check (boot id, whether a reboot is still required) from
+ * {@code restartwatch.checks}: the proof that a released restart happened, verified as soon as the check arrives.
+ */
+@ApplicationScoped
+public class CheckConsumer {
+
+    public static final String CHANNEL = "checks";
+
+    private final ServerReadModel readModel;
+    private final BatchApplier batches;
+
+    public CheckConsumer(ServerReadModel readModel, BatchApplier batches) {
+        this.readModel = readModel;
+        this.batches = batches;
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking
+    public void onChecks(ConsumerRecords<String, String> records) {
+        batches.apply(records, CheckConsumer::parse, CheckCompleted::serverId, readModel::onCheck);
+    }
+
+    static CheckCompleted parse(ConsumerRecord<String, String> record) {
+        var event = IncomingCloudEvent.parse(record, CheckCompleted.class);
+        if (!EventTypes.CHECK_COMPLETED.equals(event.type())) {
+            throw new PoisonEventException("Unexpected event type " + event.type() + " on the checks topic");
+        }
+        CheckCompleted check = event.data();
+        if (check.checkId() == null || check.serverId() == null || check.checkedAt() == null || check.outcome() == null) {
+            throw new PoisonEventException("check.completed " + event.id() + " lacks checkId, serverId, checkedAt or outcome");
+        }
+        return check;
+    }
+}
