@@ -251,11 +251,16 @@ class RestartPlanIT {
         return events.stream().filter(e -> e.event().status() == status).map(e -> e.event().restartId()).collect(Collectors.toSet());
     }
 
+    /**
+     * The plan's restart.* events, each once: a redelivery of the same event (same ce_id: the outbox relay publishes at
+     * least once) is the same event, not a second verification or command.
+     */
     private static List<Received> restartEvents(String plan) {
         List<Received> events = new ArrayList<>();
+        Set<String> ids = new java.util.HashSet<>();
         for (KafkaEvents.ReceivedEvent record : kafka.readAll(Topics.RESTARTS)) {
             String type = record.type();
-            if (type == null || !type.startsWith("io.restartwatch.restart.")) {
+            if (type == null || !type.startsWith("io.restartwatch.restart.") || !ids.add(record.headers().get(CloudEventHeaders.ID))) {
                 continue;
             }
             RestartEvent event = EventJson.read(record.value(), RestartEvent.class);
@@ -299,7 +304,7 @@ class RestartPlanIT {
 
     private static String createAndApprove(String application) {
         String plan = system.asAdmin("plan-service").contentType(ContentType.JSON).body("{\"application\":\"" + application + "\"}")
-                .when().post("/api/plans").then().log().ifValidationFails().statusCode(201).extract().path("id");
+                .when().post("/api/plans").then().log().ifValidationFails().statusCode(201).extract().path("planId");
         system.asAdmin("plan-service").when().post("/api/plans/{id}/approve", plan).then().log().ifValidationFails().statusCode(200);
         return plan;
     }
