@@ -205,6 +205,41 @@ class RunnerTest {
                 .allSatisfy(e -> assertThat(e.headers().get("ce_source")).isEqualTo("/ansible/reboot-job"));
     }
 
+    @Test
+    void concurrentTicksReleaseEachRestartOnceAndNeverPastTheApplicationsLimit() throws Exception {
+        String app = RunnerFixtures.uniqueId("race");
+        List<String> servers = List.of(app + "-a", app + "-b", app + "-c", app + "-d");
+        given().contentType("application/json").body("{\"maxUnavailable\":\"2\"}")
+                .when().put("/api/restart-policies/{app}", app).then().statusCode(200);
+        for (String server : servers) {
+            fixtures.server(server, app, 1);
+            fixtures.checkNow(server, CheckOutcome.REBOOT_REQUIRED, "boot-old");
+        }
+        fixtures.awaitTrue(() -> servers.stream().allMatch(s -> fixtures.serverColumn(s, "boot_id") != null
+                && fixtures.serverColumn(s, "application_id") != null));
+        String plan = fixtures.plan(app, "RUNNING", List.of(servers));
+
+        // Several instances' ticks at once, besides this instance's own scheduler.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var ticks = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int i = 0; i < 8; i++) {
+                ticks.add(pool.submit(runner::runOnce));
+            }
+            for (var tick : ticks) {
+                tick.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        fixtures.awaitTrue(() -> statuses(plan).stream().filter("SCHEDULED"::equals).count() == 2);
+        awaitPasses(3);
+        assertThat(statuses(plan).stream().filter("SCHEDULED"::equals).count()).isEqualTo(2);
+        assertThat(fixtures.plan(plan)[2]).isEqualTo("APPLICATION_LIMIT");
+        long commands = servers.stream().mapToLong(s -> fixtures.events(EventTypes.RESTART_SCHEDULED, s).size()).sum();
+        assertThat(commands).isEqualTo(2);
+    }
+
     private List<String> statuses(String plan) {
         return fixtures.restarts(plan).stream().map(Restart::status).toList();
     }
