@@ -59,7 +59,7 @@ class AutoPlanTest {
         fleet.pending(app + "-2", app, "prod", Exposure.INTERNAL, PriorityLevel.CRITICAL, 80, twoDaysAgo.plus(Duration.ofHours(2)));
         fleet.pending(app + "-3", app, "prod", Exposure.INTERNAL, PriorityLevel.HIGH, 60, twoDaysAgo.minus(Duration.ofDays(5)));
         given().contentType(ContentType.JSON)
-                .body("{\"maxUnavailable\":\"1\",\"autoPlan\":{\"minLevel\":\"CRITICAL\",\"pendingFor\":\"P3D\"}}")
+                .body("{\"maxUnavailable\":\"1\",\"restartTimeout\":\"P2D\",\"autoPlan\":{\"minLevel\":\"CRITICAL\",\"pendingFor\":\"P3D\"}}")
                 .when().put("/api/restart-policies/{app}", app).then().statusCode(200);
 
         job.runOnce();
