@@ -326,11 +326,21 @@
     flashServer = null;
   }
 
-  // Coalesces bursts of transitions into one reload.
+  // Coalesces bursts of transitions into one reload, plus one more when a transition arrives during a load: that
+  // load may have read the lists before the transition was committed.
+  let refreshAgain = false;
   function refresh() {
-    if (!refreshing) {
-      refreshing = load().catch((e) => showToast("Could not load: " + e.message)).finally(() => { refreshing = null; });
+    if (refreshing) {
+      refreshAgain = true;
+      return refreshing;
     }
+    refreshing = load().catch((e) => showToast("Could not load: " + e.message)).finally(() => {
+      refreshing = null;
+      if (refreshAgain) {
+        refreshAgain = false;
+        refresh();
+      }
+    });
     return refreshing;
   }
 

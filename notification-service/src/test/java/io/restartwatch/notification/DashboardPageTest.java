@@ -10,15 +10,21 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.PlanEvent;
+import io.restartwatch.contracts.PlanStatus;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.Surface;
+import io.restartwatch.contracts.Topics;
+import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 
@@ -145,6 +151,48 @@ class DashboardPageTest {
             Path screenshot = Path.of("target", "dashboard-blind-spots.png");
             chromium.screenshot(screenshot);
             assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+        }
+    }
+
+    @Test
+    void haltedPlansAreListedWithALinkToTheirPlanUntilThePlanGoesOn() throws Exception {
+        String app = Assessments.unique("haltpage");
+        String server = app + "-web-1";
+        String plan = "plan-" + app;
+        KafkaEvents kafka = KafkaEvents.local();
+        kafka.publish(Topics.RESTARTS, plan, EventTypes.PLAN_HALTED, new PlanEvent(PlanEvent.SCHEMA_VERSION, plan, app,
+                PlanStatus.HALTED, 1, 2, 4, 1, 1, "NOT_BACK", "plan-service", server, server + ".example.com", "restart-1",
+                Instant.now().minus(Duration.ofMinutes(20))));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().when().get("/api/servers/{id}/notifications", server).then().statusCode(200).body("kind", hasItem("PLAN_HALTED")));
+        String viewerKey = TestKeys.issue(app, "viewer");
+
+        try (HeadlessChromium chromium = HeadlessChromium.start(Path.of("target", "chromium-halted"), 1440, 900)) {
+            chromium.navigate(dashboard.toString());
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    chromium.evaluate(SIGN_IN_SHOWN).asBoolean());
+            chromium.evaluate("document.getElementById('key').value = '" + viewerKey + "';"
+                    + "document.getElementById('signin').requestSubmit()");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    chromium.evaluate(exists("#halted-rows", server)).asBoolean()
+                            && chromium.evaluate("document.getElementById('live').classList.contains('on')").asBoolean());
+
+            assertThat(chromium.evaluate(text("#halted-rows", server)).asText())
+                    .contains(server, app, "NOT_BACK", "HIGH", "PLAN HALTED", "20 min ago", plan);
+            assertThat(chromium.evaluate("document.querySelector('#halted-rows tr[data-server-id=\"" + server + "\"] a.plan-link').href").asText())
+                    .isEqualTo("http://127.0.0.1:8085/plan.html?id=" + plan);
+            assertThat(chromium.evaluate("document.querySelector('nav a.plans-link').href").asText())
+                    .isEqualTo("http://127.0.0.1:8085/plans.html");
+            assertThat(chromium.evaluate(exists("#rows", server)).asBoolean()).as("not a pending restart").isFalse();
+            Path screenshot = Path.of("target", "dashboard-halted-plans.png");
+            chromium.screenshot(screenshot);
+
+            kafka.publish(Topics.RESTARTS, plan, EventTypes.PLAN_RESUMED, new PlanEvent(PlanEvent.SCHEMA_VERSION, plan, app,
+                    PlanStatus.RUNNING, 1, 2, 4, 1, 1, null, "alice", null, null, null, Instant.now()));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    !chromium.evaluate(exists("#halted-rows", server)).asBoolean()
+                            && chromium.evaluate("!!document.querySelector('#transitions li[data-server-id=\"" + server
+                            + "\"][data-notification-kind=\"PLAN_HALTED\"]')").asBoolean());
         }
     }
 

@@ -254,7 +254,7 @@ class BadInputCorpusIT {
         HttpResponse<String> created = HTTP.send(adminRequest("plan-service", "/api/plans").POST(HttpRequest.BodyPublishers.ofString(selection)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String plan = io.restassured.path.json.JsonPath.from(created.body()).getString("id");
+        String plan = io.restassured.path.json.JsonPath.from(created.body()).getString("planId");
         assertThat(plan).as(created.body()).isNotBlank();
         HttpResponse<String> cancelled = transition(plan, "cancel");
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);

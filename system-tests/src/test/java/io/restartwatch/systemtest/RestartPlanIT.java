@@ -251,11 +251,16 @@ class RestartPlanIT {
         return events.stream().filter(e -> e.event().status() == status).map(e -> e.event().restartId()).collect(Collectors.toSet());
     }
 
+    /**
+     * The plan's restart.* events, each once: a redelivery of the same event (same ce_id: the outbox relay publishes at
+     * least once) is the same event, not a second verification or command.
+     */
     private static List<Received> restartEvents(String plan) {
         List<Received> events = new ArrayList<>();
+        Set<String> ids = new java.util.HashSet<>();
         for (KafkaEvents.ReceivedEvent record : kafka.readAll(Topics.RESTARTS)) {
             String type = record.type();
-            if (type == null || !type.startsWith("io.restartwatch.restart.")) {
+            if (type == null || !type.startsWith("io.restartwatch.restart.") || !ids.add(record.headers().get(CloudEventHeaders.ID))) {
                 continue;
             }
             RestartEvent event = EventJson.read(record.value(), RestartEvent.class);
@@ -299,7 +304,7 @@ class RestartPlanIT {
 
     private static String createAndApprove(String application) {
         String plan = system.asAdmin("plan-service").contentType(ContentType.JSON).body("{\"application\":\"" + application + "\"}")
-                .when().post("/api/plans").then().log().ifValidationFails().statusCode(201).extract().path("id");
+                .when().post("/api/plans").then().log().ifValidationFails().statusCode(201).extract().path("planId");
         system.asAdmin("plan-service").when().post("/api/plans/{id}/approve", plan).then().log().ifValidationFails().statusCode(200);
         return plan;
     }
@@ -339,37 +344,31 @@ class RestartPlanIT {
         agents.put(id, AgentLoop.start(id, root, token));
     }
 
-    /** How many times the server's fake reboot ran (one line per run in its reboots log). */
+    /** How many times the server's fake reboot ran (agent/testing/fake-reboot logs one line per run in its root). */
     private static int reboots(String server) throws IOException {
-        Path log = agents.get(server).rebootLog;
+        Path log = agents.get(server).root.resolve("var/log/fake-reboots");
         return Files.exists(log) ? Files.readAllLines(log).size() : 0;
     }
 
     /**
      * The real agent script, run with {@code --if-due} in a loop as its systemd timer runs it, in execute mode, against
-     * the server's fake root with its own state directory. The reboot command logs the run and then does what a reboot
-     * does to the fake root (a new boot id, no sentinel). A pause file makes the loop skip its turns.
+     * the server's fake root with its own state directory. The reboot command is agent/testing/fake-reboot: what a
+     * reboot does to the fake root (a new boot id, no sentinel), logged. A pause file makes the loop skip its turns.
      */
     private static final class AgentLoop {
-        final Path rebootLog;
+        final Path root;
         private final Path pauseFile;
         private final Process loop;
 
-        private AgentLoop(Path rebootLog, Path pauseFile, Process loop) {
-            this.rebootLog = rebootLog;
+        private AgentLoop(Path root, Path pauseFile, Process loop) {
+            this.root = root;
             this.pauseFile = pauseFile;
             this.loop = loop;
         }
 
         static AgentLoop start(String server, Path root, String token) throws IOException {
             Path agentDir = Files.createDirectories(workDir.resolve("agents/" + server));
-            Path rebootLog = agentDir.resolve("reboots");
             Path pauseFile = agentDir.resolve("paused");
-            Path reboot = agentDir.resolve("reboot");
-            Files.writeString(reboot, FakeReboot.script(root, rebootLog, system.root));
-            if (!reboot.toFile().setExecutable(true)) {
-                throw new IOException("cannot make " + reboot + " executable");
-            }
             ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c",
                     "while :; do [ -e \"$1\" ] || /bin/sh \"$0\" --if-due; sleep " + TIMER_SECONDS + "; done",
                     system.root.resolve("agent/restartwatch-agent").toString(), pauseFile.toString())
@@ -382,8 +381,8 @@ class RestartPlanIT {
             env.put("RESTARTWATCH_ROOT", root.toString());
             env.put("RESTARTWATCH_STATE_DIR", Files.createDirectories(agentDir.resolve("state")).toString());
             env.put("RESTARTWATCH_EXECUTE", "1");
-            env.put("RESTARTWATCH_REBOOT_COMMAND", reboot.toString());
-            return new AgentLoop(rebootLog, pauseFile, builder.start());
+            env.put("RESTARTWATCH_REBOOT_COMMAND", system.root.resolve("agent/testing/fake-reboot").toString());
+            return new AgentLoop(root, pauseFile, builder.start());
         }
 
         void paused(boolean paused) {

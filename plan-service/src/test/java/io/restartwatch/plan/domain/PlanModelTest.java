@@ -46,7 +46,7 @@ class PlanModelTest {
     }
 
     static Preview plan(List<FleetServer> fleet, Map<String, RestartPolicy> policies, FleetLimits limits, Duration horizon) {
-        return PlanModel.plan(fleet, new Selection(null, null, null, null, null, null),
+        return PlanModel.plan(fleet, new Selection(null, null, null, null, null, null, null),
                 (app, env) -> policies.getOrDefault(app, RestartPolicy.defaults(app)), limits, NOW, WAVE, horizon);
     }
 
@@ -205,7 +205,7 @@ class PlanModelTest {
                 new FleetServer("g", "g", "shop", "prod", Map.of("tier", "web"), false, true, PriorityLevel.CRITICAL, 90, Exposure.PUBLIC, NOW, null),
                 new FleetServer("h", "h", "blog", "prod", Map.of("tier", "web"), false, true, PriorityLevel.CRITICAL, 90, Exposure.PUBLIC, BASE_SINCE, null));
         Selection selection = new Selection("shop", "prod", Set.of(PriorityLevel.CRITICAL, PriorityLevel.HIGH), Set.of(Exposure.PUBLIC),
-                Map.of("tier", "web"), NOW.minus(Duration.ofDays(3)));
+                Map.of("tier", "web"), NOW.minus(Duration.ofDays(3)), null);
         Preview preview = PlanModel.plan(fleet, selection, (app, env) -> RestartPolicy.defaults(app), FleetLimits.DEFAULTS, NOW, WAVE, HORIZON);
 
         assertThat(preview.waves()).singleElement().satisfies(wave -> assertThat(ids(wave)).containsExactly("a"));
@@ -229,7 +229,7 @@ class PlanModelTest {
                         false, true, levels[n % levels.length], n % 100, exposures[n % exposures.length], BASE_SINCE.plusSeconds(n), null));
             }
         }
-        Selection all = new Selection(null, null, null, null, null, null);
+        Selection all = new Selection(null, null, null, null, null, null, null);
         PlanModel.plan(fleet, all, (app, env) -> policies.get(app), FleetLimits.DEFAULTS, NOW, WAVE, HORIZON); // warm-up
 
         // Measured, not asserted: the machine running the tests is shared. CPU time says what the model costs.
