@@ -49,6 +49,8 @@ public class Fleet {
     /** What the runner does when it releases a wave (only the columns the tests look at). */
     @Transactional
     public int release(String planId, int wave) {
+        entityManager.createNativeQuery("update restart_plan set current_wave = :wave where plan_id = :plan")
+                .setParameter("plan", planId).setParameter("wave", wave).executeUpdate();
         return entityManager.createNativeQuery("""
                         update planned_restart set status = 'SCHEDULED', released_at = now(), not_before = now(),
                                not_after = now() + interval '15 minutes', baseline_boot_id = 'boot-1'

@@ -27,6 +27,10 @@ public interface PlanSettings {
     @WithDefault("5s")
     Duration healthTimeout();
 
+    /** The dashboard (notification-service) the plan pages link back to. */
+    @WithDefault("http://127.0.0.1:8083/")
+    String dashboardUrl();
+
     /** Holding waves while alerts fire (like kured's --blocking-pod-selector / --prometheus-url). */
     Alertmanager alertmanager();
 

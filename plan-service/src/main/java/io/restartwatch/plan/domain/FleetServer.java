@@ -10,7 +10,7 @@ import io.restartwatch.contracts.PriorityLevel;
  * What the planner knows of one server (a {@code plan_server} row): what it is, whether a reboot is pending and how
  * urgent it is, and the active plan it is already in, if any.
  *
- * @param activePlanId the DRAFT, RUNNING, PAUSED or HALTED plan that holds a restart of it not yet done; null when none
+ * @param activePlanId the DRAFT, RUNNING, PAUSED or HALTED plan that holds a restart of it neither verified nor cancelled; null when none
  */
 public record FleetServer(
         String serverId,

@@ -31,7 +31,7 @@ public class ExecutionRows {
     private static final String RESTART_COLUMNS = """
             r.restart_id, r.plan_id, r.server_id, r.hostname, r.application_id, r.environment, r.wave, r.level, r.score,
             r.exposure, r.status, r.released_at, r.not_before, r.not_after, r.baseline_boot_id,
-            s.boot_id, s.reboot_required, s.last_checked_at""";
+            s.boot_id, s.sentinel, s.last_checked_at""";
     /** The order restarts of a wave are released in: public first, then level, score, age, server. */
     private static final String RELEASE_ORDER = """
             r.wave, r.planned_at nulls last, case when r.exposure = 'PUBLIC' then 0 else 1 end,
@@ -51,9 +51,9 @@ public class ExecutionRows {
     /**
      * A restart and what the newest successful check of its server saw.
      *
-     * @param rebootRequired null when no successful check was seen
+     * @param sentinel whether the newest successful check found the reboot-required sentinel; null when none was seen
      */
-    public record RestartRow(PlannedRestart restart, String bootId, Boolean rebootRequired, Instant lastCheckedAt) {
+    public record RestartRow(PlannedRestart restart, String bootId, Boolean sentinel, Instant lastCheckedAt) {
 
         public String status() {
             return restart.status();

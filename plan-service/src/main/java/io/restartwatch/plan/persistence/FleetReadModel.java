@@ -19,7 +19,9 @@ import io.restartwatch.plan.domain.FleetServer;
 
 /**
  * Reads the fleet as the planner needs it from {@code plan_server} (which the consumers keep), with the active plan
- * each server is already in: one query, however many servers.
+ * each server is already in: one query, however many servers. A server is in an active plan while a restart of it
+ * there is neither verified nor cancelled: a failed one holds it until the operator resumes or cancels the halted plan,
+ * so an auto-plan does not plan it again and again.
  */
 @ApplicationScoped
 public class FleetReadModel {
@@ -42,7 +44,7 @@ public class FleetReadModel {
                 select s.server_id, s.hostname, s.application_id, s.environment, %s, s.pending, s.level, s.score,
                        s.exposure, s.required_since,
                        (select r.plan_id from planned_restart r join restart_plan p on p.plan_id = r.plan_id
-                         where r.server_id = s.server_id and r.status in ('PLANNED', 'SCHEDULED', 'STARTED')
+                         where r.server_id = s.server_id and r.status not in ('VERIFIED', 'CANCELLED')
                            and p.status in ('DRAFT', 'RUNNING', 'PAUSED', 'HALTED')
                          limit 1)
                 from plan_server s

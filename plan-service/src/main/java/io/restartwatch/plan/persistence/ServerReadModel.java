@@ -28,6 +28,8 @@ public class ServerReadModel {
     static final String SERVERS_CONSUMER = "servers";
     static final String PRIORITIES_CONSUMER = "priorities";
     static final String CHECKS_CONSUMER = "checks";
+    /** CheckCompleted.detectedBy of /var/run/reboot-required. */
+    static final String SENTINEL = "sentinel";
 
     private final EntityManager entityManager;
     private final ProcessedEvents processed;
@@ -90,7 +92,7 @@ public class ServerReadModel {
 
     /**
      * A {@code check.completed}: a successful check (UP_TO_DATE or REBOOT_REQUIRED) newer than the one held sets the
-     * boot id and whether a reboot is still required, then verifies the server's restart in progress, if any.
+     * boot id, whether a reboot is still required and whether the sentinel is still there, then verifies the server's restart in progress, if any.
      * UNREACHABLE says nothing about the server's restart and changes nothing but the inventory it carries.
      */
     @Transactional
@@ -105,23 +107,36 @@ public class ServerReadModel {
             return;
         }
         int applied = entityManager.createNativeQuery("""
-                        insert into plan_server (server_id, boot_id, reboot_required, last_checked_at, updated_at)
-                        values (:serverId, :bootId, :rebootRequired, :checkedAt, :now)
+                        insert into plan_server (server_id, boot_id, reboot_required, sentinel, last_checked_at, updated_at)
+                        values (:serverId, :bootId, :rebootRequired, :sentinel, :checkedAt, :now)
                         on conflict (server_id) do update set
                             boot_id = coalesce(excluded.boot_id, plan_server.boot_id),
                             reboot_required = excluded.reboot_required,
+                            sentinel = excluded.sentinel,
                             last_checked_at = excluded.last_checked_at,
                             updated_at = excluded.updated_at
                         where plan_server.last_checked_at is null or plan_server.last_checked_at < excluded.last_checked_at""")
                 .setParameter("serverId", check.serverId())
                 .setParameter("bootId", check.bootId())
                 .setParameter("rebootRequired", check.outcome() == CheckOutcome.REBOOT_REQUIRED)
+                .setParameter("sentinel", sentinelFound(check))
                 .setParameter("checkedAt", check.checkedAt())
                 .setParameter("now", clock.instant())
                 .executeUpdate();
         if (applied == 1) {
             verification.afterCheck(check.serverId());
         }
+    }
+
+    /**
+     * Whether the check found the reboot-required sentinel. A producer that does not say what detected the need
+     * (schema 1: no detectedBy) is taken to have found it whenever a reboot is required: never proven done by guess.
+     */
+    static boolean sentinelFound(CheckCompleted check) {
+        if (check.outcome() != CheckOutcome.REBOOT_REQUIRED) {
+            return false;
+        }
+        return check.detectedBy().isEmpty() || check.detectedBy().contains(SENTINEL);
     }
 
     private void applySnapshot(ServerSnapshot snapshot) {

@@ -49,6 +49,9 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -115,7 +118,8 @@ public class PlanResource {
     @Path("/{planId}/approve")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Approve a DRAFT plan: it runs, its waves are released one after the other (409 unless DRAFT)")
-    public PlanViews.PlanView approvePlan(@PathParam("planId") @Pattern(regexp = Ids.PLAN_ID_PATTERN) String planId, String note) {
+    public PlanViews.PlanView approvePlan(@PathParam("planId") @Pattern(regexp = Ids.PLAN_ID_PATTERN) String planId,
+                                        @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Note.class))) String note) {
         lifecycle.approve(planId, Actors.of(identity), Note.text(note));
         return getPlan(planId);
     }
@@ -124,7 +128,8 @@ public class PlanResource {
     @Path("/{planId}/pause")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Pause a RUNNING plan: no further wave is released; restarts already released go on (409 unless RUNNING)")
-    public PlanViews.PlanView pausePlan(@PathParam("planId") @Pattern(regexp = Ids.PLAN_ID_PATTERN) String planId, String note) {
+    public PlanViews.PlanView pausePlan(@PathParam("planId") @Pattern(regexp = Ids.PLAN_ID_PATTERN) String planId,
+                                        @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Note.class))) String note) {
         lifecycle.pause(planId, Actors.of(identity), Note.text(note));
         return getPlan(planId);
     }
@@ -133,7 +138,8 @@ public class PlanResource {
     @Path("/{planId}/resume")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Resume a PAUSED or HALTED plan (failed restarts stay failed; the plan goes on with the next wave)")
-    public PlanViews.PlanView resumePlan(@PathParam("planId") @Pattern(regexp = Ids.PLAN_ID_PATTERN) String planId, String note) {
+    public PlanViews.PlanView resumePlan(@PathParam("planId") @Pattern(regexp = Ids.PLAN_ID_PATTERN) String planId,
+                                        @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Note.class))) String note) {
         lifecycle.resume(planId, Actors.of(identity), Note.text(note));
         return getPlan(planId);
     }
@@ -142,7 +148,8 @@ public class PlanResource {
     @Path("/{planId}/cancel")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Cancel a plan: restarts released but not begun are cancelled (restart.cancelled), the rest never are")
-    public PlanViews.PlanView cancelPlan(@PathParam("planId") @Pattern(regexp = Ids.PLAN_ID_PATTERN) String planId, String note) {
+    public PlanViews.PlanView cancelPlan(@PathParam("planId") @Pattern(regexp = Ids.PLAN_ID_PATTERN) String planId,
+                                        @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Note.class))) String note) {
         lifecycle.cancel(planId, Actors.of(identity), Note.text(note));
         return getPlan(planId);
     }
@@ -161,17 +168,17 @@ public class PlanResource {
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(Duration.ofSeconds(1))
                 .onOverflow().drop()
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(tick -> {
+                .onItem().transformToIterable(tick -> {
                     PlanViews.PlanView view = views.view(planId).orElse(null);
                     if (view != null && !view.equals(last.get())) {
                         last.set(view);
                         quiet.set(0);
-                        return sse.newEventBuilder().name("plan").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                                .data(PlanViews.PlanView.class, view).build();
+                        return List.of(sse.newEventBuilder().name("plan").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(PlanViews.PlanView.class, view).build());
                     }
-                    return quiet.incrementAndGet() % HEARTBEAT_TICKS == 0 ? sse.newEventBuilder().comment("heartbeat").build() : null;
-                })
-                .skip().where(event -> event == null);
+                    return quiet.incrementAndGet() % HEARTBEAT_TICKS == 0
+                            ? List.of(sse.newEventBuilder().comment("heartbeat").build()) : List.<OutboundSseEvent>of();
+                });
     }
 
     /**

@@ -145,7 +145,7 @@ public class PlanAdvancer {
         } else if (row.bootId() == null || row.bootId().equals(row.restart().baselineBootId())) {
             detail.append("the last check (").append(row.lastCheckedAt()).append(") shows the same boot id");
         } else {
-            detail.append("the last check (").append(row.lastCheckedAt()).append(") still finds a reboot required");
+            detail.append("the last check (").append(row.lastCheckedAt()).append(") still finds the reboot-required sentinel");
         }
         return detail.toString();
     }

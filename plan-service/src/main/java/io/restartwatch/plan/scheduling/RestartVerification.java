@@ -18,7 +18,7 @@ import io.restartwatch.plan.persistence.RestartPolicies;
 
 /**
  * The closed loop: a released restart is done only when a successful check newer than its release shows a boot id
- * other than the one seen before the release and no reboot still required (the sentinel gone), and, when the
+ * other than the one seen before the release and no reboot-required sentinel, and, when the
  * policy names a health URL, that URL answers 2xx. The same rule runs when a check arrives and on every tick.
  */
 @ApplicationScoped
@@ -40,14 +40,14 @@ public class RestartVerification {
 
     /**
      * Whether the server's checks prove the reboot: a successful check after the release with a new boot id and
-     * nothing requiring a reboot. Without a baseline (no check had reported a boot id before the release) any boot
+     * without the reboot-required sentinel (which lives on a tmpfs and vanishes with a reboot). Without a baseline (no check had reported a boot id before the release) any boot
      * id reported after the release is the new one.
      */
     public static boolean bootProof(RestartRow row) {
         Instant releasedAt = row.restart().releasedAt();
         return releasedAt != null && row.lastCheckedAt() != null && row.lastCheckedAt().isAfter(releasedAt)
                 && row.bootId() != null && !Objects.equals(row.bootId(), row.restart().baselineBootId())
-                && Boolean.FALSE.equals(row.rebootRequired());
+                && Boolean.FALSE.equals(row.sentinel());
     }
 
     /**

@@ -59,7 +59,7 @@ public class RunnerMetrics {
 
     void verified(String restartId) {
         afterCommit.once("verified-" + restartId, () -> Counter.builder("restartwatch.restarts.verified")
-                .description("Restarts proven by a check: a new boot id, no reboot required (and the health URL answering)")
+                .description("Restarts proven by a check: a new boot id, no reboot-required sentinel (and the health URL answering)")
                 .register(registry).increment());
     }
 

@@ -150,8 +150,11 @@ class PlansApiTest {
         given().when().post("/api/plans/{id}/pause", planId).then().statusCode(409);
         given().when().post("/api/plans/{id}/resume", planId).then().statusCode(200).body("status", equalTo("RUNNING"));
 
-        // The runner released wave 1; then the operator cancels.
-        assertThat(fleet.release(planId, 1)).isEqualTo(2);
+        // Wave 1 is released (by the runner, or here if it has not yet); then the operator cancels.
+        fleet.release(planId, 1);
+        given().when().get("/api/plans/{id}", planId).then().statusCode(200)
+                .body("waves[0].restarts.status", everyItem(equalTo("SCHEDULED")))
+                .body("waves[1].restarts.status", everyItem(equalTo("PLANNED")));
         given().contentType(ContentType.JSON).body("{\"note\":\"rollback\"}")
                 .when().post("/api/plans/{id}/cancel", planId)
                 .then().statusCode(200).body("status", equalTo("CANCELLED"))
@@ -248,14 +251,27 @@ class PlansApiTest {
         try {
             assertThat(data.poll(30, TimeUnit.SECONDS)).contains("\"status\":\"DRAFT\"").contains(app + "-1");
             given().when().post("/api/plans/{id}/approve", planId).then().statusCode(200);
-            assertThat(data.poll(30, TimeUnit.SECONDS)).contains("\"status\":\"RUNNING\"");
+            awaitData(data, "\"status\":\"RUNNING\"");
+            // Released by the runner, or here: either way the stream shows it, then the verification.
             fleet.release(planId, 1);
-            assertThat(data.poll(30, TimeUnit.SECONDS)).contains("\"status\":\"SCHEDULED\"");
+            awaitData(data, "\"status\":\"SCHEDULED\"");
             fleet.verify(app + "-1");
-            assertThat(data.poll(30, TimeUnit.SECONDS)).contains("\"status\":\"VERIFIED\"");
+            awaitData(data, "\"status\":\"VERIFIED\"");
         } finally {
             response.body().close();
         }
         given().when().get("/api/plans/{id}/stream", "no-such-plan").then().statusCode(404);
+    }
+
+    /** The next plan view that contains {@code text} (each event is a complete view; earlier ones are passed over). */
+    private static String awaitData(LinkedBlockingQueue<String> data, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String next = data.poll(1, TimeUnit.SECONDS);
+            if (next != null && next.contains(text)) {
+                return next;
+            }
+        }
+        throw new AssertionError("No plan view with " + text + " within 30 s");
     }
 }

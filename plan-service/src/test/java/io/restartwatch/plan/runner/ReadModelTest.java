@@ -84,6 +84,7 @@ class ReadModelTest {
         fixtures.publishCheck(RunnerFixtures.check(server, t, CheckOutcome.REBOOT_REQUIRED, "boot-1"));
         fixtures.awaitTrue(() -> "boot-1".equals(fixtures.serverColumn(server, "boot_id")));
         assertThat(fixtures.serverColumn(server, "reboot_required")).isEqualTo(true);
+        assertThat(fixtures.serverColumn(server, "sentinel")).isEqualTo(true);
 
         fixtures.publishCheck(RunnerFixtures.check(server, t.minusSeconds(60), CheckOutcome.UP_TO_DATE, "boot-0"));
         fixtures.publishCheck(RunnerFixtures.check(server, t.plusSeconds(60), CheckOutcome.UNREACHABLE, null));
@@ -91,6 +92,13 @@ class ReadModelTest {
         fixtures.publishCheck(newer);
         fixtures.awaitTrue(() -> Boolean.FALSE.equals(fixtures.serverColumn(server, "reboot_required")));
         assertThat(fixtures.serverColumn(server, "boot_id")).as("a check without a boot id keeps the known one").isEqualTo("boot-1");
+        assertThat(fixtures.serverColumn(server, "sentinel")).isEqualTo(false);
+
+        // A reboot still required by a waiting kernel alone: no sentinel.
+        fixtures.publishCheck(RunnerFixtures.check(server, t.plusSeconds(180), CheckOutcome.REBOOT_REQUIRED, "boot-2", List.of("kernel")));
+        fixtures.awaitTrue(() -> "boot-2".equals(fixtures.serverColumn(server, "boot_id")));
+        assertThat(fixtures.serverColumn(server, "reboot_required")).isEqualTo(true);
+        assertThat(fixtures.serverColumn(server, "sentinel")).isEqualTo(false);
         assertThat(fixtures.serverColumn(server, "last_checked_at")).isNotNull();
     }
 

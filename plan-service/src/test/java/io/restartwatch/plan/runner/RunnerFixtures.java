@@ -85,11 +85,17 @@ public class RunnerFixtures {
                 Instant.now(), kind, List.of(), null, List.of()));
     }
 
+    /** A check as check-service publishes it; a reboot it requires is detected by the sentinel. */
     public static CheckCompleted check(String serverId, Instant checkedAt, CheckOutcome outcome, String bootId) {
+        return check(serverId, checkedAt, outcome, bootId, outcome == CheckOutcome.REBOOT_REQUIRED ? List.of("sentinel") : List.of());
+    }
+
+    public static CheckCompleted check(String serverId, Instant checkedAt, CheckOutcome outcome, String bootId, List<String> detectedBy) {
+        boolean sentinel = detectedBy.contains("sentinel");
         return new CheckCompleted(CheckCompleted.SCHEMA_VERSION, UUID.randomUUID().toString(), serverId, checkedAt,
                 CheckTrigger.AGENT, outcome, outcome == CheckOutcome.UNREACHABLE ? "TIMEOUT" : null, List.of(),
-                outcome == CheckOutcome.REBOOT_REQUIRED ? checkedAt.minusSeconds(3600) : null, bootId, "6.8.0-1", "6.8.0-1",
-                null, List.of(), outcome == CheckOutcome.REBOOT_REQUIRED ? List.of("sentinel") : List.of(), null, null);
+                sentinel ? checkedAt.minusSeconds(3600) : null, bootId, "6.8.0-1",
+                detectedBy.contains("kernel") ? "6.8.0-2" : "6.8.0-1", null, List.of(), detectedBy, null, null);
     }
 
     public void publishCheck(CheckCompleted check) {

@@ -98,8 +98,10 @@ class RunnerTest {
         assertThat(fixtures.restartOf(plan, s3).status()).as("wave 2 waits for wave 1").isEqualTo("PLANNED");
         assertThat(fixtures.plan(plan)[1]).isEqualTo(1);
 
-        fixtures.checkNow(s2, CheckOutcome.UP_TO_DATE, "boot-new-" + s2);
+        // Back on a new boot without the sentinel, though a newer kernel still waits: the reboot happened.
+        fixtures.publishCheck(RunnerFixtures.check(s2, clock.instant(), CheckOutcome.REBOOT_REQUIRED, "boot-new-" + s2, List.of("kernel")));
         fixtures.awaitTrue(() -> "SCHEDULED".equals(fixtures.restartOf(plan, s3).status()));
+        assertThat(fixtures.restartOf(plan, s2).status()).isEqualTo("VERIFIED");
         assertThat(fixtures.plan(plan)[1]).isEqualTo(2);
         assertThat(fixtures.restartOf(plan, s3).releasedAt()).isAfterOrEqualTo(fixtures.restartOf(plan, s2).releasedAt());
 
@@ -203,6 +205,41 @@ class RunnerTest {
         // The executor's own restart.failed is on the topic; plan-service does not repeat it.
         assertThat(fixtures.events(EventTypes.RESTART_FAILED, s1)).hasSize(2)
                 .allSatisfy(e -> assertThat(e.headers().get("ce_source")).isEqualTo("/ansible/reboot-job"));
+    }
+
+    @Test
+    void concurrentTicksReleaseEachRestartOnceAndNeverPastTheApplicationsLimit() throws Exception {
+        String app = RunnerFixtures.uniqueId("race");
+        List<String> servers = List.of(app + "-a", app + "-b", app + "-c", app + "-d");
+        given().contentType("application/json").body("{\"maxUnavailable\":\"2\"}")
+                .when().put("/api/restart-policies/{app}", app).then().statusCode(200);
+        for (String server : servers) {
+            fixtures.server(server, app, 1);
+            fixtures.checkNow(server, CheckOutcome.REBOOT_REQUIRED, "boot-old");
+        }
+        fixtures.awaitTrue(() -> servers.stream().allMatch(s -> fixtures.serverColumn(s, "boot_id") != null
+                && fixtures.serverColumn(s, "application_id") != null));
+        String plan = fixtures.plan(app, "RUNNING", List.of(servers));
+
+        // Several instances' ticks at once, besides this instance's own scheduler.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var ticks = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int i = 0; i < 8; i++) {
+                ticks.add(pool.submit(runner::runOnce));
+            }
+            for (var tick : ticks) {
+                tick.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        fixtures.awaitTrue(() -> statuses(plan).stream().filter("SCHEDULED"::equals).count() == 2);
+        awaitPasses(3);
+        assertThat(statuses(plan).stream().filter("SCHEDULED"::equals).count()).isEqualTo(2);
+        assertThat(fixtures.plan(plan)[2]).isEqualTo("APPLICATION_LIMIT");
+        long commands = servers.stream().mapToLong(s -> fixtures.events(EventTypes.RESTART_SCHEDULED, s).size()).sum();
+        assertThat(commands).isEqualTo(2);
     }
 
     private List<String> statuses(String plan) {
