@@ -1,5 +1,6 @@
 package io.restartwatch.plan;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -8,7 +9,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.restartwatch.contracts.Exposure;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restartwatch.contracts.PriorityLevel;
+import org.awaitility.Awaitility;
 
 /**
  * The fleet read model as plan-service's consumers would leave it: {@code plan_server} rows written with SQL, so
@@ -46,16 +49,20 @@ public class Fleet {
                 .executeUpdate();
     }
 
-    /** What the runner does when it releases a wave (only the columns the tests look at). */
-    @Transactional
-    public int release(String planId, int wave) {
-        entityManager.createNativeQuery("update restart_plan set current_wave = :wave where plan_id = :plan")
-                .setParameter("plan", planId).setParameter("wave", wave).executeUpdate();
-        return entityManager.createNativeQuery("""
-                        update planned_restart set status = 'SCHEDULED', released_at = now(), not_before = now(),
-                               not_after = now() + interval '15 minutes', baseline_boot_id = 'boot-1'
-                        where plan_id = :plan and wave = :wave and status = 'PLANNED'""")
-                .setParameter("plan", planId).setParameter("wave", wave).executeUpdate();
+    /** Waits until the runner has released every restart of {@code wave} (none left PLANNED); returns how many it has. */
+    public int awaitReleased(String planId, int wave) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> countIn(planId, wave, "PLANNED") == 0 && countIn(planId, wave, null) > 0);
+        return (int) countIn(planId, wave, null);
+    }
+
+    /** In a transaction of its own: Awaitility polls on another thread, outside the caller's. */
+    private long countIn(String planId, int wave, String status) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery("""
+                        select count(*) from planned_restart
+                        where plan_id = :plan and wave = :wave and (cast(:status as varchar) is null or status = :status)""")
+                .setParameter("plan", planId).setParameter("wave", wave).setParameter("status", status)
+                .getSingleResult()).longValue());
     }
 
     /** What the runner does when a check proves a restart. */

@@ -95,7 +95,7 @@ class PlanPagesTest {
             // The runner releases wave 1 and a check proves one restart: the page follows without a reload.
             String planId = chromium.evaluate("new URLSearchParams(location.search).get('id')").asText();
             chromium.evaluate("window.__sameDocument = true");
-            fleet.release(planId, 1);
+            fleet.awaitReleased(planId, 1);
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> "SCHEDULED".equals(restartStatus(chromium, app + "-web-1")));
             fleet.verify(app + "-web-1");
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> "VERIFIED".equals(restartStatus(chromium, app + "-web-1")));
