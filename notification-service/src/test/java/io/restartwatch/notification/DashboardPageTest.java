@@ -24,6 +24,7 @@ import io.restartwatch.contracts.PlanStatus;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.contracts.Topics;
+import io.restartwatch.testsupport.HeadlessChromium;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.LocalInfraResource;
 import org.junit.jupiter.api.Test;

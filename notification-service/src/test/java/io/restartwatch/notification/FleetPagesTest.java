@@ -26,6 +26,7 @@ import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.notification.fleet.FleetEvents;
+import io.restartwatch.testsupport.HeadlessChromium;
 import io.restartwatch.testsupport.LocalInfraResource;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;

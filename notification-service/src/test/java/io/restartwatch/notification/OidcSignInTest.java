@@ -23,9 +23,10 @@ import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.notification.OidcProviderResource.InjectOidcProvider;
+import io.restartwatch.testsupport.HeadlessChromium;
 import io.restartwatch.testsupport.LocalInfraResource;
-import io.restartwatch.testsupport.TestOidcProvider;
 import io.restartwatch.testsupport.TestOidcProvider.Claims;
+import io.restartwatch.testsupport.TestOidcProvider;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 

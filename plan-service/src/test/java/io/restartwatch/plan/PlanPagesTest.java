@@ -20,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.plan.rest.TestKeys;
+import io.restartwatch.testsupport.HeadlessChromium;
 import io.restartwatch.testsupport.LocalInfraResource;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;

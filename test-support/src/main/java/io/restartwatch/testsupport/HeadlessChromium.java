@@ -1,4 +1,4 @@
-package io.restartwatch.notification;
+package io.restartwatch.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,9 +30,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Debian's headless Chromium driven over the Chrome DevTools Protocol with the JDK's own HTTP and WebSocket
  * clients: no browser download and no driver dependency. One page; navigate, evaluate JavaScript, screenshot.
- * Chromium is installed by {@code src/test/chromium/ensure-chromium.sh}.
+ * Chromium is installed by notification-service's {@code src/test/chromium/ensure-chromium.sh} (Debian package chromium);
+ * the page tests of notification-service and plan-service drive it.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     private static final Pattern DEVTOOLS_URL = Pattern.compile("DevTools listening on (ws://\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +49,7 @@ final class HeadlessChromium implements AutoCloseable {
         this.page = page;
     }
 
-    static HeadlessChromium start(Path workDir, int width, int height) throws IOException, InterruptedException {
+    public static HeadlessChromium start(Path workDir, int width, int height) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory(Files.createDirectories(workDir), "chromium-profile-");
         Process process = new ProcessBuilder(List.of(executable(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -89,12 +90,12 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    void navigate(String url) {
+    public void navigate(String url) {
         send("Page.navigate", Map.of("url", url));
     }
 
     /** The value of a JavaScript expression (JSON-able), evaluated in the page. */
-    JsonNode evaluate(String expression) {
+    public JsonNode evaluate(String expression) {
         JsonNode result = send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true));
         if (result.has("exceptionDetails")) {
             throw new IllegalStateException("JavaScript failed: " + result.get("exceptionDetails"));
@@ -102,7 +103,7 @@ final class HeadlessChromium implements AutoCloseable {
         return result.path("result").path("value");
     }
 
-    void screenshot(Path file) throws IOException {
+    public void screenshot(Path file) throws IOException {
         JsonNode shot = send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", false));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, Base64.getDecoder().decode(shot.path("data").asText()));
