@@ -96,12 +96,7 @@ public class FleetConsumers {
     }
 
     static IncomingCloudEvent<CheckCompleted> parseCheck(ConsumerRecord<String, String> record) {
-        var event = parse(record, CheckCompleted.class, Set.of(EventTypes.CHECK_COMPLETED), CheckCompleted::serverId);
-        CheckCompleted check = event.data();
-        if (check.checkId() == null || check.checkId().isBlank() || check.checkedAt() == null || check.outcome() == null) {
-            throw new PoisonEventException("check.completed " + event.id() + " lacks checkId, checkedAt or outcome");
-        }
-        return event;
+        return IncomingCloudEvent.parseCheckCompleted(record);
     }
 
     static ReceivedPolicy parsePolicy(ConsumerRecord<String, String> record) {

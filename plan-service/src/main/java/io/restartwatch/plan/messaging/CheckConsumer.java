@@ -3,11 +3,9 @@ package io.restartwatch.plan.messaging;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.restartwatch.contracts.CheckCompleted;
-import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.plan.persistence.ServerReadModel;
 import io.restartwatch.support.messaging.BatchApplier;
 import io.restartwatch.support.messaging.IncomingCloudEvent;
-import io.restartwatch.support.messaging.PoisonEventException;
 import io.smallrye.common.annotation.Blocking;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -37,14 +35,6 @@ public class CheckConsumer {
     }
 
     static CheckCompleted parse(ConsumerRecord<String, String> record) {
-        var event = IncomingCloudEvent.parse(record, CheckCompleted.class);
-        if (!EventTypes.CHECK_COMPLETED.equals(event.type())) {
-            throw new PoisonEventException("Unexpected event type " + event.type() + " on the checks topic");
-        }
-        CheckCompleted check = event.data();
-        if (check.checkId() == null || check.serverId() == null || check.checkedAt() == null || check.outcome() == null) {
-            throw new PoisonEventException("check.completed " + event.id() + " lacks checkId, serverId, checkedAt or outcome");
-        }
-        return check;
+        return IncomingCloudEvent.parseCheckCompleted(record).data();
     }
 }

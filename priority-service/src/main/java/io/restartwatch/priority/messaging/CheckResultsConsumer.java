@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.DiscoveredExposure;
-import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.FirewallFacts;
 import io.restartwatch.contracts.ListeningSocket;
 import io.restartwatch.contracts.OpenPort;
@@ -41,14 +40,8 @@ public class CheckResultsConsumer {
     }
 
     static CheckCompleted parse(ConsumerRecord<String, String> record) {
-        var event = IncomingCloudEvent.parse(record, CheckCompleted.class);
-        if (!EventTypes.CHECK_COMPLETED.equals(event.type())) {
-            throw new PoisonEventException("Unexpected event type " + event.type() + " on the checks topic");
-        }
+        var event = IncomingCloudEvent.parseCheckCompleted(record);
         CheckCompleted check = event.data();
-        if (check.checkId() == null || check.serverId() == null || check.checkedAt() == null || check.outcome() == null) {
-            throw new PoisonEventException("check.completed " + event.id() + " lacks checkId, serverId, checkedAt or outcome");
-        }
         validateDiscovered(event.id(), check.discovered());
         return check;
     }

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
+import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CloudEventHeaders;
 import io.restartwatch.contracts.EventJson;
+import io.restartwatch.contracts.EventTypes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -35,6 +37,28 @@ public record IncomingCloudEvent<T>(String id, String type, String source, Insta
             throw new PoisonEventException("Event " + id + " of type " + type + ": " + e.getMessage(), e);
         }
         return new IncomingCloudEvent<>(id, type, source, time, subject, record.key(), data);
+    }
+
+    /**
+     * A {@code check.completed} every consumer of {@code restartwatch.checks} can rely on: the right type and a check
+     * id, server id, time and outcome.
+     *
+     * @throws PoisonEventException otherwise
+     */
+    public static IncomingCloudEvent<CheckCompleted> parseCheckCompleted(ConsumerRecord<String, String> record) {
+        var event = parse(record, CheckCompleted.class);
+        if (!EventTypes.CHECK_COMPLETED.equals(event.type())) {
+            throw new PoisonEventException("Unexpected event type " + event.type() + " on " + record.topic());
+        }
+        CheckCompleted check = event.data();
+        if (isBlank(check.checkId()) || isBlank(check.serverId()) || check.checkedAt() == null || check.outcome() == null) {
+            throw new PoisonEventException("check.completed " + event.id() + " lacks checkId, serverId, checkedAt or outcome");
+        }
+        return event;
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 
     private static String requiredHeader(ConsumerRecord<String, String> record, String name) {
