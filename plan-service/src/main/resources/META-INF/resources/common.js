@@ -119,7 +119,7 @@
       showSignIn("Signed out.");
     });
     // The way back to the dashboard, wherever it is deployed.
-    fetch("api/session/links", { headers: { "Accept": "application/json" } })
+    fetch("pages/links", { headers: { "Accept": "application/json" } })
       .then((response) => response.ok ? response.json() : null)
       .then((links) => { if (links && links.dashboardUrl) byId("dashboard-link").href = links.dashboardUrl; })
       .catch(() => { /* keep the default link */ });

@@ -2,7 +2,6 @@ package io.restartwatch.plan.rest;
 
 import java.util.List;
 
-import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -16,7 +15,6 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.restartwatch.plan.config.PlanSettings;
 import io.restartwatch.support.rest.ProblemException;
 import io.restartwatch.support.security.ApiKeys;
 import io.restartwatch.support.security.Roles;
@@ -37,12 +35,10 @@ public class SessionResource {
     private static final String BEARER = "Bearer ";
 
     private final SecuritySettings settings;
-    private final PlanSettings planSettings;
     private final SecurityIdentity identity;
 
-    public SessionResource(SecuritySettings settings, PlanSettings planSettings, SecurityIdentity identity) {
+    public SessionResource(SecuritySettings settings, SecurityIdentity identity) {
         this.settings = settings;
-        this.planSettings = planSettings;
         this.identity = identity;
     }
 
@@ -72,14 +68,6 @@ public class SessionResource {
         return Response.noContent().cookie(cookie("", false, 0)).build();
     }
 
-    @GET
-    @Path("/links")
-    @PermitAll
-    @Operation(summary = "Where the pages link to (the dashboard); no credentials needed")
-    public Links links() {
-        return new Links(planSettings.dashboardUrl());
-    }
-
     /** maxAge -1: a session cookie, gone when the browser closes. */
     private NewCookie cookie(String value, boolean secure, int maxAge) {
         return new NewCookie.Builder(settings.sessionCookie()).value(value).path("/").httpOnly(true).secure(secure)
@@ -93,6 +81,4 @@ public class SessionResource {
         }
     }
 
-    public record Links(String dashboardUrl) {
-    }
 }
