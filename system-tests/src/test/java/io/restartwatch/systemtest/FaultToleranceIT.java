@@ -133,7 +133,7 @@ class FaultToleranceIT {
         Map<String, String> poisonKeys = new LinkedHashMap<>();
         runScenario(6, "poison-events", () -> {
             try (var publisher = kafka.publisher()) {
-                for (String topic : List.of(Topics.DEPLOYS, Topics.SERVERS, Topics.CHECKS, Topics.PRIORITIES)) {
+                for (String topic : List.of(Topics.DEPLOYS, Topics.SERVERS, Topics.CHECKS, Topics.PRIORITIES, Topics.RESTARTS)) {
                     String key = "poison-" + UUID.randomUUID().toString().substring(0, 8);
                     poisonKeys.put(topic, key);
                     publisher.sendRaw(topic, key, "{not json", Map.of(CloudEventHeaders.ID, key, CloudEventHeaders.TYPE, "io.restartwatch.garbage"));
@@ -141,8 +141,10 @@ class FaultToleranceIT {
             }
         });
         // Each consuming group dead-letters what it cannot read, once: restartwatch.servers, .checks and .priorities are
-        // also read by notification-service's fleet read model (the pages), in a group of its own.
-        Map<String, Integer> consumingGroups = Map.of(Topics.DEPLOYS, 1, Topics.SERVERS, 2, Topics.CHECKS, 2, Topics.PRIORITIES, 2);
+        // also read by notification-service's fleet read model (the pages), in a group of its own, and by plan-service;
+        // restartwatch.restarts by check-service (the agent's commands), notification-service and plan-service.
+        Map<String, Integer> consumingGroups = Map.of(Topics.DEPLOYS, 1, Topics.SERVERS, 3, Topics.CHECKS, 3, Topics.PRIORITIES, 3,
+                Topics.RESTARTS, 3);
         for (var poison : poisonKeys.entrySet()) {
             int groups = consumingGroups.get(poison.getKey());
             List<ReceivedEvent> dead = kafka.awaitEvents(Topics.deadLetter(poison.getKey()), Duration.ofSeconds(60),
