@@ -33,10 +33,12 @@ import org.junit.jupiter.api.Test;
  * <p>No answer may be 2xx or 5xx. Bad input with valid credentials (the admin key; an agent token and pipeline tokens
  * on the endpoints with their own) must get past authentication, and no credentials must get 401. Every 4xx must be
  * problem+json, with one exception, counted apart as {@code http_layer_bare}: a request line that breaks HTTP/1.1's
- * grammar (a control character, a space or a character RFC 3986 forbids in the target, no version) is refused by
- * Vert.x's HTTP decoder with a bare 400 before the router or any code of ours runs, and Quarkus lets no application
- * replace that answer (quarkus#55082, see service-support's OversizedRequestProblems). Such a line may get problem+json
- * too when the decoder lets it through. Every service must still be ready afterwards.
+ * grammar (a control character, a space or a character RFC 3986 forbids in the target, a malformed percent-encoding such
+ * as {@code %zz}, no version) is refused by the HTTP layer with a bare 400 before the router or any code of ours runs,
+ * and Quarkus lets no application replace that answer (quarkus#55082, see service-support's OversizedRequestProblems).
+ * Such a line may get problem+json too when the HTTP layer lets it through. The router's own answers (a target that is
+ * not an absolute path, no route) are problem+json (service-support's RouterFailureProblems). Every service must still
+ * be ready afterwards.
  *
  * <p>Prints {@code corpus distinct=N 5xx=N 2xx=N problem_json=N} to stdout and to {@code target/corpus.txt}.
  */

@@ -269,14 +269,15 @@ final class BadRequests {
     }
 
     /**
-     * RFC 9112's {@code method SP request-target SP HTTP-version}, the target made of RFC 3986 characters only. A line
+     * RFC 9112's {@code method SP request-target SP HTTP-version}, the target made of RFC 3986 characters and
+     * well-formed percent-encodings ({@code %} and two hex digits) only. A line
      * that is not may be refused by the HTTP decoder itself, before any code of ours can answer.
      */
     static boolean validRequestLine(byte[] line) {
         String text = new String(line, StandardCharsets.ISO_8859_1);
         String[] parts = text.split(" ", -1);
         return parts.length == 3 && parts[0].matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") && parts[2].equals("HTTP/1.1")
-                && parts[1].matches("[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]+");
+                && parts[1].matches("([A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+");
     }
 
     /** The body limit every service has (quarkus.http.limits.max-body-size): past it, any body is refused. */

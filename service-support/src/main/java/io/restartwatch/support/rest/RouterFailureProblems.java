@@ -15,13 +15,13 @@ import io.vertx.ext.web.handler.HttpException;
 
 /**
  * Turns the router's own 4xx answers into problem+json. Vert.x Web fails a request before any application code runs
- * when its request target cannot be routed: a malformed percent-encoding ({@code /api/servers/%zz}, {@code ?q=%zz})
- * is a 400, a target that is not an absolute path ({@code GET api/servers}, {@code GET *}) a 404. Those failures
- * carry a status and no exception, and Quarkus's last failure handler ends them with an empty body.
+ * when its target cannot be routed: a target that is not an absolute path ({@code GET api/servers}, {@code GET *}) is
+ * a 404, a malformed percent-encoding ({@code /api/servers/%zz}) a 400 when it gets this far. Those failures carry a
+ * status and no exception, and Quarkus's last failure handler ends them with an empty body.
  *
- * <p>What this cannot reach: a request line Netty's decoder rejects (control characters, a space inside the target,
- * no HTTP version) is answered by Vert.x's invalid-request handler before the router, with a bare 400 — Quarkus does
- * not let an application replace that handler (see {@link OversizedRequestProblems}).
+ * <p>What this cannot reach: a request line the HTTP layer itself refuses (control characters, a space inside the target,
+ * no HTTP version; in Quarkus also a malformed percent-encoding) is answered with a bare 400 before the router runs, and
+ * Quarkus does not let an application replace that answer (see {@link OversizedRequestProblems}).
  */
 @ApplicationScoped
 public class RouterFailureProblems {
