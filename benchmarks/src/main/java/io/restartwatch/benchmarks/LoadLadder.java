@@ -8,15 +8,17 @@ import java.util.Map;
 
 /**
  * A closed-loop load at 1, 2, 4, … 64 connections (each step offers more load), stopping once well past
- * saturation. Two answers, both measured: the best rate of a step whose p99 stayed within the bound with no
+ * saturation: a step whose p99 passed 200 ms and whose rate no longer grew by 10 % over the best step before it
+ * (on a loaded machine even one connection can pass 200 ms; the next steps then still show where the rate stops). Two answers, both measured: the best rate of a step whose p99 stayed within the bound with no
  * errors (none, if no step did), and the saturated rate (the highest of any step) with its own p99 and errors.
  * Neither is chosen so that it meets the bound: the bounded one can be absent, the saturated one can miss it.
  */
 final class LoadLadder {
 
     private static final int[] CONNECTIONS = {1, 2, 4, 8, 16, 32, 64};
-    /** A step whose p99 passes this is well past saturation: the next, heavier step would only queue more. */
+    /** Past saturation: p99 above this, and the rate no longer grows by {@link #STILL_SCALING} over the best step before. */
     private static final double PAST_SATURATION_P99_MS = 200;
+    private static final double STILL_SCALING = 1.10;
 
     /** {@code withinBound} is null when no step met the p99 bound without errors. */
     record Outcome(List<HttpLoad.Step> steps, HttpLoad.Step withinBound, HttpLoad.Step saturated) {
@@ -51,10 +53,11 @@ final class LoadLadder {
             if (step.errors() == 0 && step.p99() <= p99BoundMs && (withinBound == null || step.perSecond() > withinBound.perSecond())) {
                 withinBound = step;
             }
+            boolean stillScaling = saturated == null || step.perSecond() > saturated.perSecond() * STILL_SCALING;
             if (saturated == null || step.perSecond() > saturated.perSecond()) {
                 saturated = step;
             }
-            if (step.p99() > PAST_SATURATION_P99_MS) {
+            if (step.p99() > PAST_SATURATION_P99_MS && !stillScaling) {
                 break;
             }
         }
