@@ -84,7 +84,7 @@ class FleetSchedulingIT {
 
         // Let the fleet run: done once every server's history spans the observed window.
         AtomicReference<Map<String, List<Check>>> history = new AtomicReference<>();
-        Awaitility.await().atMost(OBSERVED.plusMinutes(2)).pollInterval(Duration.ofSeconds(5)).until(() -> {
+        Awaitility.await().atMost(OBSERVED.plusMinutes(5)).pollInterval(Duration.ofSeconds(5)).until(() -> {
             history.set(readHistory());
             return history.get().size() == SERVERS && history.get().values().stream()
                     .allMatch(checks -> !checks.get(checks.size() - 1).at().isBefore(registered.plus(OBSERVED)));
