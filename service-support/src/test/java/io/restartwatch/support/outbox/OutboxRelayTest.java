@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -86,16 +87,11 @@ class OutboxRelayTest {
         String topic = TestTopics.create("relay-died-before-send", 3);
         List<String> ids = insertRows(topic, 12);
 
-        OutboxRelay dying = relayOver(CrashingDataSource.over(dataSource,
-                sql -> sql.contains("from outbox_event order by id"), CrashingDataSource.At.STATEMENT));
-        assertThatThrownBy(() -> drain(dying)).hasMessageContaining("simulated crash");
-        dying.close();
+        passThatDies(sql -> sql.contains("from outbox_event order by id"), CrashingDataSource.At.STATEMENT);
         assertThat(kafka.readAll(topic)).isEmpty();
         assertThat(outboxRows(topic)).isEqualTo(12);
 
-        OutboxRelay restarted = relayOver(dataSource);
-        drain(restarted);
-        restarted.close();
+        passOfARestartedRelay();
 
         assertThat(kafka.readAll(topic)).extracting(ReceivedEvent::id).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(outboxRows(topic)).isZero();
@@ -109,18 +105,13 @@ class OutboxRelayTest {
 
         // Sent and acknowledged, then the process dies before the transaction that records the positions and
         // deletes the rows commits.
-        OutboxRelay dying = relayOver(CrashingDataSource.over(dataSource,
-                sql -> sql.startsWith("delete from outbox_event"), CrashingDataSource.At.COMMIT));
-        assertThatThrownBy(() -> drain(dying)).hasMessageContaining("simulated crash");
-        dying.close();
+        passThatDies(sql -> sql.startsWith("delete from outbox_event"), CrashingDataSource.At.COMMIT);
         assertThat(kafka.readAll(topic)).extracting(ReceivedEvent::id).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(outboxRows(topic)).isEqualTo(30);
         assertThat(positions(topic)).isNotEqualTo(TestTopics.endOffsets(topic, 3));
 
         List<String> later = insertRows(topic, 5);
-        OutboxRelay restarted = relayOver(dataSource);
-        drain(restarted);
-        restarted.close();
+        passOfARestartedRelay();
 
         List<String> expected = new ArrayList<>(ids);
         expected.addAll(later);
@@ -147,6 +138,20 @@ class OutboxRelayTest {
                 .containsExactly(ids.get(0), ids.get(1), ids.get(2), "foreign", more.get(0), more.get(1), more.get(2), more.get(3));
         assertThat(positions(topic)).isEqualTo(Map.of(0, 8L));
         assertThat(outboxRows(topic)).isZero();
+    }
+
+    /** A relay instance that dies during its pass, as its process would when killed there. */
+    private void passThatDies(Predicate<String> statement, CrashingDataSource.At at) {
+        OutboxRelay dying = relayOver(CrashingDataSource.over(dataSource, statement, at));
+        assertThatThrownBy(() -> drain(dying)).hasMessageContaining("simulated crash");
+        dying.close();
+    }
+
+    /** A new relay instance (the service restarted) that relays everything. */
+    private void passOfARestartedRelay() throws Exception {
+        OutboxRelay restarted = relayOver(dataSource);
+        drain(restarted);
+        restarted.close();
     }
 
     private OutboxRelay relayOver(AgroalDataSource source) {
