@@ -93,9 +93,7 @@ class OutboxRelayTest {
 
         passOfARestartedRelay();
 
-        assertThat(kafka.readAll(topic)).extracting(ReceivedEvent::id).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(outboxRows(topic)).isZero();
-        assertThat(positions(topic)).isEqualTo(TestTopics.endOffsets(topic, 3));
+        assertEachPublishedOnceAndNothingLeft(topic, 3, ids);
     }
 
     @Test
@@ -115,9 +113,7 @@ class OutboxRelayTest {
 
         List<String> expected = new ArrayList<>(ids);
         expected.addAll(later);
-        assertThat(kafka.readAll(topic)).extracting(ReceivedEvent::id).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(outboxRows(topic)).isZero();
-        assertThat(positions(topic)).isEqualTo(TestTopics.endOffsets(topic, 3));
+        assertEachPublishedOnceAndNothingLeft(topic, 3, expected);
     }
 
     @Test
@@ -138,6 +134,13 @@ class OutboxRelayTest {
                 .containsExactly(ids.get(0), ids.get(1), ids.get(2), "foreign", more.get(0), more.get(1), more.get(2), more.get(3));
         assertThat(positions(topic)).isEqualTo(Map.of(0, 8L));
         assertThat(outboxRows(topic)).isZero();
+    }
+
+    /** Every id once on the topic, no row left in the outbox, and the stored positions at the topic's end. */
+    private void assertEachPublishedOnceAndNothingLeft(String topic, int partitions, List<String> ids) throws SQLException {
+        assertThat(kafka.readAll(topic)).extracting(ReceivedEvent::id).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(outboxRows(topic)).isZero();
+        assertThat(positions(topic)).isEqualTo(TestTopics.endOffsets(topic, partitions));
     }
 
     /** A relay instance that dies during its pass, as its process would when killed there. */
