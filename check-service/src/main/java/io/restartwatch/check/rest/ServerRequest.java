@@ -14,6 +14,7 @@ import jakarta.validation.constraints.Size;
 import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.check.domain.ServerDefinition;
 import io.restartwatch.contracts.OpenPort;
+import io.restartwatch.support.rest.Ids;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Body of {@code POST /api/servers} and {@code PUT /api/servers/{id}}. Unknown fields are rejected. */
@@ -29,7 +30,7 @@ public record ServerRequest(
         @NotNull ProbeKind probeKind,
         @Size(max = 32) @Pattern(regexp = "[a-z_][a-z0-9_-]*", message = "must be a Unix user name") String sshUser) {
 
-    public static final String ID_PATTERN = "[a-z0-9][a-z0-9._-]{0,62}";
+    public static final String ID_PATTERN = Ids.ID_PATTERN;
     static final String HOST_PATTERN = "[A-Za-z0-9.:_-]+";
 
     /** How to reach the server over SSH; defaults to the hostname and port 22. */

@@ -22,6 +22,7 @@ import io.restartwatch.check.persistence.ServerClaims.Claim;
 import io.restartwatch.check.probe.ProbeResult;
 import io.restartwatch.check.probe.ProbeTarget;
 import io.restartwatch.check.probe.Probes;
+import io.restartwatch.support.worker.BackgroundWorker;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,11 +41,9 @@ public class CheckDispatcher {
     private final CheckSettings settings;
     private final Clock clock;
     private final String owner = "check-" + UUID.randomUUID();
-    private final Semaphore wakeUps = new Semaphore(0);
     private Semaphore slots;
     private ExecutorService workers;
-    private Thread loop;
-    private volatile boolean running;
+    private BackgroundWorker loop;
 
     public CheckDispatcher(ServerClaims claims, Probes probes, CheckRecorder recorder, CheckSettings settings, Clock clock) {
         this.claims = claims;
@@ -61,18 +60,13 @@ public class CheckDispatcher {
             thread.setDaemon(true);
             return thread;
         });
-        running = true;
-        loop = new Thread(this::run, "check-dispatcher");
-        loop.setDaemon(true);
-        loop.start();
+        loop = new BackgroundWorker("check-dispatcher", settings.pollInterval(), this::dispatchDue).start();
     }
 
     /** Graceful shutdown: stop claiming, let running checks finish and record. */
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        wakeUp();
         if (loop != null) {
-            loop.join(5_000);
+            loop.stop(Duration.ofSeconds(5));
         }
         if (workers != null) {
             workers.shutdown();
@@ -82,7 +76,9 @@ public class CheckDispatcher {
 
     /** Look for due servers now rather than at the next poll. */
     public void wakeUp() {
-        wakeUps.release();
+        if (loop != null) {
+            loop.wakeUp();
+        }
     }
 
     /** This instance's lease owner name. */
@@ -90,37 +86,19 @@ public class CheckDispatcher {
         return owner;
     }
 
-    private void run() {
-        while (running) {
-            try {
-                wakeUps.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeUps.drainPermits();
-                dispatchDue();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not claim due servers: %s", e.toString());
-            }
+    /** Claims as many due servers as there are free slots; true when it filled them all (more may be due). */
+    private boolean dispatchDue() {
+        int free = slots.availablePermits();
+        if (free == 0) {
+            return false;
         }
-    }
-
-    private void dispatchDue() {
-        while (running) {
-            int free = slots.availablePermits();
-            if (free == 0) {
-                return;
-            }
-            Instant now = clock.instant();
-            List<Claim> claimed = claims.claimDue(free, owner, now, now.plus(settings.lease()));
-            for (Claim claim : claimed) {
-                slots.acquireUninterruptibly();
-                workers.submit(() -> check(claim));
-            }
-            if (claimed.size() < free) {
-                return;
-            }
+        Instant now = clock.instant();
+        List<Claim> claimed = claims.claimDue(free, owner, now, now.plus(settings.lease()));
+        for (Claim claim : claimed) {
+            slots.acquireUninterruptibly();
+            workers.submit(() -> check(claim));
         }
+        return claimed.size() == free;
     }
 
     private void check(Claim claim) {

@@ -34,6 +34,7 @@ import io.restartwatch.notification.fleet.FleetViews.TimelineEntry;
 import io.restartwatch.notification.persistence.HistoryEntryEntity;
 import io.restartwatch.notification.persistence.NotificationEntity;
 import io.restartwatch.notification.rest.Page;
+import io.restartwatch.support.rest.Ids;
 import io.restartwatch.support.rest.ProblemException;
 import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -49,7 +50,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.VIEWER)
 public class FleetResource {
 
-    static final String ID_PATTERN = "[a-z0-9][a-z0-9._-]{0,62}";
+    static final String ID_PATTERN = Ids.ID_PATTERN;
     /** Servers listed on an application's page; the lists of pending, stale and unverified ones are complete. */
     static final int APPLICATION_SERVERS = 500;
     private static final int TIMELINE = 50;

@@ -32,6 +32,7 @@ import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.notification.domain.Notifications;
 import io.restartwatch.notification.persistence.HistoryEntryEntity;
 import io.restartwatch.notification.persistence.NotificationEntity;
+import io.restartwatch.support.rest.Ids;
 import io.restartwatch.support.rest.ProblemException;
 import io.restartwatch.support.security.Actors;
 import io.restartwatch.support.security.Roles;
@@ -45,7 +46,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.VIEWER)
 public class NotificationResource {
 
-    static final String ID_PATTERN = "[a-z0-9][a-z0-9._-]{0,62}";
+    static final String ID_PATTERN = Ids.ID_PATTERN;
     /** Public servers first, then the highest score, then the oldest. */
     private static final String PRIORITY_ORDER =
             " order by case when exposure = io.restartwatch.contracts.Exposure.PUBLIC then 0 else 1 end, score desc, pendingSince asc, serverId";

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,6 +19,7 @@ import io.restartwatch.notification.persistence.WebhookAttemptEntity;
 import io.restartwatch.notification.persistence.WebhookDeliveryEntity;
 import io.restartwatch.notification.persistence.WebhookDeliveryEntity.Status;
 import io.restartwatch.notification.persistence.WebhookEntity;
+import io.restartwatch.support.worker.BackgroundWorker;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -56,10 +55,8 @@ public class WebhookDispatcher {
     private final WebhookTargets targets;
     private final Vertx vertx;
     private final Clock clock;
-    private final Semaphore wakeUps = new Semaphore(0);
-    private volatile boolean running;
     private HttpClient http;
-    private Thread worker;
+    private BackgroundWorker worker;
 
     public WebhookDispatcher(EntityManager entityManager, WebhookSettings settings, WebhookTargets targets, Vertx vertx, Clock clock) {
         this.entityManager = entityManager;
@@ -73,17 +70,14 @@ public class WebhookDispatcher {
         http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) settings.requestTimeout().toMillis())
                 .setVerifyHost(true));
-        running = true;
-        worker = new Thread(this::run, "webhook-dispatcher");
-        worker.setDaemon(true);
-        worker.start();
+        // A full batch means more may be due: the next pass runs at once.
+        worker = new BackgroundWorker("webhook-dispatcher", settings.pollInterval(),
+                () -> dispatchBatch() == settings.batchSize()).start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        wakeUp();
         if (worker != null) {
-            worker.join(settings.requestTimeout().plusSeconds(5).toMillis());
+            worker.stop(settings.requestTimeout().plusSeconds(5));
         }
         if (http != null) {
             http.close();
@@ -92,31 +86,15 @@ public class WebhookDispatcher {
 
     /** Asks for a pass now (new deliveries were committed) instead of at the next poll. */
     public void wakeUp() {
-        wakeUps.release();
+        if (worker != null) {
+            worker.wakeUp();
+        }
     }
 
     /** The wait after {@code failedAttempts} failures: initial × multiplier^(n-1), capped. */
     Duration backoff(int failedAttempts) {
         double millis = settings.initialBackoff().toMillis() * Math.pow(settings.backoffMultiplier(), Math.max(0, failedAttempts - 1));
         return millis >= settings.maxBackoff().toMillis() ? settings.maxBackoff() : Duration.ofMillis((long) millis);
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                wakeUps.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeUps.drainPermits();
-                while (running && dispatchBatch() == settings.batchSize()) {
-                    // a full batch: more may be due
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // The database may be restarting: the rows stay, the next pass retries.
-                LOG.warnf("Webhook dispatch pass failed: %s", e.toString());
-            }
-        }
     }
 
     private int dispatchBatch() {

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.restartwatch.support.net.CidrRange;
+
 /**
  * The SSRF guard of outbound webhooks. A target must be an http(s) URL whose host resolves only to public
  * addresses: not loopback, private, link-local (the cloud metadata service at 169.254.169.254), CGNAT, unspecified,
@@ -53,7 +55,7 @@ public class WebhookTargets {
     /** IPv6 prefixes that carry an IPv4 address in their last 32 bits: mapped, compatible, NAT64. */
     private static final List<Range> EMBEDDING_IPV4 = List.of(
             // Spelled in bytes: Java parses ::ffff:0:0 as the IPv4 address 0.0.0.0.
-            new Range(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0}, 96, "IPv4-mapped"),
+            new Range(new CidrRange(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0}, 96), "IPv4-mapped"),
             Range.of("::/96", "IPv4-compatible"),
             Range.of("64:ff9b::/96", "NAT64"));
 
@@ -168,51 +170,16 @@ public class WebhookTargets {
         return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 
-    /** An address block; an address of the other family is never in it. */
-    record Range(byte[] network, int prefix, String label) {
+    /** An address block with what it is (service-support's one CIDR parser); an address of the other family is never in it. */
+    record Range(CidrRange block, String label) {
 
         static Range of(String cidr, String label) {
-            int slash = cidr.indexOf('/');
-            String literal = slash < 0 ? cidr : cidr.substring(0, slash);
-            if (!literal.contains(":") && !IPV4_LITERAL.matcher(literal).matches()) {
-                throw new IllegalArgumentException(ALLOW_SETTING + ": not a CIDR or an address: " + cidr);
-            }
-            byte[] network;
-            try {
-                // A literal: no DNS lookup happens. Java turns ::ffff:a.b.c.d into the IPv4 address itself.
-                network = InetAddress.getByName(literal).getAddress();
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException(ALLOW_SETTING + ": not a CIDR or an address: " + cidr, e);
-            }
-            int prefix;
-            try {
-                prefix = slash < 0 ? network.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(ALLOW_SETTING + ": bad prefix length in " + cidr, e);
-            }
-            if (prefix < 0 || prefix > network.length * 8) {
-                throw new IllegalArgumentException(ALLOW_SETTING + ": bad prefix length in " + cidr);
-            }
-            return new Range(network, prefix, label);
+            return new Range(CidrRange.parse(cidr).orElseThrow(
+                    () -> new IllegalArgumentException(ALLOW_SETTING + ": not a CIDR or an address: " + cidr)), label);
         }
 
         boolean contains(InetAddress address) {
-            byte[] bytes = address.getAddress();
-            if (bytes.length != network.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (bytes[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (bytes[full] & mask) == (network[full] & mask);
+            return block.contains(address);
         }
     }
 }

@@ -3,7 +3,7 @@ package io.restartwatch.plan.rest;
 /** The id forms the other services accept, so a path parameter is checked the same way everywhere. */
 final class Ids {
 
-    static final String ID_PATTERN = "[a-z0-9][a-z0-9._-]{0,62}";
+    static final String ID_PATTERN = io.restartwatch.support.rest.Ids.ID_PATTERN;
     /** An environment name, or {@code *} for every environment of the application. */
     static final String ENVIRONMENT_PATTERN = "\\*|" + ID_PATTERN;
     static final String PLAN_ID_PATTERN = "[a-zA-Z0-9-]{1,64}";

@@ -1,9 +1,6 @@
 package io.restartwatch.priority.domain;
 
 import java.math.BigInteger;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -18,6 +15,7 @@ import io.restartwatch.contracts.ExposureFact;
 import io.restartwatch.contracts.FirewallFacts;
 import io.restartwatch.contracts.ListeningSocket;
 import io.restartwatch.contracts.OpenPort;
+import io.restartwatch.support.net.CidrRange;
 
 /**
  * Classifies a server by who may reach its open ports: anyone ({@code 0.0.0.0/0}, {@code ::/0}, any other
@@ -41,17 +39,17 @@ public final class ExposureClassifier {
     public static final String UNDECLARED = "undeclared";
     public static final String NOT_LISTENING = "not-listening";
 
-    private static final List<Range> PRIVATE_RANGES = List.of(
+    private static final List<CidrRange> PRIVATE_RANGES = List.of(
             "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10",
-            "fc00::/7", "fe80::/10", "::1/128").stream().map(Range::parse).toList();
+            "fc00::/7", "fe80::/10", "::1/128").stream().map(ExposureClassifier::range).toList();
 
     /** IPv4 space no one on the internet reaches a server from: private, shared, loopback, link-local, reserved, multicast. */
-    private static final List<Range> NOT_PUBLIC_IPV4 = List.of(
+    private static final List<CidrRange> NOT_PUBLIC_IPV4 = List.of(
             "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
             "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/3")
-            .stream().map(Range::parse).toList();
+            .stream().map(ExposureClassifier::range).toList();
     /** Every global unicast IPv6 address (RFC 4291): what the internet routes today. */
-    private static final Range GLOBAL_IPV6 = Range.parse("2000::/3");
+    private static final CidrRange GLOBAL_IPV6 = range("2000::/3");
 
     private ExposureClassifier() {
     }
@@ -218,7 +216,7 @@ public final class ExposureClassifier {
 
     /** {@code 0.0.0.0/0}, {@code ::/0}, and other spellings of "every address" (e.g. {@code 0:0::0/0}). */
     static boolean isAnywhere(String source) {
-        Range range = Range.parse(source);
+        CidrRange range = range(source);
         return range != null && range.prefix() == 0;
     }
 
@@ -227,66 +225,24 @@ public final class ExposureClassifier {
      * the address space once they are taken out lies wholly in space no one on the internet comes from.
      */
     static boolean coversThePublicInternet(List<String> sources) {
-        List<Range> ranges = sources.stream().map(Range::parse).filter(java.util.Objects::nonNull).toList();
-        List<Range> ipv4 = ranges.stream().filter(r -> r.bits() == 32).toList();
-        List<Range> ipv6 = ranges.stream().filter(r -> r.bits() == 128).toList();
+        List<CidrRange> ranges = sources.stream().map(ExposureClassifier::range).filter(java.util.Objects::nonNull).toList();
+        List<CidrRange> ipv4 = ranges.stream().filter(r -> r.bits() == 32).toList();
+        List<CidrRange> ipv6 = ranges.stream().filter(r -> r.bits() == 128).toList();
         return (!ipv4.isEmpty() && Intervals.covers(Intervals.of(ipv4), Intervals.complement(Intervals.of(NOT_PUBLIC_IPV4), 32)))
                 || (!ipv6.isEmpty() && Intervals.covers(Intervals.of(ipv6), Intervals.of(List.of(GLOBAL_IPV6))));
     }
 
     static boolean isPrivate(String source) {
-        Range range = Range.parse(source);
+        CidrRange range = range(source);
         if (range == null) {
             return false;
         }
         return PRIVATE_RANGES.stream().anyMatch(block -> block.contains(range));
     }
 
-    /** A CIDR range as a number and a prefix length; IPv4-mapped IPv6 ranges become IPv4 ranges. */
-    private record Range(BigInteger network, int prefix, int bits) {
-
-        static Range parse(String cidr) {
-            if (cidr == null) {
-                return null;
-            }
-            String text = cidr.trim();
-            int slash = text.indexOf('/');
-            String address = slash < 0 ? text : text.substring(0, slash).trim();
-            if (address.isEmpty() || !address.matches("[0-9a-fA-F:.]+")) {
-                return null; // a literal only: never a name lookup
-            }
-            try {
-                InetAddress inet = InetAddress.getByName(address);
-                byte[] bytes = inet.getAddress();
-                int bits = bytes.length * 8;
-                int prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1).trim());
-                if (inet instanceof Inet4Address && address.contains(":")) {
-                    // ::ffff:a.b.c.d/p is the IPv4 range a.b.c.d/(p-96); p ≤ 96 covers every IPv4 address.
-                    prefix = slash < 0 ? bits : Math.max(0, prefix - 96);
-                }
-                if (prefix < 0 || prefix > bits) {
-                    return null;
-                }
-                return new Range(new BigInteger(1, bytes), prefix, bits);
-            } catch (UnknownHostException | NumberFormatException e) {
-                return null;
-            }
-        }
-
-        BigInteger first() {
-            return network.shiftRight(bits - prefix).shiftLeft(bits - prefix);
-        }
-
-        BigInteger last() {
-            return first().add(BigInteger.ONE.shiftLeft(bits - prefix)).subtract(BigInteger.ONE);
-        }
-
-        boolean contains(Range other) {
-            if (other.bits != bits || other.prefix < prefix) {
-                return false;
-            }
-            return other.network.shiftRight(bits - prefix).equals(network.shiftRight(bits - prefix));
-        }
+    /** The source as a range (service-support's one CIDR parser), or null when it is not one. */
+    private static CidrRange range(String source) {
+        return CidrRange.parse(source).orElse(null);
     }
 
     /** Sorted, merged, inclusive address intervals of one family. */
@@ -295,7 +251,7 @@ public final class ExposureClassifier {
         private Intervals() {
         }
 
-        static List<BigInteger[]> of(List<Range> ranges) {
+        static List<BigInteger[]> of(List<CidrRange> ranges) {
             List<BigInteger[]> sorted = ranges.stream().map(r -> new BigInteger[] {r.first(), r.last()})
                     .sorted(java.util.Comparator.comparing((BigInteger[] interval) -> interval[0])).toList();
             List<BigInteger[]> merged = new java.util.ArrayList<>();

@@ -30,6 +30,7 @@ import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.RestartKind;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.priority.persistence.RestartStateEntity;
+import io.restartwatch.support.rest.Ids;
 import io.restartwatch.support.rest.ProblemException;
 import io.restartwatch.support.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -42,7 +43,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.VIEWER)
 public class PriorityResource {
 
-    static final String ID_PATTERN = "[a-z0-9][a-z0-9._-]{0,62}";
+    static final String ID_PATTERN = Ids.ID_PATTERN;
 
     private final EntityManager entityManager;
 

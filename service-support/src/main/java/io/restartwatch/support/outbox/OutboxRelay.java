@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.Properties;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.restartwatch.contracts.CloudEventHeaders;
+import io.restartwatch.support.worker.BackgroundWorker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,13 +54,10 @@ public class OutboxRelay {
     private final String bootstrapServers;
     private final int batchSize;
     private final Duration pollInterval;
-    private final Semaphore wakeUps = new Semaphore(0);
     private final AtomicLong published = new AtomicLong();
-    private volatile boolean running;
-    private volatile boolean lastRunFailed;
     private KafkaProducer<String, String> producer;
     private PublishedPositions positions;
-    private Thread worker;
+    private BackgroundWorker worker;
 
     public OutboxRelay(AgroalDataSource dataSource, MeterRegistry metrics,
                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
@@ -74,21 +71,25 @@ public class OutboxRelay {
     }
 
     void start(@Observes StartupEvent event) {
-        producer = new KafkaProducer<>(producerConfig());
-        positions = new PublishedPositions(KafkaClientConfig.common(bootstrapServers));
-        running = true;
-        worker = new Thread(this::run, "outbox-relay");
-        worker.setDaemon(true);
-        worker.start();
+        open();
+        worker = new BackgroundWorker("outbox-relay", pollInterval, this::relayPass).drainOnStop().start();
     }
 
     /** Graceful shutdown: publish what is committed before the producer closes. */
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        wakeUp();
         if (worker != null) {
-            worker.join(TimeUnit.SECONDS.toMillis(15));
+            worker.stop(Duration.ofSeconds(15));
         }
+        close();
+    }
+
+    /** The Kafka clients a pass uses. */
+    void open() {
+        producer = new KafkaProducer<>(producerConfig());
+        positions = new PublishedPositions(KafkaClientConfig.common(bootstrapServers));
+    }
+
+    void close() {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
@@ -99,7 +100,9 @@ public class OutboxRelay {
 
     /** Asks for a relay pass now instead of at the next poll. */
     public void wakeUp() {
-        wakeUps.release();
+        if (worker != null) {
+            worker.wakeUp();
+        }
     }
 
     /** Events published since start (for tests and metrics). */
@@ -109,38 +112,13 @@ public class OutboxRelay {
 
     /** True when the last pass could not publish (Kafka or the database unreachable). */
     public boolean isFailing() {
-        return lastRunFailed;
+        return worker != null && worker.isFailing();
     }
 
-    private void run() {
-        Duration backoff = Duration.ofMillis(200);
-        boolean draining = true;
-        while (running || draining) {
-            try {
-                if (running) {
-                    wakeUps.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                    wakeUps.drainPermits();
-                }
-                int relayed;
-                do {
-                    relayed = relayBatch();
-                } while (relayed == batchSize || relayed == AGAIN); // more may be waiting
-                lastRunFailed = false;
-                backoff = Duration.ofMillis(200);
-                draining = running;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                lastRunFailed = true;
-                LOG.warnf("Outbox relay could not publish, retrying in %d ms: %s", backoff.toMillis(), e.toString());
-                if (!running) {
-                    return;
-                }
-                sleepQuietly(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
-            }
-        }
+    /** One batch; true when more may be waiting (a full batch, or positions just stored). */
+    boolean relayPass() throws SQLException, InterruptedException {
+        int relayed = relayBatch();
+        return relayed == batchSize || relayed == AGAIN;
     }
 
     private int relayBatch() throws SQLException, InterruptedException {
@@ -261,14 +239,6 @@ public class OutboxRelay {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         return config;
-    }
-
-    private static void sleepQuietly(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private record OutboxRow(long id, String eventId, String topic, String key, String type, String source,

@@ -66,6 +66,11 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         }
     }
 
+    /** Callers queued for the next transaction. */
+    public int waiting() {
+        return queue.size();
+    }
+
     private void run() {
         List<Pending<T, R>> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
