@@ -69,8 +69,13 @@ class FaultToleranceIT {
     private static final int SLICE = FLEET / SCENARIOS;
     /** Records per second of a paced stream: long enough (~11 s) for a fault to land inside it. */
     private static final int RATE = 120;
-    /** The rebalance scenario's stream must outlast two instances starting on a loaded machine (~55 s). */
-    private static final int SLOW_RATE = 24;
+    /**
+     * While the rebalance scenario's second instances start, its stream trickles on at this rate: the remaining records
+     * then last ~6 min, longer than two JVMs take to start on a loaded 2-core machine (up to ~165 s seen).
+     */
+    private static final int TRICKLE_RATE = 3;
+    /** Extra instances may take that long to be ready when the machine is loaded. */
+    private static final Duration INSTANCE_READY_WITHIN = Duration.ofMinutes(5);
     private static final Duration SETTLE = Duration.ofMinutes(4);
     private static final List<OpenPort> INTERNAL = List.of(new OpenPort(22, "tcp", List.of("10.0.0.0/8")));
     /** OutboxRelay's advisory lock (0x5245_4C41_59) as pg_locks shows a bigint key: classid = high half, objid = low half. */
@@ -140,9 +145,9 @@ class FaultToleranceIT {
         AtomicInteger answered = new AtomicInteger();
         AtomicInteger metTheOutage = new AtomicInteger();
         CompletableFuture<Void> deploys = CompletableFuture.runAsync(() -> {
-            long started = System.nanoTime();
+            long[] due = {System.nanoTime()};
             for (String id : deployIds) {
-                pace(started, answered.get(), 6); // ~10 s of deploys, as a busy CI would send them
+                due[0] = pace(due[0], 6); // ~10 s of deploys, as a busy CI would send them
                 if (postDeployUntilAnswered(app, id, token)) {
                     metTheOutage.incrementAndGet();
                 }
@@ -253,19 +258,23 @@ class FaultToleranceIT {
 
     /**
      * A second instance of each service of the stream's path (priority-service, notification-service) joins its
-     * consumer groups mid-stream, then the first instances are killed: partitions move twice under load. The second
-     * instances stay for the rest of the suite.
+     * consumer groups mid-stream (the stream trickles on while they start), then the first instances are killed and the
+     * rest of the stream comes at full rate: partitions move twice with records flowing. The second instances stay for
+     * the rest of the suite.
      */
     @Test
     @Order(11)
     void partitionsMoveTwiceUnderLoad() throws Exception {
-        runScenario(10, "rebalance", SLOW_RATE, run -> {
+        runScenario(10, "rebalance", RATE, run -> {
             run.gate(0.2);
+            run.rate.set(TRICKLE_RATE);
             run.atFault();
-            system.startInstances(Map.of("priority-service-2", "priority-service", "notification-service-2", "notification-service"));
+            system.startInstances(Map.of("priority-service-2", "priority-service", "notification-service-2", "notification-service"),
+                    INSTANCE_READY_WITHIN);
             run.atFault();
             system.killForGood("priority-service");
             system.killForGood("notification-service");
+            run.rate.set(RATE);
         });
     }
 
@@ -313,10 +322,13 @@ class FaultToleranceIT {
         final int total;
         final CompletableFuture<Void> stream;
         final java.util.function.LongSupplier acknowledged;
+        /** Records per second of the stream from now on (0: no limit). */
+        final AtomicInteger rate;
         final List<Boolean> midStream = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
 
-        Run(List<String> servers, int total, CompletableFuture<Void> stream, java.util.function.LongSupplier acknowledged) {
+        Run(List<String> servers, int total, CompletableFuture<Void> stream, java.util.function.LongSupplier acknowledged, AtomicInteger rate) {
+            this.rate = rate;
             this.servers = servers;
             this.total = total;
             this.stream = stream;
@@ -368,14 +380,15 @@ class FaultToleranceIT {
         int total = servers.size() + expectedEscalations(servers) + expectedClears(servers);
         KafkaEvents.Publisher publisher = kafka.publisher();
         AtomicLong accepted = new AtomicLong();
+        AtomicInteger currentRate = new AtomicInteger(rate);
         CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> {
             try (publisher) {
-                streamChecks(servers, tokens, publisher, accepted, rate);
+                streamChecks(servers, tokens, publisher, accepted, currentRate);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Run run = new Run(servers, total, stream, viaAgents ? accepted::get : publisher::acknowledged);
+        Run run = new Run(servers, total, stream, viaAgents ? accepted::get : publisher::acknowledged, currentRate);
         fault.inject(run);
         stream.get();
         system.awaitAllReady();
@@ -483,13 +496,13 @@ class FaultToleranceIT {
 
     /**
      * The slice's stream: through {@code publisher} (its acknowledged records count), or as agent reports when
-     * {@code tokens} are given ({@code accepted} counts the 202s). {@code rate} records per second, 0 for a burst.
+     * {@code tokens} are given ({@code accepted} counts the 202s). {@code rate}: records per second, 0 for a burst; the
+     * scenario may change it while the stream runs.
      */
     private static void streamChecks(List<String> servers, Map<String, String> tokens, KafkaEvents.Publisher publisher, AtomicLong accepted,
-                                     int rate) {
+                                     AtomicInteger rate) {
         Instant base = Instant.now();
-        long started = System.nanoTime();
-        int sent = 0;
+        long due = System.nanoTime();
         for (int phase = 0; phase < 3; phase++) {
             for (int i = 0; i < servers.size(); i++) {
                 boolean escalate = phase == 1 && i % 3 == 0;
@@ -500,14 +513,13 @@ class FaultToleranceIT {
                 List<String> packages = phase == 0 ? List.of() : List.of("linux-image-6.8.0-99-generic", "libc6");
                 boolean required = !clear;
                 if (tokens.isEmpty()) {
-                    pace(started, sent, rate);
+                    due = pace(due, rate.get());
                     publisher.send(Topics.CHECKS, servers.get(i), EventTypes.CHECK_COMPLETED,
                             check(servers.get(i), base.plusMillis(phase * 1000L), required, packages, base));
                 } else {
                     reportUntilAccepted(servers.get(i), tokens.get(servers.get(i)), required, packages, base);
                     accepted.incrementAndGet();
                 }
-                sent++;
             }
         }
         if (tokens.isEmpty()) {
@@ -515,16 +527,19 @@ class FaultToleranceIT {
         }
     }
 
-    /** Holds a stream to {@code perSecond} (a client's send rate, not a wait for a condition); 0: no limit. */
-    private static void pace(long startedNanos, int sentSoFar, int perSecond) {
+    /**
+     * Holds a stream to {@code perSecond} (a client's send rate, not a wait for a condition; 0: no limit): waits until
+     * {@code dueNanos}, when the next record may go, and returns when the one after it may.
+     */
+    private static long pace(long dueNanos, int perSecond) {
         if (perSecond <= 0) {
-            return;
+            return System.nanoTime();
         }
-        long dueNanos = startedNanos + sentSoFar * 1_000_000_000L / perSecond;
         long waitMillis = (dueNanos - System.nanoTime()) / 1_000_000;
         if (waitMillis > 0) {
             pause(Duration.ofMillis(waitMillis));
         }
+        return Math.max(dueNanos, System.nanoTime() - 1_000_000_000L / perSecond) + 1_000_000_000L / perSecond;
     }
 
     private static CheckCompleted check(String server, Instant at, boolean required, List<String> packages, Instant since) {

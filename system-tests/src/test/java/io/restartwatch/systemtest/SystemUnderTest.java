@@ -113,12 +113,13 @@ final class SystemUnderTest implements AutoCloseable {
      * Starts more instances at once (instance name → service), each on a port of its own, and waits until all are
      * ready: started together they join their consumer groups while the stream runs.
      */
-    void startInstances(Map<String, String> serviceByInstance) throws IOException, InterruptedException {
+    void startInstances(Map<String, String> serviceByInstance, Duration readyWithin) throws IOException, InterruptedException {
         for (var instance : serviceByInstance.entrySet()) {
             startService(instance.getValue(), instance.getKey(), LoopbackPorts.reserve(), Map.of());
         }
         for (String instance : serviceByInstance.keySet()) {
-            awaitReady(instance);
+            Instance started = instances.get(instance);
+            processes.awaitReady(instance, started.process(), started.port(), readyWithin);
         }
     }
 
