@@ -392,7 +392,9 @@ class FaultToleranceIT {
         fault.inject(run);
         stream.get();
         system.awaitAllReady();
-        Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofSeconds(2)).until(() -> settledServers(servers) == servers.size());
+        // The timeout message names how many servers reached their final state.
+        Awaitility.await(name + ": servers of the slice in their final notification state").atMost(SETTLE).pollInterval(Duration.ofSeconds(2))
+                .until(() -> settledServers(servers), settled -> settled == servers.size());
 
         // Only once a marker per partition has passed every stage is the topic read: a repeat the relay publishes late
         // comes before the marker of its partition.
