@@ -57,7 +57,11 @@ class GitHubHookTest {
         assertThat(event.commit()).isEqualTo("8d1f3b0c5e2a4f6b9c7d0e1f2a3b4c5d6e7f8a9b");
         assertThat(event.url()).isEqualTo("https://github.com/octo-org/shop-web/actions/runs/9876543210/job/27182818");
         assertThat(event.finishedAt()).isEqualTo(Instant.parse("2026-11-20T09:41:07Z"));
-        assertThat(TestPipelines.KAFKA.readAll(io.restartwatch.contracts.Topics.DEPLOYS))
+        // Exactly once, judged after a later deploy of the same application (same key, so any repeat came before it).
+        long marker = newDeploymentId();
+        assertThat(TestPipelines.eventsBefore("shop-web",
+                () -> send(deploymentStatus("octo-org/shop-web", marker, "success"), SECRET, delivery()).statusCode(202),
+                "github-" + marker))
                 .filteredOn(e -> event.deployId().equals(e.data(DeployCompleted.class).deployId()))
                 .singleElement().satisfies(e -> assertThat(e.id()).isEqualTo(eventId));
     }
@@ -93,7 +97,11 @@ class GitHubHookTest {
         send(deploymentStatus("octo-org/shop-web", deployment, "success"), SECRET, delivery())
                 .statusCode(202).body("status", equalTo("completed"));
 
-        assertThat(TestPipelines.awaitCompleted("shop-web", "github-" + deployment)).hasSize(1);
+        long marker = newDeploymentId();
+        assertThat(TestPipelines.completedBefore("shop-web",
+                () -> send(deploymentStatus("octo-org/shop-web", marker, "success"), SECRET, delivery()).statusCode(202),
+                "github-" + marker))
+                .filteredOn(d -> d.deployId().equals("github-" + deployment)).hasSize(1);
     }
 
     @Test
@@ -103,7 +111,12 @@ class GitHubHookTest {
 
         problem(send(payload, SECRET, delivery()), 401, "Bad X-Hub-Signature-256");
         send(payload, "payments-own-secret", delivery()).statusCode(202);
-        assertThat(TestPipelines.awaitCompleted("payments", "github-" + deployment)).singleElement()
+        TestPipelines.awaitCompleted("payments", "github-" + deployment);
+        long marker = newDeploymentId();
+        assertThat(TestPipelines.completedBefore("payments",
+                () -> send(deploymentStatus("octo-org/payments", marker, "success"), "payments-own-secret", delivery()).statusCode(202),
+                "github-" + marker))
+                .filteredOn(d -> d.deployId().equals("github-" + deployment)).singleElement()
                 .satisfies(e -> assertThat(e.applicationId()).isEqualTo("payments"));
     }
 

@@ -14,6 +14,7 @@ import io.restartwatch.contracts.DeployCompleted;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.deployhook.domain.Secrets;
 import io.restartwatch.testsupport.KafkaEvents;
+import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
 
 /**
  * Test helpers: pipeline credentials through the admin API (RestAssured sends test-support's admin API key),
@@ -66,12 +67,16 @@ final class TestPipelines {
      * application has arrived: one key keeps its order on Kafka, so nothing sent before the marker is still coming.
      */
     static List<DeployCompleted> completedBefore(String applicationId, Runnable sendMarker, String markerDeployId) {
+        return eventsBefore(applicationId, sendMarker, markerDeployId).stream().map(e -> e.data(DeployCompleted.class)).toList();
+    }
+
+    /** As {@link #completedBefore}, the records themselves (with their CloudEvent headers). */
+    static List<ReceivedEvent> eventsBefore(String applicationId, Runnable sendMarker, String markerDeployId) {
         sendMarker.run();
         awaitCompleted(applicationId, markerDeployId);
         return KAFKA.readAll(Topics.DEPLOYS).stream()
                 .filter(e -> applicationId.equals(e.key()))
-                .map(e -> e.data(DeployCompleted.class))
-                .filter(d -> !markerDeployId.equals(d.deployId()))
+                .filter(e -> !markerDeployId.equals(e.data(DeployCompleted.class).deployId()))
                 .toList();
     }
 

@@ -21,7 +21,7 @@ import org.apache.kafka.common.utils.Time;
  * Its log directory survives restarts, so topics and committed offsets do too. Optionally its client port
  * takes only SASL/PLAIN-authenticated connections, to test clients configured for a secured cluster.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements LocalStack.Broker {
 
     private static final String SASL_LISTENER = "SASL_PLAINTEXT";
 
@@ -46,11 +46,13 @@ public final class KafkaBroker implements AutoCloseable {
         this.sasl = sasl;
     }
 
+    @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
     /** What a client needs to reach this broker: the bootstrap servers and, with SASL, the credentials. */
+    @Override
     public Properties clientProperties() {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrapServers());
@@ -60,6 +62,7 @@ public final class KafkaBroker implements AutoCloseable {
         return props;
     }
 
+    @Override
     public synchronized void start() {
         if (server != null) {
             return;

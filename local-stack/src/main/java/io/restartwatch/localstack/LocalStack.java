@@ -13,17 +13,29 @@ public final class LocalStack implements AutoCloseable {
     /** One database per service: each owns its schema. */
     public static final List<String> DATABASES = List.of("check", "priority", "notification", "deployhook", "plan");
 
-    private final KafkaBroker kafka;
+    private final Broker kafka;
     private final PostgresServer postgres;
 
     public LocalStack(Settings settings) {
-        this(settings, null);
+        this(settings, null, false);
     }
 
     /** @param kafkaSasl null for a PLAINTEXT broker; otherwise its client port accepts only this SASL/PLAIN user */
     public LocalStack(Settings settings, KafkaBroker.SaslPlain kafkaSasl) {
-        this.kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort(),
-                settings.dataDir().resolve("kafka"), kafkaSasl);
+        this(settings, kafkaSasl, false);
+    }
+
+    /**
+     * @param kafkaInOwnProcess run the (PLAINTEXT) broker as a child process instead of in this JVM, so a fault test
+     *                          can kill it alone
+     */
+    public LocalStack(Settings settings, KafkaBroker.SaslPlain kafkaSasl, boolean kafkaInOwnProcess) {
+        if (kafkaInOwnProcess && kafkaSasl != null) {
+            throw new IllegalArgumentException("A broker in its own process is PLAINTEXT only");
+        }
+        this.kafka = kafkaInOwnProcess
+                ? new KafkaBrokerProcess(settings.kafkaPort(), settings.kafkaControllerPort(), settings.dataDir().resolve("kafka"))
+                : new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort(), settings.dataDir().resolve("kafka"), kafkaSasl);
         this.postgres = new PostgresServer(settings.postgresPort(), settings.dataDir().resolve("postgres"),
                 settings.postgresBinariesDir(), settings.durable());
     }
@@ -77,6 +89,19 @@ public final class LocalStack implements AutoCloseable {
         } finally {
             postgres.close();
         }
+    }
+
+    /** A Kafka broker this stack starts and stops: in this JVM ({@link KafkaBroker}) or a child process. */
+    public interface Broker extends AutoCloseable {
+
+        void start();
+
+        String bootstrapServers();
+
+        Properties clientProperties();
+
+        @Override
+        void close();
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Settings come from system properties: {@code restartwatch.stack.dir} (default {@code .local/stack}),
  * {@code restartwatch.kafka.port} (19092), {@code restartwatch.kafka.controller-port} (19093),
- * {@code restartwatch.postgres.port} (15432).
+ * {@code restartwatch.postgres.port} (15432), {@code restartwatch.kafka.own-process} (false: the broker runs in this JVM;
+ * true: in a child JVM, whose pid is in {@code <dir>/kafka.pid}, so a fault test can SIGKILL the broker alone).
  */
 public final class LocalStackMain {
 
@@ -54,7 +55,7 @@ public final class LocalStackMain {
                 Integer.getInteger("restartwatch.kafka.controller-port", 19093),
                 Integer.getInteger("restartwatch.postgres.port", 15432),
                 true);
-        LocalStack stack = new LocalStack(settings);
+        LocalStack stack = new LocalStack(settings, null, Boolean.getBoolean("restartwatch.kafka.own-process"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

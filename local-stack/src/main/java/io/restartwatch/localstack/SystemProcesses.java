@@ -32,6 +32,9 @@ public final class SystemProcesses implements AutoCloseable {
     private final Path workDir;
     private final int kafkaPort = LoopbackPorts.reserve();
     private final int postgresPort = LoopbackPorts.reserve();
+    /** Kept for the run: a relaunched broker must find its quorum where it was. */
+    private final int kafkaControllerPort = LoopbackPorts.reserve();
+    private boolean kafkaInOwnProcess;
     private final List<Process> started = new ArrayList<>();
     private final String adminKey = AdminKeys.generate();
     private Process launcher;
@@ -44,6 +47,15 @@ public final class SystemProcesses implements AutoCloseable {
     public SystemProcesses(Path root, Path workDir) {
         this.root = root;
         this.workDir = workDir;
+    }
+
+    /**
+     * Runs the broker as a child process of the launcher instead of inside it (before {@link #startInfrastructure()}),
+     * so {@link #sigkillKafka()} kills the broker and nothing else.
+     */
+    public SystemProcesses kafkaInOwnProcess() {
+        this.kafkaInOwnProcess = true;
+        return this;
     }
 
     public Path workDir() {
@@ -92,19 +104,26 @@ public final class SystemProcesses implements AutoCloseable {
         };
     }
 
-    /** Starts the launcher (Kafka + PostgreSQL, durable) and waits until both are up. */
+    /**
+     * Starts the launcher (Kafka + PostgreSQL, durable) and waits until both are up. Called again after
+     * {@link #sigkillLauncher()}, it starts a new launcher on the same ports and data, which stops the servers the
+     * killed one left running and starts them again.
+     */
     public void startInfrastructure() throws IOException, InterruptedException {
         Path stackDir = workDir.resolve("stack");
-        List<String> command = List.of(JAVA, "-Xmx384m", "-XX:+UseSerialGC",
+        // A killed launcher leaves its ready file behind: only the new launcher's may count.
+        Files.deleteIfExists(stackDir.resolve("stack.ready"));
+        List<String> command = List.of(JAVA, kafkaInOwnProcess ? "-Xmx128m" : "-Xmx384m", "-XX:+UseSerialGC",
                 "-Drestartwatch.stack.dir=" + stackDir,
                 "-Drestartwatch.kafka.port=" + kafkaPort,
-                "-Drestartwatch.kafka.controller-port=" + LoopbackPorts.reserve(),
+                "-Drestartwatch.kafka.controller-port=" + kafkaControllerPort,
+                "-Drestartwatch.kafka.own-process=" + kafkaInOwnProcess,
                 "-Drestartwatch.postgres.port=" + postgresPort,
                 "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory",
                 "-cp", root.resolve("local-stack/target/classes") + ":" + root.resolve("local-stack/target/lib") + "/*",
                 "io.restartwatch.localstack.LocalStackMain");
         launcher = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("local-stack.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("local-stack.log").toFile())).start();
         launcherControl = new PrintWriter(launcher.getOutputStream(), true, StandardCharsets.UTF_8);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(stackDir.resolve("stack.ready"))) {
@@ -212,6 +231,51 @@ public final class SystemProcesses implements AutoCloseable {
     /** Restarts PostgreSQL in place (same port and data). */
     public void restartPostgres() throws IOException, InterruptedException {
         control("restart-postgres", "restarted postgres");
+    }
+
+    /** Pid of the Kafka broker's own process (with {@link #kafkaInOwnProcess()}). */
+    public long kafkaPid() throws IOException {
+        return Long.parseLong(Files.readString(workDir.resolve("stack/kafka.pid")).trim());
+    }
+
+    /** SIGKILL of the broker's process (with {@link #kafkaInOwnProcess()}): no shutdown, no flush; then waits until it is gone. */
+    public void sigkillKafka() throws IOException {
+        sigkill(ProcessHandle.of(kafkaPid()).orElseThrow(() -> new IllegalStateException("Kafka broker process not running")));
+    }
+
+    /**
+     * SIGKILL of the postmaster, then waits until its backends have noticed and exited too (a new postmaster refuses
+     * to start while they hold the old shared memory). The next start is PostgreSQL's crash recovery.
+     */
+    public void sigkillPostgres() throws IOException {
+        ProcessHandle postmaster = ProcessHandle.of(postgresPid()).orElseThrow(() -> new IllegalStateException("postmaster not running"));
+        List<ProcessHandle> backends = postmaster.descendants().toList();
+        sigkill(postmaster);
+        awaitGone(backends, Duration.ofSeconds(60));
+    }
+
+    /**
+     * SIGKILL of the launcher process: its in-process broker (if any) dies with it; a broker in its own process and the
+     * postmaster outlive it, as they would a crash of {@code ./stack}'s launcher. Start a new one with
+     * {@link #startInfrastructure()}.
+     */
+    public void sigkillLauncher() {
+        sigkill(launcher.toHandle());
+    }
+
+    private static void sigkill(ProcessHandle process) {
+        process.destroyForcibly(); // SIGKILL on Linux
+        awaitGone(List.of(process), Duration.ofSeconds(30));
+    }
+
+    private static void awaitGone(List<ProcessHandle> processes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ProcessHandle process : processes) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (process.onExit().completeOnTimeout(process, left, TimeUnit.NANOSECONDS).join().isAlive()) {
+                throw new IllegalStateException("Process " + process.pid() + " still running " + timeout.toSeconds() + " s after its kill");
+            }
+        }
     }
 
     private void control(String command, String answer) throws IOException, InterruptedException {

@@ -6,6 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import io.restartwatch.contracts.CheckCompleted;
@@ -31,6 +38,7 @@ import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
+import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,21 +48,40 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The fault suite: all five services as separate processes, a 10k-server fleet split into one slice per
- * scenario, and a scripted stream of check results per slice (every server opens, every third escalates,
- * every fourth clears) whose final state is known. Mid-stream, each scenario breaks something: kill -9 a
- * service, restart Kafka, restart PostgreSQL, inject poison records. Then: the notification state equals the
- * expected state, {@code restartwatch.notifications} holds exactly one event per real transition, poison is
- * in the DLQs, and every service is ready again.
+ * The fault suite: all five services as separate processes (the broker in a process of its own, child of the
+ * launcher), a 10k-server fleet split into one slice per scenario, and a scripted stream of check results per slice
+ * (every server opens, every third escalates, every fourth clears) whose final state is known. Mid-stream, each
+ * scenario breaks something: kill -9 a service (one of them while its outbox relay is mid-pass), restart or SIGKILL
+ * Kafka, PostgreSQL or the launcher, move partitions twice, inject poison records.
+ *
+ * <p>At injection the test measures that the fault lands mid-stream — records still unacknowledged by Kafka (or still
+ * in an outbox) and notification-service's database not yet in the final state — and fails otherwise. Afterwards:
+ * the notification state equals the expected state; then a marker check per partition passes every stage, and only
+ * then is {@code restartwatch.notifications} read, to the end: exactly one event per real transition. Each scenario
+ * prints {@code scenario=<name> expected=N observed=N lost=N duplicated=N mid_stream=true|false}, also into
+ * {@code system-tests/target/fault-scenarios.txt}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultToleranceIT {
 
     private static final int FLEET = 10_000;
-    private static final int SCENARIOS = 7;
+    private static final int SCENARIOS = 12;
     private static final int SLICE = FLEET / SCENARIOS;
+    /** Records per second of a paced stream: long enough (~11 s) for a fault to land inside it. */
+    private static final int RATE = 120;
+    /**
+     * While the rebalance scenario's second instances start, its stream trickles on at this rate: the remaining records
+     * then last ~6 min, longer than two JVMs take to start on a loaded 2-core machine (up to ~165 s seen).
+     */
+    private static final int TRICKLE_RATE = 3;
+    /** Extra instances may take that long to be ready when the machine is loaded. */
+    private static final Duration INSTANCE_READY_WITHIN = Duration.ofMinutes(5);
     private static final Duration SETTLE = Duration.ofMinutes(4);
     private static final List<OpenPort> INTERNAL = List.of(new OpenPort(22, "tcp", List.of("10.0.0.0/8")));
+    /** OutboxRelay's advisory lock (0x5245_4C41_59) as pg_locks shows a bigint key: classid = high half, objid = low half. */
+    private static final String RELAY_LOCK_HELD = """
+            select exists (select 1 from pg_locks where locktype = 'advisory' and granted and classid = 82 and objid = 1162625369
+              and objsubid = 1 and database = (select oid from pg_database where datname = current_database()))""";
 
     private static SystemUnderTest system;
     private static KafkaEvents kafka;
@@ -62,8 +89,9 @@ class FaultToleranceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        system = new SystemUnderTest().start();
+        system = new SystemUnderTest().withKafkaInOwnProcess().start();
         kafka = new KafkaEvents(system.kafkaBootstrap());
+        Files.deleteIfExists(scenarioFile());
     }
 
     @AfterAll
@@ -77,19 +105,31 @@ class FaultToleranceIT {
     @Test
     @Order(1)
     void killPriorityServiceMidStream() throws Exception {
-        runScenario(0, "kill-priority-service", () -> killAndRestart("priority-service"));
+        runScenario(0, "kill-priority-service", RATE, run -> {
+            run.gate(1.0 / 3);
+            run.atFault();
+            killAndRestart("priority-service");
+        });
     }
 
     @Test
     @Order(2)
     void killNotificationServiceMidStream() throws Exception {
-        runScenario(1, "kill-notification-service", () -> killAndRestart("notification-service"));
+        runScenario(1, "kill-notification-service", RATE, run -> {
+            run.gate(1.0 / 3);
+            run.atFault();
+            killAndRestart("notification-service");
+        });
     }
 
     @Test
     @Order(3)
     void killCheckServiceMidStream() throws Exception {
-        runScenario(2, "kill-check-service", () -> killAndRestart("check-service"));
+        runScenario(2, "kill-check-service", RATE, run -> {
+            run.gate(1.0 / 3);
+            run.atFault();
+            killAndRestart("check-service");
+        });
     }
 
     @Test
@@ -102,36 +142,149 @@ class FaultToleranceIT {
         for (int i = 0; i < 60; i++) {
             deployIds.add("deploy-" + i);
         }
-        CompletableFuture<Void> deploys = CompletableFuture.runAsync(() -> deployIds.forEach(id -> postDeployUntilAnswered(app, id, token)));
-        runScenario(3, "kill-deploy-hook-service", () -> killAndRestart("deploy-hook-service"));
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger metTheOutage = new AtomicInteger();
+        CompletableFuture<Void> deploys = CompletableFuture.runAsync(() -> {
+            long[] due = {System.nanoTime()};
+            for (String id : deployIds) {
+                due[0] = pace(due[0], 6); // ~10 s of deploys, as a busy CI would send them
+                if (postDeployUntilAnswered(app, id, token)) {
+                    metTheOutage.incrementAndGet();
+                }
+                answered.incrementAndGet();
+            }
+        });
+        runScenario(3, "kill-deploy-hook-service", RATE, run -> {
+            run.gate(1.0 / 3, () -> answered.get() >= deployIds.size() / 3);
+            int answeredAtFault = answered.get();
+            run.atFault(answeredAtFault < deployIds.size() && run.acknowledged.getAsLong() < run.total, "deploys_answered_at_fault=%d/%d".formatted(answeredAtFault, deployIds.size()));
+            killAndRestart("deploy-hook-service");
+        });
         deploys.get();
-        Map<String, Long> published = kafka.awaitEvents(Topics.DEPLOYS, SETTLE, e -> app.equals(e.key()), deployIds.size()).stream()
-                .collect(Collectors.groupingBy(e -> e.value().replaceAll(".*\"deployId\":\"([^\"]+)\".*", "$1"), Collectors.counting()));
+
+        // Duplicates are counted once a later deploy of the same application (same key, same partition) is on the topic.
+        postDeployUntilAnswered(app, "deploy-marker", token);
+        kafka.awaitEvents(Topics.DEPLOYS, SETTLE, e -> app.equals(e.key()) && "deploy-marker".equals(deployId(e)), 1);
+        Map<String, Long> published = kafka.readAll(Topics.DEPLOYS).stream()
+                .filter(e -> app.equals(e.key()) && !"deploy-marker".equals(deployId(e)))
+                .collect(Collectors.groupingBy(FaultToleranceIT::deployId, Collectors.counting()));
         long lost = deployIds.stream().filter(id -> !published.containsKey(id)).count();
         long duplicated = published.values().stream().mapToLong(n -> n - 1).sum();
-        summaries.put("deploys", "scenario=kill-deploy-hook-service/deploys expected=%d observed=%d lost=%d duplicated=%d"
-                .formatted(deployIds.size(), published.values().stream().mapToLong(Long::longValue).sum(), lost, duplicated));
+        record("kill-deploy-hook-service/deploys", "scenario=kill-deploy-hook-service/deploys expected=%d observed=%d lost=%d duplicated=%d met_outage=%d"
+                .formatted(deployIds.size(), published.values().stream().mapToLong(Long::longValue).sum(), lost, duplicated, metTheOutage.get()));
+        assertThat(metTheOutage.get()).as("deploy requests that met the outage (connection refused or 5xx)").isPositive();
         assertThat(lost).isZero();
         assertThat(duplicated).isZero();
     }
 
+    /**
+     * A burst fills priority-service's outbox; the kill lands while its relay holds the relay lock (a pass between
+     * reading its batch and committing) with rows still in the outbox. The restarted relay finds what the dead pass
+     * already sent past its stored positions and drops those rows instead of sending them again.
+     */
     @Test
     @Order(5)
-    void restartKafkaMidStream() throws Exception {
-        runScenario(4, "restart-kafka", system::restartKafka);
+    void killPriorityServiceWhileItsRelayIsMidPass() throws Exception {
+        runScenario(4, "kill-priority-service-mid-relay-pass", 0, run -> {
+            try (Connection priority = DriverManager.getConnection(system.jdbcUrl("priority"), "postgres", "postgres");
+                 var outbox = priority.prepareStatement("select count(*) from outbox_event");
+                 var relayLock = priority.prepareStatement(RELAY_LOCK_HELD)) {
+                long[] pending = {0};
+                Awaitility.await("priority-service's outbox holding a batch while its relay is mid-pass")
+                        .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                            pending[0] = single(outbox);
+                            return pending[0] >= 100 && single(relayLock) == 1;
+                        });
+                system.kill("priority-service");
+                run.atFault(pending[0] > 0, "outbox_rows_at_kill=%d relay_pass_held=true".formatted(pending[0]));
+            }
+            system.restart("priority-service");
+            long skipped = Files.readAllLines(system.log("priority-service"), StandardCharsets.ISO_8859_1).stream()
+                    .filter(line -> line.contains("from an unfinished pass"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll(".*Outbox relay: (\\d+) events.*", "$1"))).sum();
+            run.note("unfinished_pass_rows_dropped=" + skipped);
+        });
     }
 
     @Test
     @Order(6)
-    void restartPostgresMidStream() throws Exception {
-        runScenario(5, "restart-postgres", system::restartPostgres);
+    void restartKafkaMidStream() throws Exception {
+        runScenario(5, "restart-kafka", RATE, run -> {
+            run.gate(1.0 / 3);
+            run.atFault();
+            system.restartKafka();
+        });
     }
 
     @Test
     @Order(7)
+    void sigkillKafkaMidStream() throws Exception {
+        runScenario(6, "kafka-sigkill", RATE, run -> {
+            run.gate(1.0 / 3);
+            run.atFault();
+            system.sigkillKafka();
+        });
+    }
+
+    @Test
+    @Order(8)
+    void restartPostgresMidStream() throws Exception {
+        runScenario(7, "restart-postgres", RATE, run -> {
+            run.gate(1.0 / 3);
+            run.atFault();
+            system.restartPostgres();
+        });
+    }
+
+    @Test
+    @Order(9)
+    void sigkillPostgresMidStream() throws Exception {
+        runScenario(8, "postgres-sigkill", RATE, run -> {
+            run.gate(1.0 / 3);
+            run.atFault();
+            system.sigkillPostgres();
+        });
+    }
+
+    @Test
+    @Order(10)
+    void sigkillLauncherMidStream() throws Exception {
+        runScenario(9, "launcher-sigkill", RATE, run -> {
+            run.gate(1.0 / 3);
+            run.atFault();
+            system.sigkillLauncher();
+        });
+    }
+
+    /**
+     * A second instance of each service of the stream's path (priority-service, notification-service) joins its
+     * consumer groups mid-stream (the stream trickles on while they start), then the first instances are killed and the
+     * rest of the stream comes at full rate: partitions move twice with records flowing. The second instances stay for
+     * the rest of the suite.
+     */
+    @Test
+    @Order(11)
+    void partitionsMoveTwiceUnderLoad() throws Exception {
+        runScenario(10, "rebalance", RATE, run -> {
+            run.gate(0.2);
+            run.rate.set(TRICKLE_RATE);
+            run.atFault();
+            system.startInstances(Map.of("priority-service-2", "priority-service", "notification-service-2", "notification-service"),
+                    INSTANCE_READY_WITHIN);
+            run.atFault();
+            system.killForGood("priority-service");
+            system.killForGood("notification-service");
+            run.rate.set(RATE);
+        });
+    }
+
+    @Test
+    @Order(12)
     void poisonRecordsGoToTheirDeadLetterTopics() throws Exception {
         Map<String, String> poisonKeys = new LinkedHashMap<>();
-        runScenario(6, "poison-events", () -> {
+        runScenario(11, "poison-events", RATE, run -> {
+            run.gate(1.0 / 3);
+            run.atFault();
             try (var publisher = kafka.publisher()) {
                 for (String topic : List.of(Topics.DEPLOYS, Topics.SERVERS, Topics.CHECKS, Topics.PRIORITIES, Topics.RESTARTS)) {
                     String key = "poison-" + UUID.randomUUID().toString().substring(0, 8);
@@ -152,38 +305,100 @@ class FaultToleranceIT {
             assertThat(dead).as("dead letters of %s", poison.getKey()).hasSize(groups);
             assertThat(dead).allSatisfy(d -> assertThat(d.headers()).containsKey("dead-letter-reason"));
         }
-        summaries.put("poison", "scenario=poison-events/dlq expected=%d observed=%d lost=0 duplicated=0"
+        record("poison-events/dlq", "scenario=poison-events/dlq expected=%d observed=%d lost=0 duplicated=0"
                 .formatted(poisonKeys.size(), poisonKeys.size()));
     }
 
     // ---------------------------------------------------------------------------------------------------
 
     private interface Fault {
-        void inject() throws Exception;
+        void inject(Run run) throws Exception;
     }
 
-    private static void runScenario(int slice, String name, Fault fault) throws Exception {
+    /** One scenario's stream as the fault sees it: how far it got, and the mid-stream measurements taken at injection. */
+    private static final class Run {
+
+        final List<String> servers;
+        final int total;
+        final CompletableFuture<Void> stream;
+        final java.util.function.LongSupplier acknowledged;
+        /** Records per second of the stream from now on (0: no limit). */
+        final AtomicInteger rate;
+        final List<Boolean> midStream = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+
+        Run(List<String> servers, int total, CompletableFuture<Void> stream, java.util.function.LongSupplier acknowledged, AtomicInteger rate) {
+            this.rate = rate;
+            this.servers = servers;
+            this.total = total;
+            this.stream = stream;
+            this.acknowledged = acknowledged;
+        }
+
+        /** Waits until {@code fraction} of the stream is acknowledged (by Kafka, or 202 for agent reports). */
+        void gate(double fraction) {
+            gate(fraction, () -> true);
+        }
+
+        void gate(double fraction, BooleanSupplier andAlso) {
+            Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20))
+                    .failFast("the stream ended before the gate", stream::isDone)
+                    .until(() -> acknowledged.getAsLong() >= total * fraction && andAlso.getAsBoolean());
+        }
+
+        /** Measures, just before a fault: records still unacknowledged and the final state not reached. */
+        void atFault() throws Exception {
+            atFault(acknowledged.getAsLong() < total, "");
+        }
+
+        /** As {@link #atFault()}, with what the scenario counts as still in flight, and fields to print. */
+        void atFault(boolean inFlight, String fields) throws Exception {
+            long acked = acknowledged.getAsLong();
+            int settled = settled();
+            midStream.add(inFlight && settled < servers.size());
+            notes.add("at_fault_%d=acked:%d/%d,settled:%d/%d%s".formatted(midStream.size(), acked, total, settled, servers.size(),
+                    fields.isEmpty() ? "" : "," + fields.replace(' ', ',')));
+        }
+
+        void note(String note) {
+            notes.add(note);
+        }
+
+        /** How many of the slice's servers already have their final notification state. */
+        int settled() throws Exception {
+            return settledServers(servers);
+        }
+    }
+
+    private static void runScenario(int slice, String name, int rate, Fault fault) throws Exception {
         List<String> servers = new ArrayList<>();
         for (int i = 0; i < SLICE; i++) {
             servers.add("ft-" + slice + "-" + i);
         }
         boolean viaAgents = name.equals("kill-check-service");
         Map<String, String> tokens = viaAgents ? registerAgents(servers) : Map.of();
-        AtomicInteger sent = new AtomicInteger();
+        int total = servers.size() + expectedEscalations(servers) + expectedClears(servers);
+        KafkaEvents.Publisher publisher = kafka.publisher();
+        AtomicLong accepted = new AtomicLong();
+        AtomicInteger currentRate = new AtomicInteger(rate);
         CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> {
-            try {
-                streamChecks(servers, tokens, sent);
+            try (publisher) {
+                streamChecks(servers, tokens, publisher, accepted, currentRate);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        int total = servers.size() + expectedEscalations(servers) + expectedClears(servers);
-        Awaitility.await().atMost(Duration.ofMinutes(3)).until(() -> sent.get() >= total / 3 || stream.isDone());
-        fault.inject();
+        Run run = new Run(servers, total, stream, viaAgents ? accepted::get : publisher::acknowledged, currentRate);
+        fault.inject(run);
         stream.get();
         system.awaitAllReady();
+        // The timeout message names how many servers reached their final state.
+        Awaitility.await(name + ": servers of the slice in their final notification state").atMost(SETTLE).pollInterval(Duration.ofSeconds(2))
+                .until(() -> settledServers(servers), settled -> settled == servers.size());
 
-        Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofSeconds(2)).until(() -> notificationStateMatches(servers));
+        // Only once a marker per partition has passed every stage is the topic read: a repeat the relay publishes late
+        // comes before the marker of its partition.
+        awaitMarkers(slice, viaAgents);
         Map<String, List<String>> observed = kafka.readAll(Topics.NOTIFICATIONS).stream()
                 .filter(e -> e.key() != null && e.key().startsWith("ft-" + slice + "-"))
                 .collect(Collectors.groupingBy(ReceivedEvent::key, Collectors.mapping(ReceivedEvent::type, Collectors.toList())));
@@ -203,11 +418,62 @@ class FaultToleranceIT {
                 duplicated += (int) Math.max(0, have - want);
             }
         }
-        String summary = "scenario=%s expected=%d observed=%d lost=%d duplicated=%d".formatted(name, expected, seen, lost, duplicated);
-        summaries.put(name, summary);
-        System.out.println(summary);
+        boolean midStream = !run.midStream.isEmpty() && run.midStream.stream().allMatch(Boolean::booleanValue);
+        String summary = "scenario=%s expected=%d observed=%d lost=%d duplicated=%d mid_stream=%s %s"
+                .formatted(name, expected, seen, lost, duplicated, midStream, String.join(" ", run.notes));
+        record(name, summary);
+        assertThat(midStream).as("the fault landed mid-stream: " + summary).isTrue();
         assertThat(lost).as(summary).isZero();
         assertThat(duplicated).as(summary).isZero();
+    }
+
+    private static void record(String name, String summary) throws java.io.IOException {
+        summaries.put(name, summary);
+        System.out.println(summary);
+        Files.writeString(scenarioFile(), summary + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static Path scenarioFile() {
+        return system.root.resolve("system-tests/target/fault-scenarios.txt");
+    }
+
+    /**
+     * Sends one marker check per partition of {@code restartwatch.checks} (and so of the notifications, keyed alike)
+     * through the slice's path, and waits until each marker's notification is open and on the topic.
+     */
+    private static void awaitMarkers(int slice, boolean viaAgents) throws Exception {
+        int partitions = Topics.PARTITIONS;
+        List<String> markers = new ArrayList<>();
+        java.util.Set<Integer> covered = new java.util.HashSet<>();
+        for (int k = 0; covered.size() < partitions; k++) {
+            String key = "ftm-" + slice + "-" + k;
+            if (covered.add(Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions)) {
+                markers.add(key);
+            }
+        }
+        Instant now = Instant.now();
+        if (viaAgents) {
+            Map<String, String> tokens = registerAgents(markers);
+            markers.forEach(marker -> reportUntilAccepted(marker, tokens.get(marker), true, List.of(), now));
+        } else {
+            try (var publisher = kafka.publisher()) {
+                markers.forEach(marker -> publisher.send(Topics.CHECKS, marker, EventTypes.CHECK_COMPLETED, check(marker, now, true, List.of(), now)));
+            }
+        }
+        Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).until(() -> openNotifications(markers) == markers.size());
+        kafka.awaitEvents(Topics.NOTIFICATIONS, SETTLE, e -> markers.contains(e.key()) && EventTypes.NOTIFICATION_OPENED.equals(e.type()),
+                markers.size());
+    }
+
+    private static long single(java.sql.PreparedStatement query) throws java.sql.SQLException {
+        try (ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getObject(1) instanceof Boolean held ? (held ? 1 : 0) : row.getLong(1);
+        }
+    }
+
+    private static String deployId(ReceivedEvent event) {
+        return event.value().replaceAll(".*\"deployId\":\"([^\"]+)\".*", "$1");
     }
 
     /** Every server opens; every third escalates (packages raise LOW to MEDIUM); every fourth clears. */
@@ -230,28 +496,52 @@ class FaultToleranceIT {
         return (servers.size() + 3) / 4;
     }
 
-    private static void streamChecks(List<String> servers, Map<String, String> tokens, AtomicInteger sent) throws Exception {
+    /**
+     * The slice's stream: through {@code publisher} (its acknowledged records count), or as agent reports when
+     * {@code tokens} are given ({@code accepted} counts the 202s). {@code rate}: records per second, 0 for a burst; the
+     * scenario may change it while the stream runs.
+     */
+    private static void streamChecks(List<String> servers, Map<String, String> tokens, KafkaEvents.Publisher publisher, AtomicLong accepted,
+                                     AtomicInteger rate) {
         Instant base = Instant.now();
-        try (var publisher = kafka.publisher()) {
-            for (int phase = 0; phase < 3; phase++) {
-                for (int i = 0; i < servers.size(); i++) {
-                    boolean escalate = phase == 1 && i % 3 == 0;
-                    boolean clear = phase == 2 && i % 4 == 0;
-                    if (phase > 0 && !escalate && !clear) {
-                        continue;
-                    }
-                    List<String> packages = phase == 0 ? List.of() : List.of("linux-image-6.8.0-99-generic", "libc6");
-                    boolean required = !clear;
-                    if (tokens.isEmpty()) {
-                        publisher.send(Topics.CHECKS, servers.get(i), EventTypes.CHECK_COMPLETED,
-                                check(servers.get(i), base.plusMillis(phase * 1000L), required, packages, base));
-                    } else {
-                        reportUntilAccepted(servers.get(i), tokens.get(servers.get(i)), required, packages, base);
-                    }
-                    sent.incrementAndGet();
+        long due = System.nanoTime();
+        for (int phase = 0; phase < 3; phase++) {
+            for (int i = 0; i < servers.size(); i++) {
+                boolean escalate = phase == 1 && i % 3 == 0;
+                boolean clear = phase == 2 && i % 4 == 0;
+                if (phase > 0 && !escalate && !clear) {
+                    continue;
+                }
+                List<String> packages = phase == 0 ? List.of() : List.of("linux-image-6.8.0-99-generic", "libc6");
+                boolean required = !clear;
+                if (tokens.isEmpty()) {
+                    due = pace(due, rate.get());
+                    publisher.send(Topics.CHECKS, servers.get(i), EventTypes.CHECK_COMPLETED,
+                            check(servers.get(i), base.plusMillis(phase * 1000L), required, packages, base));
+                } else {
+                    reportUntilAccepted(servers.get(i), tokens.get(servers.get(i)), required, packages, base);
+                    accepted.incrementAndGet();
                 }
             }
         }
+        if (tokens.isEmpty()) {
+            publisher.flush();
+        }
+    }
+
+    /**
+     * Holds a stream to {@code perSecond} (a client's send rate, not a wait for a condition; 0: no limit): waits until
+     * {@code dueNanos}, when the next record may go, and returns when the one after it may.
+     */
+    private static long pace(long dueNanos, int perSecond) {
+        if (perSecond <= 0) {
+            return System.nanoTime();
+        }
+        long waitMillis = (dueNanos - System.nanoTime()) / 1_000_000;
+        if (waitMillis > 0) {
+            pause(Duration.ofMillis(waitMillis));
+        }
+        return Math.max(dueNanos, System.nanoTime() - 1_000_000_000L / perSecond) + 1_000_000_000L / perSecond;
     }
 
     private static CheckCompleted check(String server, Instant at, boolean required, List<String> packages, Instant since) {
@@ -262,7 +552,8 @@ class FaultToleranceIT {
                         "production", Map.of(), INTERNAL, "agent", since), null, null, null, null);
     }
 
-    private static boolean notificationStateMatches(List<String> servers) throws Exception {
+    /** How many of {@code servers} are in their final state in notification-service's database. */
+    private static int settledServers(List<String> servers) throws Exception {
         Map<String, String> open = new HashMap<>();
         try (Connection connection = DriverManager.getConnection(system.jdbcUrl("notification"), "postgres", "postgres");
              var statement = connection.prepareStatement("select server_id, level from notification where status = 'OPEN' and server_id like ?")) {
@@ -273,17 +564,24 @@ class FaultToleranceIT {
                 }
             }
         }
+        int settled = 0;
         for (int i = 0; i < servers.size(); i++) {
             String level = open.get(servers.get(i));
-            if (i % 4 == 0) {
-                if (level != null) {
-                    return false;
-                }
-            } else if (!(i % 3 == 0 ? "MEDIUM" : "LOW").equals(level)) {
-                return false;
+            boolean inFinalState = i % 4 == 0 ? level == null : (i % 3 == 0 ? "MEDIUM" : "LOW").equals(level);
+            settled += inFinalState ? 1 : 0;
+        }
+        return settled;
+    }
+
+    private static int openNotifications(List<String> servers) throws Exception {
+        try (Connection connection = DriverManager.getConnection(system.jdbcUrl("notification"), "postgres", "postgres");
+             var statement = connection.prepareStatement("select count(*) from notification where status = 'OPEN' and server_id = any(?)")) {
+            statement.setArray(1, connection.createArrayOf("text", servers.toArray()));
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getInt(1);
             }
         }
-        return true;
     }
 
     private static void killAndRestart(String service) throws Exception {
@@ -296,6 +594,11 @@ class FaultToleranceIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static HttpResponse<String> sendUntilAnswered(HttpRequest request) {
+        return sendUntilAnswered(request, new AtomicBoolean());
+    }
+
+    /** @param metOutage set when an attempt was refused or answered 5xx: the request met the service's outage */
+    private static HttpResponse<String> sendUntilAnswered(HttpRequest request, AtomicBoolean metOutage) {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         while (true) {
             try {
@@ -308,8 +611,10 @@ class FaultToleranceIT {
                 if (response.statusCode() < 500) {
                     return response;
                 }
+                metOutage.set(true);
             } catch (java.io.IOException e) {
                 // the service is down: an agent tries again
+                metOutage.set(true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -368,10 +673,13 @@ class FaultToleranceIT {
         return answer.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
     }
 
-    private static void postDeployUntilAnswered(String app, String deployId, String token) {
+    /** Posts a deploy until it is answered; true if an attempt met the outage (refused or 5xx). */
+    private static boolean postDeployUntilAnswered(String app, String deployId, String token) {
         String body = "{\"applicationId\":\"" + app + "\",\"deployId\":\"" + deployId + "\",\"status\":\"completed\"}";
+        AtomicBoolean metOutage = new AtomicBoolean();
         HttpResponse<String> response = sendUntilAnswered(request("deploy-hook-service", "/api/deploys")
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(), metOutage);
         assertThat(response.statusCode()).as(response.body()).isIn(200, 202);
+        return metOutage.get();
     }
 }

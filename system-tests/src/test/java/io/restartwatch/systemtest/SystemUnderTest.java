@@ -52,6 +52,15 @@ final class SystemUnderTest implements AutoCloseable {
     }
 
     /**
+     * The broker in a process of its own, child of the launcher (before {@link #start()}): {@link #sigkillKafka()}
+     * kills it alone.
+     */
+    SystemUnderTest withKafkaInOwnProcess() {
+        processes.kafkaInOwnProcess();
+        return this;
+    }
+
+    /**
      * Starts Kafka, PostgreSQL and all five services. If one does not start, everything started is stopped: the
      * caller never gets this instance to close, and the processes would outlive the test run.
      */
@@ -98,6 +107,20 @@ final class SystemUnderTest implements AutoCloseable {
         startService(service, instance, port, extraEnv);
         awaitReady(instance);
         return port;
+    }
+
+    /**
+     * Starts more instances at once (instance name → service), each on a port of its own, and waits until all are
+     * ready: started together they join their consumer groups while the stream runs.
+     */
+    void startInstances(Map<String, String> serviceByInstance, Duration readyWithin) throws IOException, InterruptedException {
+        for (var instance : serviceByInstance.entrySet()) {
+            startService(instance.getValue(), instance.getKey(), LoopbackPorts.reserve(), Map.of());
+        }
+        for (String instance : serviceByInstance.keySet()) {
+            Instance started = instances.get(instance);
+            processes.awaitReady(instance, started.process(), started.port(), readyWithin);
+        }
     }
 
     String jdbcUrl(String database) {
@@ -157,6 +180,17 @@ final class SystemUnderTest implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** {@code kill -9} of an instance that is not started again: it leaves the system. */
+    void killForGood(String instance) throws InterruptedException {
+        kill(instance);
+        instances.remove(instance);
+    }
+
+    /** Where an instance writes its output. */
+    Path log(String instance) {
+        return processes.workDir().resolve(instance + ".log");
+    }
+
     /** Starts a killed instance again, same port and settings, and waits until it is ready. */
     void restart(String instance) throws IOException, InterruptedException {
         Instance killed = instances.get(instance);
@@ -176,6 +210,27 @@ final class SystemUnderTest implements AutoCloseable {
 
     void restartPostgres() throws IOException, InterruptedException {
         processes.restartPostgres();
+    }
+
+    /** SIGKILL of the broker's process, then the launcher starts it again on the same port and log directories. */
+    void sigkillKafka() throws IOException, InterruptedException {
+        processes.sigkillKafka();
+        processes.restartKafka();
+    }
+
+    /** SIGKILL of the postmaster, then the launcher starts PostgreSQL again: crash recovery from its WAL. */
+    void sigkillPostgres() throws IOException, InterruptedException {
+        processes.sigkillPostgres();
+        processes.restartPostgres();
+    }
+
+    /**
+     * SIGKILL of the launcher, then a new launcher on the same ports and data: it stops the broker and the postmaster
+     * the killed one left behind and starts both again.
+     */
+    void sigkillLauncher() throws IOException, InterruptedException {
+        processes.sigkillLauncher();
+        processes.startInfrastructure();
     }
 
     @Override

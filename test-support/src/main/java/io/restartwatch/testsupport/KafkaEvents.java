@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import io.restartwatch.contracts.CloudEventHeaders;
@@ -21,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,6 +33,8 @@ import org.awaitility.Awaitility;
 
 /** Test helpers that publish CloudEvents and read a topic's records, over a real broker. */
 public final class KafkaEvents {
+
+    private static final Duration READ_ALL_WITHIN = Duration.ofSeconds(60);
 
     private final String bootstrapServers;
 
@@ -95,10 +101,16 @@ public final class KafkaEvents {
         return new Publisher(new KafkaProducer<>(config));
     }
 
-    /** See {@link #publisher()}. */
+    /**
+     * See {@link #publisher()}. Counts the records Kafka acknowledged (not the ones only handed to the producer's
+     * buffer), so a test can tell how far a stream really got; a failed send fails the next {@link #send} and
+     * {@link #close()}.
+     */
     public static final class Publisher implements AutoCloseable {
 
         private final KafkaProducer<String, String> producer;
+        private final AtomicLong acknowledged = new AtomicLong();
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
 
         private Publisher(KafkaProducer<String, String> producer) {
             this.producer = producer;
@@ -111,27 +123,49 @@ public final class KafkaEvents {
             return id;
         }
 
-        public void sendRaw(String topic, String key, String value, Map<String, String> headers) {
+        /** Sends asynchronously; the returned future completes when Kafka acknowledged the record. */
+        public Future<RecordMetadata> sendRaw(String topic, String key, String value, Map<String, String> headers) {
+            throwIfFailed();
             var record = new ProducerRecord<>(topic, key, value);
             headers.forEach((name, headerValue) -> record.headers().add(name, headerValue.getBytes(StandardCharsets.UTF_8)));
-            producer.send(record, (metadata, failure) -> {
-                if (failure != null) {
-                    throw new IllegalStateException("Send to " + topic + " failed", failure);
+            return producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    acknowledged.incrementAndGet();
+                } else {
+                    failure.compareAndSet(null, new IllegalStateException("Send to " + topic + " failed", error));
                 }
             });
         }
 
+        /** Records Kafka has acknowledged so far (their send futures completed successfully). */
+        public long acknowledged() {
+            return acknowledged.get();
+        }
+
+        /** Waits until every record sent so far is acknowledged; fails if one was not. */
         public void flush() {
             producer.flush();
+            throwIfFailed();
+        }
+
+        private void throwIfFailed() {
+            Exception failed = failure.get();
+            if (failed != null) {
+                throw new IllegalStateException(failed.getMessage(), failed.getCause());
+            }
         }
 
         @Override
         public void close() {
             producer.close(Duration.ofMinutes(5));
+            throwIfFailed();
         }
     }
 
-    /** Every record now on {@code topic}, from the beginning of each partition. */
+    /**
+     * Every record now on {@code topic}, from the beginning of each partition up to the end offsets found when
+     * called. Fails if those ends are not reached within 60 s: a partial list would hide missing or repeated records.
+     */
     public List<ReceivedEvent> readAll(String topic) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -146,11 +180,18 @@ public final class KafkaEvents {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Instant deadline = Instant.now().plusSeconds(30);
-            while (!reached(consumer, end) && Instant.now().isBefore(deadline)) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Instant deadline = Instant.now().plus(READ_ALL_WITHIN);
+            while (!reached(consumer, end)) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("Could not read " + topic + " to its end offsets " + end + " within "
+                            + READ_ALL_WITHIN.toSeconds() + " s; read " + events.size() + " records");
+                }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    events.add(ReceivedEvent.of(record));
+                    // Records appended after the end offsets were taken belong to the next read.
+                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                        events.add(ReceivedEvent.of(record));
+                    }
                 }
             }
         }
