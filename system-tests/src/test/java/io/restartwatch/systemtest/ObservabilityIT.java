@@ -187,7 +187,6 @@ class ObservabilityIT {
             System.out.printf("promtool-check-metrics service=%s own_problems=%d library_problems=%d%n",
                     service, own.size(), problems.size() - own.size());
             assertThat(own).as(service + ": promtool check metrics on Restart Watch's own series").isEmpty();
-            assertThat(Files.readString(metrics)).as(service).contains("# HELP restartwatch_");
         }
     }
 
