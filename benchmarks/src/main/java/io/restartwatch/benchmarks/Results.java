@@ -11,7 +11,11 @@ import java.util.Map;
 
 import io.restartwatch.contracts.EventJson;
 
-/** Figures as {@code name=value unit} lines, and {@code results.json}. */
+/**
+ * Figures as {@code name=value unit} lines, and {@code results.json}. What did not go as planned is printed and
+ * written too, never only logged: a wait that timed out ({@code <figure>_timed_out=true} and an entry in
+ * {@code failures}), a figure that failed ({@code <figure>_failed=...}), a figure with no value ({@code name=none}).
+ */
 final class Results {
 
     record Figure(String name, double value, String unit, String target, Boolean met) {
@@ -20,6 +24,10 @@ final class Results {
     final Map<String, Object> run = new LinkedHashMap<>();
     final List<Figure> figures = new ArrayList<>();
     final Map<String, Object> details = new LinkedHashMap<>();
+    /** Every wait that timed out and every figure that failed, in order: {@code figure}, {@code kind}, {@code what}. */
+    final List<Map<String, Object>> failures = new ArrayList<>();
+    /** {@code <figure>_timed_out: true} for each figure one of whose waits timed out (top level of results.json). */
+    private final Map<String, Boolean> timedOut = new LinkedHashMap<>();
 
     void add(String name, double value, String unit) {
         add(name, value, unit, null, null);
@@ -29,6 +37,44 @@ final class Results {
     void add(String name, double value, String unit, double target, boolean atLeast) {
         add(name, value, unit, (atLeast ? ">= " : "<= ") + format(target) + " " + unit,
                 atLeast ? value >= target : value <= target);
+    }
+
+    /** A figure that has no value in this run (e.g. no step met the bound): {@code name=none unit (why)}, never met. */
+    void none(String name, String unit, double target, boolean atLeast, String why) {
+        figures.add(new Figure(name, Double.NaN, unit, (atLeast ? ">= " : "<= ") + format(target) + " " + unit, false));
+        System.out.println(name + "=none " + unit + " (" + why + ")");
+        System.out.flush();
+    }
+
+    /** A figure with no value and no target: {@code name=none unit (why)}. */
+    void none(String name, String unit, String why) {
+        figures.add(new Figure(name, Double.NaN, unit, null, null));
+        System.out.println(name + "=none " + unit + " (" + why + ")");
+        System.out.flush();
+    }
+
+    /** A wait of {@code figure} ran out of time: printed and recorded, whatever the figure does next. */
+    void timedOut(String figure, String what, java.time.Duration timeout) {
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("figure", figure);
+        failure.put("kind", "timeout");
+        failure.put("what", what);
+        failure.put("timeoutSeconds", timeout.toSeconds());
+        failures.add(failure);
+        timedOut.put(figure + "_timed_out", true);
+        System.out.println(figure + "_timed_out=true (" + what + "; waited " + timeout.toSeconds() + " s)");
+        System.out.flush();
+    }
+
+    /** {@code figure} stopped with an exception: printed and recorded; the run goes on with the next figure. */
+    void failed(String figure, Throwable error) {
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("figure", figure);
+        failure.put("kind", "error");
+        failure.put("what", String.valueOf(error));
+        failures.add(failure);
+        System.out.println(figure + "_failed=" + error);
+        System.out.flush();
     }
 
     private void add(String name, double value, String unit, String target, Boolean met) {
@@ -68,6 +114,8 @@ final class Results {
             list.add(m);
         }
         json.put("figures", list);
+        json.put("failures", failures);
+        json.putAll(timedOut);
         json.put("details", details);
         Files.writeString(file, EventJson.write(json) + "\n");
     }

@@ -31,11 +31,14 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 
 /**
  * Local SSH targets: one Apache MINA SSHD server on loopback, one account per fake server. Account
- * {@code <name>} is the server whose root file system is {@code <fleet>/<name>}; the probe command runs in a
- * real {@code /bin/sh -c} with {@code RESTARTWATCH_ROOT} set there, as sshd would run it. In {@code replay}
- * mode (the SSH sweep), the shell runs once per distinct (root, command) and later sessions get the same
- * bytes back without a fork: the targets of a real fleet are other machines, and forking a shell per check on
- * the same 2 cores would measure this machine's fork rate, not check-service.
+ * {@code <name>} exists once {@link #writeRoot} wrote the server's root file system {@code <fleet>/<name>}; any
+ * other account is refused at authentication (check-service then records the check UNREACHABLE), so a server
+ * registered with the wrong account, or before its root exists, cannot pass for a good one. The probe command
+ * runs in a real {@code /bin/sh -c} with {@code RESTARTWATCH_ROOT} set there, as sshd would run it. In
+ * {@code replay} mode (the SSH sweep), the shell runs once per account and command, and that account's later
+ * sessions get the same bytes back without a fork: the targets of a real fleet are other machines, and forking a
+ * shell per check on the same 2 cores would measure this machine's fork rate, not check-service. Writing a root
+ * or rebooting a server forgets its replayed answers.
  */
 final class SshTargets implements AutoCloseable {
 
@@ -44,7 +47,10 @@ final class SshTargets implements AutoCloseable {
     final Path knownHosts;
     final Path fleet;
     private final SshServer server;
-    private final Map<String, byte[]> replayCache = new ConcurrentHashMap<>();
+    /** Account → root, for the accounts whose root has been written. */
+    private final Map<String, Path> accounts = new ConcurrentHashMap<>();
+    /** Account → (command → output), in replay mode. */
+    private final Map<String, Map<String, byte[]>> replayCache = new ConcurrentHashMap<>();
     volatile boolean replay;
     private final java.util.concurrent.ExecutorService answering = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "probe-shell");
@@ -70,7 +76,7 @@ final class SshTargets implements AutoCloseable {
         hostKeys.setAlgorithm(KeyUtils.EC_ALGORITHM);
         hostKeys.setKeySize(256);
         server.setKeyPairProvider(hostKeys);
-        server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(allowed, key));
+        server.setPublickeyAuthenticator((user, key, session) -> accounts.containsKey(user) && KeyUtils.compareKeys(allowed, key));
         server.setCommandFactory((channel, command) -> new ProbeShell(command));
         server.start();
         KeyPair host = server.getKeyPairProvider().loadKeys(null).iterator().next();
@@ -87,15 +93,30 @@ final class SshTargets implements AutoCloseable {
                 "RESTARTWATCH_PROBE_SSH_KNOWN_HOSTS", knownHosts.toString());
     }
 
-    /** Writes a fake root for account {@code name}: restart required since {@code pendingDays} ago (or not, if negative). */
+    /**
+     * Writes the fake root of server {@code name} and opens its account {@code name}: restart required since
+     * {@code pendingDays} ago (or not, if negative). Register the server only after this.
+     */
     Path writeRoot(String name, int pendingDays, List<String> packages) throws IOException {
-        return FakeServerRoot.write(fleet.resolve(name), pendingDays, packages);
+        if (!name.matches("[a-z0-9._-]+")) {
+            throw new IllegalArgumentException("account names are [a-z0-9._-]+: " + name);
+        }
+        Path root = FakeServerRoot.write(fleet.resolve(name), pendingDays, packages);
+        replayCache.remove(name);
+        accounts.put(name, root);
+        return root;
+    }
+
+    /** The boot id the server {@code name}'s probe reads from its root. */
+    String bootId(String name) throws IOException {
+        return Files.readString(accounts.get(name).resolve("proc/sys/kernel/random/boot_id")).trim();
     }
 
     /** The server was rebooted: the sentinel is gone. */
     void rebooted(String name) throws IOException {
         Files.deleteIfExists(fleet.resolve(name).resolve("var/run/reboot-required"));
         Files.deleteIfExists(fleet.resolve(name).resolve("var/run/reboot-required.pkgs"));
+        replayCache.remove(name);
     }
 
     @Override
@@ -145,9 +166,9 @@ final class SshTargets implements AutoCloseable {
         public void run() {
             int status = 0;
             try {
-                Path root = fleet.resolve(account.replaceAll("[^a-z0-9._-]", "_"));
+                Path root = accounts.get(account); // authentication admitted only accounts with a root
                 byte[] output = replay
-                        ? replayCache.computeIfAbsent(root + "\n" + command, k -> shell(root))
+                        ? replayCache.computeIfAbsent(account, k -> new ConcurrentHashMap<>()).computeIfAbsent(command, k -> shell(root))
                         : shell(root);
                 out.write(output);
                 out.flush();

@@ -77,7 +77,7 @@ class SshProbeTest {
             assertThat(recheck.outcome()).isEqualTo(CheckOutcome.REBOOT_REQUIRED);
             // At once, not at the next scheduled check (the interval is 1 h here); no tight bound on a loaded 2-core
             // machine: how fast it is, is the benchmark's P2 figure.
-            assertThat(Duration.between(deployed, recheck.checkedAt())).isLessThan(Duration.ofSeconds(30));
+            assertThat(Duration.between(deployed, recheck.checkedAt())).isLessThan(Duration.ofMinutes(5));
         }
     }
 
@@ -247,10 +247,8 @@ class SshProbeTest {
     @Test
     void aClosedPortIsUnreachableAndRetriedLater() throws Exception {
         String id = newId("ssh-closed");
-        int closedPort;
-        try (var socket = new java.net.ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        // Nobody listens there (below the ephemeral range, so no client connection takes it meanwhile).
+        int closedPort = io.restartwatch.localstack.LoopbackPorts.reserve();
         registerSsh(id, "ssh-shop", closedPort);
         CheckCompleted check = awaitCheck(id, c -> true);
         assertThat(check.outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
@@ -261,7 +259,7 @@ class SshProbeTest {
     }
 
     private CheckCompleted awaitCheck(String serverId, Predicate<CheckCompleted> match) {
-        return kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(20),
+        return kafka.awaitEvents(Topics.CHECKS, Duration.ofSeconds(90),
                 e -> serverId.equals(e.key()) && match.test(e.data(CheckCompleted.class)), 1).get(0).data(CheckCompleted.class);
     }
 

@@ -46,8 +46,9 @@ public class SshTestResource implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "restartwatch.probe.ssh.private-key", PRIVATE_KEY.toString(),
                 "restartwatch.probe.ssh.known-hosts", KNOWN_HOSTS.toString(),
-                "restartwatch.probe.ssh.command-timeout", "PT2S",
-                "restartwatch.probe.ssh.connect-timeout", "PT2S");
+                // Long enough for a loaded 2-core machine to answer a real command; the hanging server's test waits this out.
+                "restartwatch.probe.ssh.command-timeout", "PT10S",
+                "restartwatch.probe.ssh.connect-timeout", "PT10S");
     }
 
     @Override

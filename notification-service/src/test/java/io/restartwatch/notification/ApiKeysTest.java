@@ -115,6 +115,17 @@ class ApiKeysTest {
     }
 
     @Test
+    void includeRevokedIsTrueOrFalseAndNothingElse() {
+        for (String bad : List.of("maybe", "2", "yes", "TRUE ")) {
+            given().queryParam("includeRevoked", bad).when().get("/api/keys").then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].field", equalTo("includeRevoked"));
+        }
+        given().queryParam("includeRevoked", "true").when().get("/api/keys").then().statusCode(200);
+        given().queryParam("includeRevoked", "false").when().get("/api/keys").then().statusCode(200);
+        given().when().get("/api/keys").then().statusCode(200);
+    }
+
+    @Test
     void theBrowserSessionCookieWorksSameSiteOnly() {
         String app = Assessments.unique("cookie");
         String server = app + "-1";

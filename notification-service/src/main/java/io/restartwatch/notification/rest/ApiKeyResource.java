@@ -59,8 +59,10 @@ public class ApiKeyResource {
 
     @GET
     @Operation(operationId = "listApiKeys", summary = "API keys with their roles, expiry and last use (never the keys)")
-    public List<KeyView> list(@QueryParam("includeRevoked") @DefaultValue("false") boolean includeRevoked) {
-        return keys.list(includeRevoked).stream().map(KeyView::of).toList();
+    public List<KeyView> list(@QueryParam("includeRevoked") @DefaultValue("false")
+                              @Pattern(regexp = "true|false", message = "must be true or false") String includeRevoked) {
+        // A String, not a boolean: JAX-RS reads any value but "true" as false, so "yes" would quietly hide revoked keys.
+        return keys.list(Boolean.parseBoolean(includeRevoked)).stream().map(KeyView::of).toList();
     }
 
     @DELETE

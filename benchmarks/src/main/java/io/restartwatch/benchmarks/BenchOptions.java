@@ -1,0 +1,89 @@
+package io.restartwatch.benchmarks;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The command line of {@code ./stack bench}: sizes, phases and tuning experiments. */
+record BenchOptions(Path root, int servers, long rawRecords, int latencySamples, int deploySamples, int sweepServers,
+                    int agentServers, int agentStepSeconds, int authSeconds, int dueServers, int dueStepSeconds, String serviceJavaOpts,
+                    Path output, boolean keep, Set<String> phases, Map<String, Map<String, String>> serviceEnv, boolean appCds) {
+
+    static final String ALL_PHASES = "plan,auth,due,raw,p1,p2,p3,p4";
+
+    static BenchOptions parse(String[] args) {
+        Path root = Path.of(System.getProperty("restartwatch.root", ".")).toAbsolutePath().normalize();
+        int servers = 100_000;
+        long raw = 1_000_000;
+        int latency = 200;
+        int deploys = 100;
+        int sweep = 1_000;
+        int agents = 200;
+        int step = 5;
+        int authSeconds = 10;
+        int dueServers = 2_000;
+        int dueStep = 5;
+        Path output = null;
+        boolean keep = false;
+        boolean appCds = false;
+        Set<String> phases = Set.of(ALL_PHASES.split(","));
+        Map<String, Map<String, String>> serviceEnv = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--servers" -> servers = Integer.parseInt(args[++i]);
+                case "--raw-records" -> raw = Long.parseLong(args[++i]);
+                case "--latency-samples" -> latency = Integer.parseInt(args[++i]);
+                case "--deploy-samples" -> deploys = Integer.parseInt(args[++i]);
+                case "--sweep-servers" -> sweep = Integer.parseInt(args[++i]);
+                case "--agent-servers" -> agents = Integer.parseInt(args[++i]);
+                case "--agent-step-seconds" -> step = Integer.parseInt(args[++i]);
+                case "--auth-seconds" -> authSeconds = Integer.parseInt(args[++i]);
+                case "--due-servers" -> dueServers = Integer.parseInt(args[++i]);
+                case "--due-step-seconds" -> dueStep = Integer.parseInt(args[++i]);
+                case "--output" -> output = Path.of(args[++i]).toAbsolutePath();
+                case "--keep" -> keep = true;
+                case "--appcds" -> appCds = true;
+                case "--phases" -> phases = Set.of(args[++i].split(","));
+                case "--service-env" -> { // e.g. priority-service:MP_MESSAGING_INCOMING_CHECKS_PARTITIONS=6 (tuning experiments)
+                    String spec = args[++i];
+                    String service = spec.substring(0, spec.indexOf(':'));
+                    String assignment = spec.substring(spec.indexOf(':') + 1);
+                    serviceEnv.computeIfAbsent(service, k -> new LinkedHashMap<>())
+                            .put(assignment.substring(0, assignment.indexOf('=')), assignment.substring(assignment.indexOf('=') + 1));
+                }
+                case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--smoke" -> {
+                    servers = 500;
+                    raw = 100_000;
+                    latency = 20;
+                    deploys = 5;
+                    sweep = 50;
+                    agents = 20;
+                    step = 1;
+                    authSeconds = 2;
+                    dueServers = 100;
+                    dueStep = 1;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (--servers N, --raw-records N, --latency-samples N, --deploy-samples N, --sweep-servers N,"
+                        + " --agent-servers N, --agent-step-seconds S, --auth-seconds S, --due-servers N, --due-step-seconds S,"
+                        + " --output FILE, --keep, --smoke, --phases " + ALL_PHASES + ", --appcds)");
+            }
+        }
+        Set<String> unknown = new java.util.TreeSet<>(phases);
+        unknown.removeAll(Set.of(ALL_PHASES.split(",")));
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown phases " + unknown + " (known: " + ALL_PHASES + "; P5 is always measured)");
+        }
+        String opts = System.getenv().getOrDefault("RESTARTWATCH_SERVICE_JAVA_OPTS",
+                // ./stack passes its JAVA_OPTS_SERVICE; this is the same default, for running the class directly.
+                "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -Xss512k"
+                        + " -XX:MaxMetaspaceSize=160m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30");
+        if (output == null) {
+            output = root.resolve("benchmarks/target/benchmarks/results.json");
+        }
+        return new BenchOptions(root, servers, raw, latency, deploys, sweep, agents, step, authSeconds, dueServers, dueStep, opts, output,
+                keep, phases, serviceEnv, appCds);
+    }
+}

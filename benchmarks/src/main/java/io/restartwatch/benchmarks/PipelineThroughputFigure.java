@@ -1,0 +1,208 @@
+package io.restartwatch.benchmarks;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.Topics;
+
+/**
+ * P1 pipeline throughput: N {@code check.completed} (REBOOT_REQUIRED, N distinct servers) published to
+ * restartwatch.checks; time from the first send until N distinct {@code notification.opened} are on
+ * restartwatch.notifications and N OPEN rows are in notification-service's database; ratio to the raw reference of
+ * the same run. Then what those N servers cost: the growth of each service database ({@code pg_database_size} of
+ * check, priority, notification, deployhook and plan: tables, indexes, TOAST, free-space and visibility maps and
+ * catalogs; no WAL, which is shared by the cluster) once every consumer group has drained, per server, and the
+ * tables that grew.
+ */
+final class PipelineThroughputFigure implements Figure {
+
+    private static final Duration DRAINED_WITHIN = Duration.ofMinutes(20);
+
+    @Override
+    public String phase() {
+        return "p1";
+    }
+
+    @Override
+    public String name() {
+        return "p1_pipeline";
+    }
+
+    @Override
+    public void measure(Bench bench) throws Exception {
+        // The burst runs on a drained pipeline: earlier phases' events still queued would slow it down.
+        bench.awaitDrained(name(), DRAINED_WITHIN);
+        int n = bench.options.servers();
+        Results results = bench.results;
+        Bench.log("P1 pipeline: publishing %d check results (REBOOT_REQUIRED) for %d servers to %s...", n, n, Topics.CHECKS);
+        Map<String, Double> rssBefore = rssAll(bench);
+        Map<String, DatabaseSize> dbBefore = databaseSizes(bench);
+        AtomicLong failed = new AtomicLong();
+        long start = System.nanoTime();
+        long published;
+        try (var producer = bench.producer("10")) {
+            for (int i = 0; i < n; i++) {
+                String id = "p1-" + i;
+                producer.send(Bench.cloudEvent(Topics.CHECKS, id, EventTypes.CHECK_COMPLETED, Bench.rebootRequired(id, "fleet-" + (i % 100))),
+                        (metadata, failure) -> {
+                            if (failure != null) {
+                                failed.incrementAndGet();
+                            }
+                        });
+            }
+            producer.flush();
+            published = System.nanoTime();
+        }
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " check results could not be published");
+        }
+        Bench.log("  published in %.1f s; waiting for %d notification.opened events and OPEN rows...", (published - start) / 1e9, n);
+        long eventsDone = -1;
+        long dbDone = -1;
+        long lastReport = System.nanoTime();
+        Duration completeWithin = Duration.ofMinutes(Math.max(10, n / 2_000));
+        long deadline = System.nanoTime() + completeWithin.toNanos();
+        List<Map<String, Object>> progress = new ArrayList<>();
+        results.details.put("p1_progress", progress);
+        try (Connection db = bench.database("notification")) {
+            while (eventsDone < 0 || dbDone < 0) {
+                long events = bench.notifications.count(EventTypes.NOTIFICATION_OPENED, "p1");
+                if (System.nanoTime() > deadline) {
+                    results.timedOut(name(), "notification.opened events and OPEN rows for p1-*: " + events + " events, "
+                            + openRows(db) + " rows of " + n, completeWithin);
+                    return;
+                }
+                if (eventsDone < 0 && events >= n) {
+                    eventsDone = System.nanoTime();
+                }
+                if (dbDone < 0 && (eventsDone > 0 || System.nanoTime() - lastReport > 4_000_000_000L)) {
+                    long rows = openRows(db);
+                    if (rows >= n) {
+                        dbDone = System.nanoTime();
+                    }
+                    if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                        lastReport = System.nanoTime();
+                        double t = (lastReport - start) / 1e9;
+                        Bench.log("  t=%.0f s: %d notification.opened, %d OPEN rows", t, events, rows);
+                        progress.add(Map.of("seconds", Math.round(t), "events", events, "openRows", rows));
+                    }
+                }
+                Thread.sleep(eventsDone > 0 ? 20 : 100);
+            }
+        }
+        long end = Math.max(eventsDone, dbDone);
+        double seconds = (end - start) / 1e9;
+        double rate = n / seconds;
+        results.details.put("p1_publish_seconds", Bench.round1((published - start) / 1e9));
+        results.add("p1_pipeline_seconds", Bench.round1(seconds), "s");
+        results.add("p1_pipeline_throughput", Math.round(rate), "checks/s");
+        if (Double.isNaN(bench.rawRecordsPerSecond)) {
+            results.none("p1_ratio_to_raw_kafka", "ratio", 0.10, true, "no raw Kafka reference in this run (phase raw)");
+        } else {
+            results.add("p1_ratio_to_raw_kafka", rate / bench.rawRecordsPerSecond, "ratio", 0.10, true);
+        }
+        results.add("p1_pipeline_time_per_server", Bench.round1(seconds * 1e6 / n), "us");
+        storageCost(bench, n, rssBefore, dbBefore);
+    }
+
+    /**
+     * What N more servers cost, once the pipeline has drained (plan-service and notification-service's fleet view
+     * also consume the checks and priorities, after the notifications the throughput waited for): RSS of each service,
+     * and the growth of each service database per server, the figure being exactly the sum of the per-database lines.
+     */
+    private void storageCost(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore) throws Exception {
+        Results results = bench.results;
+        boolean drained = bench.awaitDrained(name(), DRAINED_WITHIN);
+        Map<String, Double> rssAfter = rssAll(bench);
+        Map<String, Object> rss = new LinkedHashMap<>();
+        for (String service : BenchStack.SERVICES) {
+            rss.put(service + ".rssMiBBefore", Bench.round1(rssBefore.get(service)));
+            rss.put(service + ".rssMiBAfter", Bench.round1(rssAfter.get(service)));
+        }
+        results.details.put("p1_cost", rss);
+        if (!drained) {
+            results.none("p1_db_bytes_per_server", "B", "the pipeline did not drain: the databases had not taken in every event");
+            return;
+        }
+        Map<String, DatabaseSize> dbAfter = databaseSizes(bench);
+        Map<String, Object> growth = new LinkedHashMap<>();
+        long total = 0;
+        StringBuilder line = new StringBuilder();
+        for (var entry : dbAfter.entrySet()) {
+            String database = entry.getKey();
+            DatabaseSize before = dbBefore.get(database);
+            DatabaseSize after = entry.getValue();
+            long perServer = Math.round((after.bytes() - before.bytes()) / (double) n);
+            total += perServer;
+            line.append(line.length() == 0 ? "" : " + ").append(database).append(' ').append(perServer);
+            Map<String, Long> tables = new LinkedHashMap<>();
+            long tablesGrowth = 0;
+            for (var table : after.tables().entrySet()) {
+                long grew = table.getValue() - before.tables().getOrDefault(table.getKey(), 0L);
+                tablesGrowth += grew;
+                if (grew != 0) {
+                    tables.put(table.getKey(), Math.round(grew / (double) n));
+                }
+            }
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("bytesPerServer", perServer);
+            detail.put("tablesBytesPerServer", tables);
+            // Catalogs, and files not yet counted by a table (pg_database_size counts every file of the database).
+            detail.put("otherBytesPerServer", Math.round((after.bytes() - before.bytes() - tablesGrowth) / (double) n));
+            growth.put(database, detail);
+            results.add("p1_db_bytes_per_server_" + database, perServer, "B");
+        }
+        results.details.put("p1_db_growth", growth);
+        results.details.put("p1_db_bytes_per_server_is", "sum over the databases " + dbAfter.keySet()
+                + " of pg_database_size growth / N, measured before the burst and after every consumer group drained");
+        Bench.log("P1 database growth per server (pg_database_size): %s = %d B", line, total);
+        results.add("p1_db_bytes_per_server", total, "B");
+    }
+
+    private record DatabaseSize(long bytes, Map<String, Long> tables) {
+    }
+
+    /** Per service database: pg_database_size, and pg_total_relation_size (heap, indexes, TOAST) of each of its tables. */
+    private static Map<String, DatabaseSize> databaseSizes(Bench bench) throws SQLException {
+        Map<String, DatabaseSize> sizes = new LinkedHashMap<>();
+        for (String service : BenchStack.SERVICES) {
+            String database = BenchStack.database(service);
+            try (Connection db = bench.database(database); Statement statement = db.createStatement()) {
+                long bytes;
+                try (ResultSet rows = statement.executeQuery("select pg_database_size(current_database())")) {
+                    rows.next();
+                    bytes = rows.getLong(1);
+                }
+                Map<String, Long> tables = new LinkedHashMap<>();
+                try (ResultSet rows = statement.executeQuery("select n.nspname || '.' || c.relname, pg_total_relation_size(c.oid) "
+                        + "from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'm') "
+                        + "and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%' order by 1")) {
+                    while (rows.next()) {
+                        tables.put(rows.getString(1), rows.getLong(2));
+                    }
+                }
+                sizes.put(database, new DatabaseSize(bytes, tables));
+            }
+        }
+        return sizes;
+    }
+
+    private static long openRows(Connection db) throws SQLException {
+        return Bench.queryLong(db, "select count(*) from notification where status = 'OPEN' and server_id like 'p1-%'");
+    }
+
+    private static Map<String, Double> rssAll(Bench bench) {
+        Map<String, Double> rss = new LinkedHashMap<>();
+        BenchStack.SERVICES.forEach(s -> rss.put(s, bench.stack.rssMiB(s)));
+        return rss;
+    }
+}
