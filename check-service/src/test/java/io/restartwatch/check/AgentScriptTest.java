@@ -2,7 +2,6 @@ package io.restartwatch.check;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URL;
@@ -36,7 +35,9 @@ import io.restartwatch.contracts.Topics;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.LocalInfraResource;
 import io.restartwatch.testsupport.TestCredentials;
+import io.restartwatch.testsupport.TestTools;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The shipped agent script ({@code agent/restartwatch-agent}) run for real against the running service. */
@@ -51,6 +52,12 @@ class AgentScriptTest {
     URL service;
 
     private final KafkaEvents kafka = KafkaEvents.local();
+
+    /** The agent calls curl (Debian's package, as on a real server); shellcheck lints it. */
+    @BeforeAll
+    static void installTheToolsTheAgentNeeds() {
+        TestTools.ensure("curl", "shellcheck");
+    }
 
     @Test
     void theAgentReportsAFlaggedServer() throws Exception {
@@ -330,9 +337,7 @@ class AgentScriptTest {
 
     @Test
     void theAgentFilesAreShellcheckClean() throws Exception {
-        assumeTrue(new ProcessBuilder("sh", "-c", "command -v shellcheck").start().waitFor() == 0,
-                "shellcheck is not installed (.ci/run installs it)");
-        Result result = run(List.of("shellcheck", "-s", "sh", AGENT_DIR.resolve("restartwatch-agent").toString(),
+        Result result = run(List.of(TestTools.ensure("shellcheck").toString(), "-s", "sh", AGENT_DIR.resolve("restartwatch-agent").toString(),
                 AGENT_DIR.resolve("testing/fake-reboot").toString()), Map.of());
         assertThat(result.exitCode()).as(result.output()).isZero();
     }

@@ -22,6 +22,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.contracts.DeployCompleted;
 import io.restartwatch.deployhook.TestPipelines.Credentials;
 import io.restartwatch.testsupport.LocalInfraResource;
+import io.restartwatch.testsupport.TestTools;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +40,12 @@ class PipelineExamplesTest {
 
     @TestHTTPResource("/")
     URL service;
+
+    /** The examples call curl and openssl (the HMAC signature) from the PATH, as a CI runner would. */
+    @BeforeAll
+    static void installCurlAndOpenssl() {
+        TestTools.ensure("curl", "openssl");
+    }
 
     @Test
     void theCurlScriptReportsASignedDeploy() throws Exception {

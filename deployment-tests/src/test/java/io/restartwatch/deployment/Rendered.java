@@ -15,19 +15,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.restartwatch.testsupport.TestTools;
 
 /** Runs a renderer (docker-compose, kubectl) in the repository root and parses its YAML output. */
 final class Rendered {
 
     static final Path ROOT = Path.of(System.getProperty("restartwatch.root", "..")).toAbsolutePath().normalize();
-    private static final String ENSURE_TOOLS = "deployment-tests/src/test/ensure-tools.sh";
     private static final ObjectMapper YAML = new YAMLMapper();
 
     private Rendered() {
     }
 
-    /** The output of {@code command}, run in the repository root; fails naming ensure-tools.sh when the tool is missing. */
-    static String run(Map<String, String> env, String... command) {
+    /**
+     * The output of {@code tool} (a name {@link TestTools} knows: docker-compose, kubectl) run with {@code arguments}
+     * in the repository root; the tool is installed first when missing.
+     */
+    static String run(Map<String, String> env, String tool, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(TestTools.ensure(tool).toString());
+        command.addAll(List.of(arguments));
         try {
             Path out = Files.createTempFile("rendered-", ".yaml");
             Path err = Files.createTempFile("rendered-", ".err");
@@ -35,12 +41,7 @@ final class Rendered {
                 ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
                         .redirectOutput(out.toFile()).redirectError(err.toFile());
                 builder.environment().putAll(env);
-                Process process;
-                try {
-                    process = builder.start();
-                } catch (IOException missing) {
-                    throw new AssertionError(command[0] + " is not installed: run " + ENSURE_TOOLS + " (CI does)", missing);
-                }
+                Process process = builder.start();
                 if (!process.waitFor(120, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                     throw new AssertionError(String.join(" ", command) + " did not finish within 120 s");

@@ -1,8 +1,10 @@
 package io.restartwatch.localstack;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * Kafka and PostgreSQL for Restart Watch on loopback: one database per service, every topic created.
@@ -15,6 +17,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final Broker kafka;
     private final PostgresServer postgres;
+    private Supervisor supervisor;
 
     public LocalStack(Settings settings) {
         this(settings, null, false);
@@ -47,6 +50,13 @@ public final class LocalStack implements AutoCloseable {
         kafka.start();
         TopicCreator.createAll(kafka.clientProperties());
         return this;
+    }
+
+    /** From now on, a PostgreSQL whose postmaster dies is started again (see {@link Supervisor}); each restart is logged. */
+    public synchronized void superviseDatabase(Duration interval, Consumer<String> log) {
+        if (supervisor == null) {
+            supervisor = Supervisor.watch(postgres, interval, log);
+        }
     }
 
     public String kafkaBootstrapServers() {
@@ -84,6 +94,12 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (supervisor != null) {
+                supervisor.close();
+                supervisor = null;
+            }
+        }
         try {
             kafka.close();
         } finally {

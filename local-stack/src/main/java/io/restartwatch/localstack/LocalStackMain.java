@@ -3,13 +3,15 @@ package io.restartwatch.localstack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The launcher {@code ./stack up} runs: starts Kafka and PostgreSQL, writes {@code <dir>/stack.ready}, and
  * keeps them running until the process gets SIGTERM, when it stops both cleanly. Fault tests drive it through
  * standard input: {@code restart-kafka} and {@code restart-postgres} restart one server in place (same ports,
- * same data) and answer {@code restarted kafka|postgres} on standard output.
+ * same data) and answer {@code restarted kafka|postgres} on standard output. A PostgreSQL postmaster that dies (crash,
+ * SIGKILL) is started again within seconds, on the same data, and the restart is logged on standard output.
  *
  * <p>Settings come from system properties: {@code restartwatch.stack.dir} (default {@code .local/stack}),
  * {@code restartwatch.kafka.port} (19092), {@code restartwatch.kafka.controller-port} (19093),
@@ -69,6 +71,7 @@ public final class LocalStackMain {
         }, "local-stack-shutdown"));
 
         stack.start();
+        stack.superviseDatabase(Duration.ofSeconds(1), System.out::println);
         Files.writeString(ready, "kafka=" + stack.kafkaBootstrapServers() + "\npostgres=" + stack.jdbcUrl("") + "\n");
         System.out.println("Local stack ready: Kafka " + stack.kafkaBootstrapServers()
                 + ", PostgreSQL " + stack.jdbcUrl("<service>"));

@@ -11,12 +11,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL server from the embedded binaries, with its data in a folder that survives restarts.
- * If a previous launcher was killed hard, its orphaned postmaster is stopped first.
+ * If a previous launcher was killed hard, its orphaned postmaster is stopped first; if the postmaster dies while
+ * this server is meant to run (a crash, a {@code kill -9}), {@link #restartIfDied} starts it again on the same data.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -56,7 +58,11 @@ public final class PostgresServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("unix_socket_directories", binariesDir.toAbsolutePath().toString())
                     .setServerConfig("max_connections", "200");
-            if (!durable) {
+            if (durable) {
+                // The embedded builder defaults to synchronous_commit=off, which loses the last commits on a crash
+                // (a SIGKILL of the postmaster): a durable server waits for its WAL flush before answering a commit.
+                builder.setServerConfig("synchronous_commit", "on");
+            } else {
                 builder.setServerConfig("fsync", "off")
                         .setServerConfig("synchronous_commit", "off")
                         .setServerConfig("full_page_writes", "off");
@@ -64,6 +70,58 @@ public final class PostgresServer implements AutoCloseable {
             postgres = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start PostgreSQL on port " + port, e);
+        }
+    }
+
+    /**
+     * Starts PostgreSQL again, on the same port and data, if it should be running and its postmaster is gone;
+     * PostgreSQL replays its WAL (crash recovery). Returns whether it did. Orphaned backends of the dead postmaster
+     * may still hold its shared memory for a moment, which makes a start fail: it is retried until a deadline.
+     */
+    public synchronized boolean restartIfDied(Consumer<String> log) {
+        if (postgres == null) {
+            return false; // stopped on purpose, or between the two halves of a restart
+        }
+        Optional<Long> pid = postmasterPid();
+        if (pid.flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).isPresent()) {
+            return false;
+        }
+        log.accept("PostgreSQL :" + port + " postmaster " + pid.map(p -> "(pid " + p + ") ").orElse("")
+                + "is gone: restarting it on the same data");
+        try {
+            postgres.close();
+        } catch (IOException | RuntimeException alreadyDead) {
+            // pg_ctl stop has nothing to stop; the handle is released all the same
+        }
+        postgres = null;
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (true) {
+            try {
+                start();
+                log.accept("PostgreSQL :" + port + " restarted (pid " + postmasterPid().map(String::valueOf).orElse("?") + ")");
+                return true;
+            } catch (RuntimeException e) {
+                postgres = null;
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("PostgreSQL :" + port + " could not be restarted", e);
+                }
+                log.accept("PostgreSQL :" + port + " did not start yet (" + e.getMessage() + "); retrying");
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while restarting PostgreSQL", interrupted);
+                }
+            }
+        }
+    }
+
+    /** The postmaster's pid, from {@code postmaster.pid}, while PostgreSQL is running. */
+    public synchronized Optional<Long> postmasterPid() {
+        try {
+            return readPostmasterPid();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

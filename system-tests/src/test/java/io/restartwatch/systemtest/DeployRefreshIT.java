@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restartwatch.localstack.FakeServerRoot;
+import io.restartwatch.testsupport.TestTools;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +54,7 @@ class DeployRefreshIT {
 
     @BeforeAll
     static void startSystem() throws Exception {
+        TestTools.ensure("curl"); // the agent script posts its reports with curl
         system = new SystemUnderTest();
         workDir = system.fleetDir.getParent();
         Path sshRoot = FakeServerRoot.write(workDir.resolve("ssh-root"), -1, List.of());

@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restartwatch.localstack.SystemProcesses;
+import io.restartwatch.testsupport.TestTools;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * What operators and orchestrators rely on, on every packaged service: readiness with its Kafka and database
  * checks (what Kubernetes' readiness probe and docker compose's health check call), the OpenAPI document,
  * Swagger UI (off in production unless switched on), and Prometheus metrics (JVM, HTTP server, Kafka clients
- * and the services' own).
+ * and the services' own). Standard tools judge the contracts: Redocly CLI lints each OpenAPI document with its
+ * {@code recommended} rules, promtool checks each metrics page (both installed by tools/ensure-tools.sh).
  */
 class ObservabilityIT {
 
@@ -133,5 +141,72 @@ class ObservabilityIT {
         assertThat(metrics)
                 .contains("restartwatch_pending_restarts{", "level=\"CRITICAL\"", "exposure=\"PUBLIC\"")
                 .contains("restartwatch_oldest_pending_seconds");
+    }
+
+    @Test
+    void everyOpenApiDocumentPassesRedoclysRecommendedRulesWithoutError() throws Exception {
+        Path redocly = TestTools.ensure("redocly");
+        Path dir = Files.createDirectories(Path.of("target", "openapi-lint").toAbsolutePath());
+        for (String service : SystemProcesses.SERVICES) {
+            // The document as served, the one client generators and API gateways read.
+            Path document = dir.resolve(service + ".yaml");
+            Files.writeString(document, given().baseUri(system.url(service)).when().get("/q/openapi")
+                    .then().statusCode(200).extract().asString());
+            Path report = dir.resolve(service + ".lint.json");
+            Run lint = run(report, redocly.toString(), "lint", "--extends", "recommended", "--format", "json", document.toString());
+            JsonPath totals = JsonPath.from(Files.readString(report, StandardCharsets.UTF_8));
+            int errors = totals.getInt("totals.errors");
+            int warnings = totals.getInt("totals.warnings");
+            System.out.printf("openapi-lint service=%s rules=recommended errors=%d warnings=%d%n", service, errors, warnings);
+            assertThat(errors).as(service + ": Redocly errors, see " + report + "\n" + lint.stderr()).isZero();
+            assertThat(lint.exitCode()).as(service + " redocly lint exit code\n" + lint.stderr()).isZero();
+            assertThat(totals.getList("problems")).as(service + " problems").hasSize(warnings);
+        }
+    }
+
+    /**
+     * Restart Watch's own series ({@code restartwatch_*}) pass promtool's lint with no problem. The libraries' series
+     * (Kafka clients' {@code _ns}/{@code _ms} names, Agroal's milliseconds, Netty's missing help) keep their upstream
+     * names, which dashboards and alerts know them by: their problems are counted, not failed.
+     */
+    @Test
+    void everyMetricsPagePassesPromtool() throws Exception {
+        Path promtool = TestTools.ensure("promtool");
+        Path dir = Files.createDirectories(Path.of("target", "metrics-check").toAbsolutePath());
+        for (String service : SystemProcesses.SERVICES) {
+            // The classic Prometheus text format, what promtool reads.
+            Path metrics = dir.resolve(service + ".txt");
+            Files.writeString(metrics, given().baseUri(system.url(service)).accept("text/plain").when().get("/q/metrics")
+                    .then().statusCode(200).extract().asString());
+            Path output = dir.resolve(service + ".promtool.txt");
+            Run check = run(output, "sh", "-c", "exec \"$0\" check metrics < \"$1\"", promtool.toString(), metrics.toString());
+            // promtool prints one "<metric> <problem>" line per problem (on stdout or stderr, by version).
+            List<String> problems = java.util.stream.Stream.concat(Files.readAllLines(output, StandardCharsets.UTF_8).stream(),
+                    check.stderr().lines()).filter(line -> !line.isBlank()).toList();
+            List<String> own = problems.stream().filter(line -> line.startsWith("restartwatch_")).toList();
+            System.out.printf("promtool-check-metrics service=%s own_problems=%d library_problems=%d%n",
+                    service, own.size(), problems.size() - own.size());
+            assertThat(own).as(service + ": promtool check metrics on Restart Watch's own series").isEmpty();
+        }
+    }
+
+    /** Runs a tool with its standard output in {@code stdout}; no network, no telemetry. */
+    private static Run run(Path stdout, String... command) throws IOException, InterruptedException {
+        Path stderr = Files.createTempFile("tool-", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().put("REDOCLY_TELEMETRY", "off");
+        builder.environment().put("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish within 5 minutes");
+        }
+        String errors = Files.readString(stderr, StandardCharsets.UTF_8);
+        Files.deleteIfExists(stderr);
+        return new Run(process.exitValue(), errors);
+    }
+
+    private record Run(int exitCode, String stderr) {
     }
 }

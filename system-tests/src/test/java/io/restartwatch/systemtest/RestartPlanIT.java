@@ -30,6 +30,7 @@ import io.restartwatch.contracts.RestartStatus;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.localstack.FakeServerRoot;
 import io.restartwatch.testsupport.KafkaEvents;
+import io.restartwatch.testsupport.TestTools;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +68,7 @@ class RestartPlanIT {
 
     @BeforeAll
     static void start() throws Exception {
+        TestTools.ensure("curl"); // the agent script posts its reports with curl
         system = new SystemUnderTest().startOneByOne(Map.of());
         kafka = new KafkaEvents(system.kafkaBootstrap());
         workDir = system.fleetDir.getParent();

@@ -30,8 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Debian's headless Chromium driven over the Chrome DevTools Protocol with the JDK's own HTTP and WebSocket
  * clients: no browser download and no driver dependency. One page; navigate, evaluate JavaScript, screenshot.
- * Chromium is installed by notification-service's {@code src/test/chromium/ensure-chromium.sh} (Debian package chromium);
- * the page tests of notification-service and plan-service drive it.
+ * Chromium (Debian package chromium) is installed when missing through {@link TestTools}; the page tests of
+ * notification-service and plan-service drive it.
  */
 public final class HeadlessChromium implements AutoCloseable {
 
@@ -161,12 +161,7 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     private static String executable() {
-        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("No Chromium found: run notification-service/src/test/chromium/ensure-chromium.sh");
+        return TestTools.ensure("chromium").toString();
     }
 
     /** Chromium prints its DevTools address on stderr once it listens; the rest of its output is drained. */

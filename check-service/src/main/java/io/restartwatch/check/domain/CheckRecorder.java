@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.restartwatch.check.config.CheckSettings;
 import io.restartwatch.check.persistence.CheckEntity;
@@ -122,7 +123,8 @@ public class CheckRecorder {
         check.persist();
         // Same transaction: a successful check verifies an unverified server (and publishes it) exactly once.
         freshness.checked(server, result.outcome(), result.reason(), check.detail, now);
-        metrics.counter("restartwatch.checks", "outcome", result.outcome().name(), "trigger", trigger.name()).increment();
+        Counter.builder("restartwatch.checks").description("Checks recorded, by outcome and what triggered them")
+                .tags("outcome", result.outcome().name(), "trigger", trigger.name()).register(metrics).increment();
         outbox.enqueue(Topics.CHECKS, server.id, EventTypes.CHECK_COMPLETED, server.id, new CheckCompleted(
                 CheckCompleted.SCHEMA_VERSION, check.id.toString(), server.id, now, trigger, result.outcome(),
                 result.reason(), result.packages(), result.requiredSince(), result.bootId(), result.runningKernel(),

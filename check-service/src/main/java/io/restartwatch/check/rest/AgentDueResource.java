@@ -20,6 +20,7 @@ import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.check.persistence.ReportDueReads;
 import io.restartwatch.support.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -34,7 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @PermitAll
 @Path("/api/agent/due")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "agent")
+@Tag(name = "agent", description = "What the push agent on a server calls, with that server's agent token")
 public class AgentDueResource {
 
     private final ReportDueReads reads;
@@ -48,6 +49,7 @@ public class AgentDueResource {
 
     @GET
     @Operation(summary = "Whether this agent's server should report now (204: not due)")
+    @SecurityRequirement(name = AgentReportResource.AGENT_TOKEN)
     public Response due(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("serverId") String serverId) {
         String token = AgentReportResource.agentToken(authorization);
         if (serverId == null || !serverId.matches(ServerRequest.ID_PATTERN)) {

@@ -41,6 +41,9 @@ import io.restartwatch.contracts.ListeningSocket;
 import io.restartwatch.contracts.Livepatch;
 import io.restartwatch.support.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Reports pushed by the agent on a server ({@code agent/restartwatch-agent}), authenticated by the server's token. */
@@ -49,8 +52,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/agent/reports")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "agent")
+@Tag(name = "agent", description = "What the push agent on a server calls, with that server's agent token")
+@SecurityScheme(securitySchemeName = AgentReportResource.AGENT_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "A server's agent token (issued by POST /api/servers/{id}/agent-token), as Authorization: Bearer")
 public class AgentReportResource {
+
+    /** The OpenAPI security scheme of the agent's endpoints. */
+    static final String AGENT_TOKEN = "agentToken";
 
     private static final String BEARER = "Bearer ";
 
@@ -67,6 +75,7 @@ public class AgentReportResource {
     /** The body is validated by hand after the credentials are looked at: a caller without a token learns nothing of the format. */
     @POST
     @Operation(summary = "Accept an agent's report of its server's restart-required state")
+    @SecurityRequirement(name = AGENT_TOKEN)
     public Response report(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, AgentReport report) throws InterruptedException {
         String token = agentToken(authorization);
         if (report == null) {

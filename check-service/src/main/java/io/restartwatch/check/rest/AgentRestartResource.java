@@ -15,6 +15,7 @@ import io.restartwatch.check.domain.Inventory;
 import io.restartwatch.contracts.RestartStatus;
 import io.restartwatch.support.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -27,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @PermitAll
 @Path("/api/agent/restarts/{restartId}")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "agent")
+@Tag(name = "agent", description = "What the push agent on a server calls, with that server's agent token")
 public class AgentRestartResource {
 
     private static final int MAX_DETAIL = 1000;
@@ -41,6 +42,7 @@ public class AgentRestartResource {
     @POST
     @Path("/started")
     @Operation(summary = "The agent began a planned restart (its pre-hook, then the reboot command)")
+    @SecurityRequirement(name = AgentReportResource.AGENT_TOKEN)
     public Reported started(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("restartId") String restartId) {
         authenticate(authorization, restartId);
         return new Reported(restartId, restarts.started(restartId));
@@ -50,6 +52,7 @@ public class AgentRestartResource {
     @Path("/failed")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "The agent could not carry out a planned restart (reason PRE_HOOK_FAILED or EXECUTOR_FAILED)")
+    @SecurityRequirement(name = AgentReportResource.AGENT_TOKEN)
     public Reported failed(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("restartId") String restartId,
                            Failure failure) {
         authenticate(authorization, restartId);

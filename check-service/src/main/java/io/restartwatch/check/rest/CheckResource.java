@@ -34,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** A server's check history, and "recheck now". */
 @Path("/api/servers/{id}/checks")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "checks")
+@Tag(name = "checks", description = "Checks of a server and the rechecks a deploy triggered")
 public class CheckResource {
 
     private final Inventory inventory;

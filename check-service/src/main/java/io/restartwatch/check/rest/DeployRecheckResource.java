@@ -23,7 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Which servers a deploy rechecked and with what outcome, for the pipeline that deployed. */
 @Path("/api/deploys/{applicationId}/{deployId}/rechecks")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "checks")
+@Tag(name = "checks", description = "Checks of a server and the rechecks a deploy triggered")
 public class DeployRecheckResource {
 
     private final DeployRechecks rechecks;
@@ -34,7 +34,7 @@ public class DeployRecheckResource {
 
     @GET
     @RolesAllowed(Roles.VIEWER)
-    @Operation(summary = "Every server the deploy rechecks: RECHECKED (outcome), PENDING, or NOT_RECHECKED (why)")
+    @Operation(operationId = "getDeployRechecks", summary = "Every server the deploy rechecks: RECHECKED (outcome), PENDING, or NOT_RECHECKED (why)")
     public DeployRecheckView get(@PathParam("applicationId") @Pattern(regexp = ServerRequest.ID_PATTERN) String applicationId,
                                  @PathParam("deployId") @Size(max = 200) String deployId) {
         return rechecks.find(applicationId, deployId).map(DeployRecheckView::of)

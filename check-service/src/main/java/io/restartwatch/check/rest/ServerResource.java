@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** The server inventory. */
 @Path("/api/servers")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "servers")
+@Tag(name = "servers", description = "The inventory: register, update and remove servers, issue agent tokens")
 @RolesAllowed(Roles.ADMIN)
 public class ServerResource {
 
@@ -73,13 +73,14 @@ public class ServerResource {
     @GET
     @Path("/{id}")
     @RolesAllowed(Roles.VIEWER)
+    @Operation(operationId = "getServer", summary = "A server: its definition, state and last check")
     public ServerView get(@PathParam("id") @Pattern(regexp = ServerRequest.ID_PATTERN) String id) {
         return ServerView.of(inventory.require(id), settings);
     }
 
     @GET
     @RolesAllowed(Roles.VIEWER)
-    @Operation(summary = "List servers, optionally of one application and environment, or only the (un)verified ones")
+    @Operation(operationId = "listServers", summary = "List servers, optionally of one application and environment, or only the (un)verified ones")
     public List<ServerView> list(@QueryParam("applicationId") @Pattern(regexp = ServerRequest.ID_PATTERN) String applicationId,
                                  @QueryParam("environment") @Pattern(regexp = ServerRequest.ID_PATTERN) String environment,
                                  @QueryParam("verified") @Pattern(regexp = "true|false", message = "must be true or false") String verified) {

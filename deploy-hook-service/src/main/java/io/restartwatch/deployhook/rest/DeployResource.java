@@ -23,6 +23,10 @@ import io.restartwatch.deployhook.domain.RateLimiter;
 import io.restartwatch.deployhook.persistence.PipelineEntity;
 import io.restartwatch.support.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -33,8 +37,18 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/deploys")
 // Pipelines authenticate with their own token or HMAC signature (checked below), not with an API key.
 @PermitAll
-@Tag(name = "deploys")
+@Tag(name = "deploys", description = "Deploys reported by pipelines (a completed one rechecks the application's servers)")
+@SecurityScheme(securitySchemeName = DeployResource.PIPELINE_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "A pipeline's token (POST /api/pipelines shows it once), as Authorization: Bearer")
+@SecurityScheme(securitySchemeName = DeployResource.PIPELINE_SIGNATURE, type = SecuritySchemeType.APIKEY,
+        in = SecuritySchemeIn.HEADER, apiKeyName = "X-RestartWatch-Signature",
+        description = "sha256=<hex HMAC-SHA256 of \"<X-RestartWatch-Timestamp>.<body>\" with the pipeline's secret>, "
+                + "with X-RestartWatch-Pipeline naming the pipeline (see examples/pipelines)")
 public class DeployResource {
+
+    /** The OpenAPI security schemes of the native deploy hook: either one authenticates a pipeline. */
+    static final String PIPELINE_TOKEN = "pipelineToken";
+    static final String PIPELINE_SIGNATURE = "pipelineSignature";
 
     static final String PIPELINE = "X-RestartWatch-Pipeline";
     static final String TIMESTAMP = "X-RestartWatch-Timestamp";
@@ -59,6 +73,8 @@ public class DeployResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report a deploy; a completed one rechecks the application's servers at once")
+    @SecurityRequirement(name = PIPELINE_TOKEN)
+    @SecurityRequirement(name = PIPELINE_SIGNATURE)
     public Response receive(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @HeaderParam(PIPELINE) String pipelineId,
                             @HeaderParam(TIMESTAMP) String timestamp,

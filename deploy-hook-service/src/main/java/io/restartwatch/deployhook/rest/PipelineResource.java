@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/pipelines")
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "pipelines")
+@Tag(name = "pipelines", description = "Pipeline credentials for the deploy hook (token and HMAC secret)")
 public class PipelineResource {
 
     private final Pipelines pipelines;

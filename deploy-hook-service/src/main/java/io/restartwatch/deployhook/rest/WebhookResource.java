@@ -20,6 +20,10 @@ import io.restartwatch.deployhook.hooks.GitHubHook;
 import io.restartwatch.deployhook.hooks.GitLabHook;
 import io.restartwatch.support.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -29,9 +33,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/hooks")
 // GitHub and GitLab authenticate with their webhook secret (checked in GitHubHook / GitLabHook), not an API key.
 @PermitAll
-@Tag(name = "hooks")
+@Tag(name = "hooks", description = "GitHub and GitLab deployment webhooks")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityScheme(securitySchemeName = "githubSignature", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "X-Hub-Signature-256", description = "GitHub's HMAC-SHA256 signature of the body with the webhook's secret")
+@SecurityScheme(securitySchemeName = "gitlabToken", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "X-Gitlab-Token", description = "The secret token configured on the GitLab webhook")
 public class WebhookResource {
 
     private static final int MAX_DELIVERY_ID = 200;
@@ -53,6 +61,7 @@ public class WebhookResource {
     @POST
     @Path("/github")
     @Operation(summary = "GitHub deployment_status webhook (content type application/json)")
+    @SecurityRequirement(name = "githubSignature")
     public Response github(@HeaderParam("X-GitHub-Event") String event,
                            @HeaderParam("X-GitHub-Delivery") String delivery,
                            @HeaderParam("X-Hub-Signature-256") String signature,
@@ -80,6 +89,7 @@ public class WebhookResource {
     @POST
     @Path("/gitlab")
     @Operation(summary = "GitLab deployment event webhook")
+    @SecurityRequirement(name = "gitlabToken")
     public Response gitlab(@HeaderParam("X-Gitlab-Event") String event,
                            @HeaderParam("X-Gitlab-Token") String token,
                            @HeaderParam("Idempotency-Key") String idempotencyKey,

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.NotificationEvent;
@@ -360,7 +361,9 @@ public class Notifications {
         String kind = type.substring(type.lastIndexOf('.') + 1);
         // Counted once committed: a batch that rolls back and is applied again must not count twice.
         afterCommit.once("transition-count-" + n.id + "-" + kind,
-                () -> metrics.counter("restartwatch.notification.transitions", "kind", kind).increment());
+                () -> Counter.builder("restartwatch.notification.transitions")
+                        .description("Notification transitions committed, by kind (opened, escalated, cleared...)")
+                        .tag("kind", kind).register(metrics).increment());
         listeners.fire(n, kind);
     }
 }

@@ -46,7 +46,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/fleet")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "fleet")
+@Tag(name = "fleet", description = "Read models of the fleet behind the pages: servers, applications, their restarts")
 @RolesAllowed(Roles.VIEWER)
 public class FleetResource {
 

@@ -35,7 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** API keys for people and automation: issued with roles and an optional expiry, shown once, revocable. */
 @Path("/api/keys")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "api-keys")
+@Tag(name = "api-keys", description = "API keys: issue, list and revoke (hashes only are kept)")
 @RolesAllowed(Roles.ADMIN)
 public class ApiKeyResource {
 
@@ -58,7 +58,7 @@ public class ApiKeyResource {
     }
 
     @GET
-    @Operation(summary = "API keys with their roles, expiry and last use (never the keys)")
+    @Operation(operationId = "listApiKeys", summary = "API keys with their roles, expiry and last use (never the keys)")
     public List<KeyView> list(@QueryParam("includeRevoked") @DefaultValue("false")
                               @Pattern(regexp = "true|false", message = "must be true or false") String includeRevoked) {
         // A String, not a boolean: JAX-RS reads any value but "true" as false, so "yes" would quietly hide revoked keys.

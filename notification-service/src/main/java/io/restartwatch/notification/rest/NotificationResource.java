@@ -42,7 +42,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** The views people use: a server's page, the dashboard, an application's page, search and timeline. */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "notifications")
+@Tag(name = "notifications", description = "Notifications of pending restarts and unverified servers: list, acknowledge, snooze")
 @RolesAllowed(Roles.VIEWER)
 public class NotificationResource {
 

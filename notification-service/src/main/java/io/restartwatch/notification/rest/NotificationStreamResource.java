@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * and then every heartbeat interval, so proxies keep an idle stream open.
  */
 @Path("/api/notifications/stream")
-@Tag(name = "notifications")
+@Tag(name = "notifications", description = "Notifications of pending restarts and unverified servers: list, acknowledge, snooze")
 @RolesAllowed(Roles.VIEWER)
 public class NotificationStreamResource {
 

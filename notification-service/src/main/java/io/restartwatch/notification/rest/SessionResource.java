@@ -29,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/session")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "session")
+@Tag(name = "session", description = "Signing in to the pages and who is signed in")
 @RolesAllowed(Roles.VIEWER)
 public class SessionResource {
 

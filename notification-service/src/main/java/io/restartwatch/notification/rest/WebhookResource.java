@@ -45,7 +45,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/webhooks")
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "webhooks")
+@Tag(name = "webhooks", description = "Webhooks that receive notification transitions (JSON or Slack)")
 public class WebhookResource {
 
     private final Webhooks webhooks;
@@ -63,13 +63,14 @@ public class WebhookResource {
     }
 
     @GET
-    @Operation(summary = "Registered webhooks (secrets are never shown; URLs only as scheme://host[:port]/…)")
+    @Operation(operationId = "listWebhooks", summary = "Registered webhooks (secrets are never shown; URLs only as scheme://host[:port]/…)")
     public List<WebhookView> list() {
         return WebhookEntity.listActive().stream().map(WebhookView::of).toList();
     }
 
     @GET
     @Path("/{id}")
+    @Operation(operationId = "getWebhook", summary = "A registered webhook (its secret is never shown)")
     public WebhookView get(@PathParam("id") UUID id) {
         return WebhookView.of(webhooks.require(id));
     }

@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/restarts")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "restart execution")
+@Tag(name = "restart execution", description = "What an executor reports about a planned restart")
 @RolesAllowed(Roles.OPERATOR)
 public class ExecutorReportResource {
 

@@ -60,7 +60,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/plans")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "plans")
+@Tag(name = "plans", description = "Restart plans: preview, create, approve, pause, resume, cancel")
 public class PlanResource {
 
     /** A comment line this often keeps proxies from closing a quiet stream. */

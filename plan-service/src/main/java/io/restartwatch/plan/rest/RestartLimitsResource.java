@@ -30,7 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Fleet-wide: how many restarts may be in progress at once across every plan, and blackouts for everyone. */
 @Path("/api/restart-limits")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "restart policies")
+@Tag(name = "restart policies", description = "Per-application maintenance windows, blackouts and maxUnavailable")
 public class RestartLimitsResource {
 
     private final SecurityIdentity identity;

@@ -39,7 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/restart-policies")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "restart policies")
+@Tag(name = "restart policies", description = "Per-application maintenance windows, blackouts and maxUnavailable")
 public class RestartPolicyResource {
 
     private final RestartPolicies policies;

@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.restartwatch.localstack.LoopbackPorts;
+import io.restartwatch.testsupport.TestTools;
 
 /**
  * A real Prometheus Alertmanager (Debian's {@code prometheus-alertmanager}) on a free loopback port, with its own
  * configuration and storage under {@code target/}, clustering off. plan-service is pointed at it with the matcher
- * {@code severity="critical"}. A missing binary fails the test: a test skipped for want of a tool proves nothing.
+ * {@code severity="critical"}. It is installed when missing ({@link TestTools}); a failed install fails the test.
  */
 public class AlertmanagerResource implements QuarkusTestResourceLifecycleManager {
 
-    static final Path BINARY = Path.of(System.getProperty("restartwatch.test.alertmanager", "/usr/bin/prometheus-alertmanager"));
     private static final String CONFIG = """
             # Test Alertmanager: alerts are kept and answered by the API; nothing is notified.
             route:
@@ -37,16 +37,14 @@ public class AlertmanagerResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
-        if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException(BINARY + " is missing: install Debian's prometheus-alertmanager package "
-                    + "(apt-get install prometheus-alertmanager; .ci/run does it) to run the alert-blocking test");
-        }
+        // Debian's prometheus-alertmanager, installed when missing; a failed install fails the test.
+        Path binary = TestTools.ensure("alertmanager");
         try {
             int port = LoopbackPorts.reserve();
             Path dir = Files.createDirectories(Path.of("target", "alertmanager-" + port).toAbsolutePath());
             Path config = dir.resolve("alertmanager.yml");
             Files.writeString(config, CONFIG);
-            process = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
+            process = new ProcessBuilder(binary.toString(), "--config.file=" + config,
                     "--storage.path=" + Files.createDirectories(dir.resolve("data")),
                     "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();

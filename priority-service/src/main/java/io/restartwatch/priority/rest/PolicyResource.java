@@ -45,7 +45,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/policies/{applicationId}")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "policies")
+@Tag(name = "policies", description = "Per-application scoring policies (stale and critical ages)")
 public class PolicyResource {
 
     private static final Duration MAX_DURATION = Duration.ofDays(3650);
@@ -62,7 +62,7 @@ public class PolicyResource {
 
     @GET
     @RolesAllowed(Roles.VIEWER)
-    @Operation(summary = "The application's policy (the defaults when it has none)")
+    @Operation(operationId = "getPolicy", summary = "The application's policy (the defaults when it has none)")
     public PolicyView get(@PathParam("applicationId") @Pattern(regexp = PriorityResource.ID_PATTERN) String applicationId) {
         return PolicyView.of(applicationId, ApplicationPolicyEntity.policyFor(applicationId));
     }
@@ -71,7 +71,7 @@ public class PolicyResource {
     @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
-    @Operation(summary = "Set the application's policy; its pending restarts are re-assessed at once")
+    @Operation(operationId = "putPolicy", summary = "Set the application's policy; its pending restarts are re-assessed at once")
     public PolicyView put(@PathParam("applicationId") @Pattern(regexp = PriorityResource.ID_PATTERN) String applicationId,
                           @NotNull @Valid PolicyRequest request) {
         Duration staleAfter = duration("staleAfter", request.staleAfter());
@@ -106,7 +106,7 @@ public class PolicyResource {
     @DELETE
     @RolesAllowed(Roles.ADMIN)
     @Transactional
-    @Operation(summary = "Delete the application's own policy: the defaults apply again, its pending restarts are re-assessed at once")
+    @Operation(operationId = "deletePolicy", summary = "Delete the application's own policy: the defaults apply again, its pending restarts are re-assessed at once")
     public Response delete(@PathParam("applicationId") @Pattern(regexp = PriorityResource.ID_PATTERN) String applicationId) {
         ApplicationPolicyEntity entity = ApplicationPolicyEntity.findById(applicationId);
         if (entity == null) {

@@ -39,7 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Pending restarts by priority, and why each scored what it did. */
 @Path("/api/priorities")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "priorities")
+@Tag(name = "priorities", description = "Pending restarts by priority, each score explained factor by factor")
 @RolesAllowed(Roles.VIEWER)
 public class PriorityResource {
 
@@ -52,7 +52,7 @@ public class PriorityResource {
     }
 
     @GET
-    @Operation(summary = "Pending restarts, highest score first, then longest pending first, a page at a time")
+    @Operation(operationId = "listPriorities", summary = "Pending restarts, highest score first, then longest pending first, a page at a time")
     public Page<PriorityView> list(@QueryParam("level") String levelName,
                                    @QueryParam("applicationId") @Pattern(regexp = ID_PATTERN) String applicationId,
                                    @QueryParam("surface") String surfaceName,
@@ -103,7 +103,7 @@ public class PriorityResource {
 
     @GET
     @Path("/{serverId}")
-    @Operation(summary = "A server's priority with each factor's contribution (they sum to the score)")
+    @Operation(operationId = "getPriority", summary = "A server's priority with each factor's contribution (they sum to the score)")
     public PriorityView get(@PathParam("serverId") @Pattern(regexp = ID_PATTERN) String serverId) {
         RestartStateEntity state = RestartStateEntity.findById(serverId);
         if (state == null) {

@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -145,7 +146,9 @@ public class OutboxRelay {
                 }
                 connection.commit();
                 rows.stream().collect(Collectors.groupingBy(OutboxRow::topic, Collectors.counting()))
-                        .forEach((topic, count) -> metrics.counter("restartwatch.outbox.published", "topic", topic).increment(count));
+                        .forEach((topic, count) -> Counter.builder("restartwatch.outbox.published")
+                                .description("Outbox events the relay published, by topic").tag("topic", topic)
+                                .register(metrics).increment(count));
                 published.addAndGet(rows.size());
                 return rows.size();
             } catch (SQLException | RuntimeException | InterruptedException e) {
