@@ -263,6 +263,28 @@ public final class SystemProcesses implements AutoCloseable {
         sigkill(launcher.toHandle());
     }
 
+    /** How many times the launcher's supervisor has started a dead PostgreSQL again (its log lines). */
+    public long supervisedPostgresRestarts() throws IOException {
+        Path log = workDir.resolve("local-stack.log");
+        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+                .filter(line -> line.contains("supervisor: PostgreSQL") && line.contains(" restarted (pid ")).count();
+    }
+
+    /**
+     * Waits until the launcher's supervisor has started PostgreSQL again (after {@link #sigkillPostgres}), with no
+     * command from the test: the restart an operator gets without running {@code ./stack up}.
+     */
+    public void awaitSupervisedPostgresRestart(long restartsBefore) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (supervisedPostgresRestarts() == restartsBefore) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The launcher's supervisor did not restart PostgreSQL; see "
+                        + workDir.resolve("local-stack.log"));
+            }
+            Thread.sleep(200);
+        }
+    }
+
     private static void sigkill(ProcessHandle process) {
         process.destroyForcibly(); // SIGKILL on Linux
         awaitGone(List.of(process), Duration.ofSeconds(30));

@@ -218,10 +218,14 @@ final class SystemUnderTest implements AutoCloseable {
         processes.restartKafka();
     }
 
-    /** SIGKILL of the postmaster, then the launcher starts PostgreSQL again: crash recovery from its WAL. */
+    /**
+     * SIGKILL of the postmaster; the launcher's supervisor notices and starts PostgreSQL again by itself (nothing
+     * asks it to): crash recovery from its WAL.
+     */
     void sigkillPostgres() throws IOException, InterruptedException {
+        long restartsBefore = processes.supervisedPostgresRestarts();
         processes.sigkillPostgres();
-        processes.restartPostgres();
+        processes.awaitSupervisedPostgresRestart(restartsBefore);
     }
 
     /**
