@@ -30,6 +30,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class BadRequests {
 
+    /** The OpenAPI security scheme of the operator API keys (service-support's quarkus.smallrye-openapi.security-scheme-name). */
+    private static final String OPERATOR_SCHEME = "bearer";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -131,7 +134,13 @@ final class BadRequests {
     }
 
     private void operation(String path, String method, JsonNode operation) {
-        boolean secured = operation.path("security").size() > 0;
+        // Operator API keys (the "bearer" scheme) are checked before anything else: no or bogus ones get 401. Agent
+        // tokens, pipeline tokens and webhook signatures are the operation's own credentials, checked against what the
+        // request names (its server, its pipeline, the payload's repository), so a bad request may be refused first.
+        boolean secured = false;
+        for (JsonNode requirement : operation.path("security")) {
+            secured |= requirement.has(OPERATOR_SCHEME);
+        }
         boolean stream = path.endsWith("/stream");
         String credential = credentialFor.apply(path);
         // An agent token is valid for its own server only: a request naming another (or a malformed) server is rightly 401.

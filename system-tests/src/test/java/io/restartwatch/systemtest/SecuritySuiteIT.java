@@ -219,13 +219,13 @@ class SecuritySuiteIT {
 
     /**
      * The role from the operation's security requirement: Quarkus lists the {@code @RolesAllowed} roles as the
-     * requirement's scopes. Empty when the operation has no requirement (its own credentials).
+     * requirement's scopes. Empty when no requirement names the operator scheme (the operation has its own credentials).
      */
     @SuppressWarnings("unchecked")
     private static Optional<String> requiredRole(String service, String method, String path, Map<String, Object> operation) {
         List<Map<String, List<String>>> security = (List<Map<String, List<String>>>) operation.get("security");
-        if (security == null || security.isEmpty()) {
-            return Optional.empty();
+        if (security == null || security.stream().noneMatch(requirement -> requirement.containsKey(SCHEME))) {
+            return Optional.empty(); // no requirement, or only its own credentials (agent token, pipeline token, signature)
         }
         List<String> roles = security.stream().map(requirement -> requirement.get(SCHEME)).filter(r -> r != null)
                 .flatMap(List::stream).distinct().toList();
