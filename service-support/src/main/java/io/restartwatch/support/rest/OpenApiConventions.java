@@ -3,6 +3,7 @@ package io.restartwatch.support.rest;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -11,6 +12,7 @@ import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
 
 /**
  * What every service's OpenAPI document says the same way, so that a standard linter (Redocly CLI's
@@ -33,11 +35,37 @@ public class OpenApiConventions implements OASFilter {
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
+        String operatorScheme = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.smallrye-openapi.security-scheme-name", String.class).orElse("bearer");
         openAPI.getPaths().getPathItems().values().forEach(item -> {
             if (item.getOperations() != null) {
-                item.getOperations().values().forEach(OpenApiConventions::documentProblems);
+                item.getOperations().values().forEach(operation -> {
+                    rolesUnderOperatorScheme(operation, operatorScheme);
+                    documentProblems(operation);
+                });
             }
         });
+    }
+
+    /**
+     * Quarkus files the roles of {@code @RolesAllowed} under the first scheme a {@code @SecurityScheme} annotation
+     * declares (an agent token, a pipeline token, a webhook signature) as soon as a service declares one: roles are
+     * always the operator API key's, so they go back under its scheme. Own-credential requirements have no scopes.
+     */
+    private static void rolesUnderOperatorScheme(Operation operation, String operatorScheme) {
+        if (operation.getSecurity() == null) {
+            return;
+        }
+        List<SecurityRequirement> fixed = operation.getSecurity().stream().map(requirement -> {
+            Map<String, List<String>> schemes = requirement.getSchemes() == null ? Map.of() : requirement.getSchemes();
+            if (schemes.size() != 1 || schemes.containsKey(operatorScheme)) {
+                return requirement;
+            }
+            List<String> roles = schemes.values().iterator().next();
+            return roles == null || roles.isEmpty() ? requirement
+                    : OASFactory.createSecurityRequirement().addScheme(operatorScheme, roles);
+        }).toList();
+        operation.setSecurity(new java.util.ArrayList<>(fixed));
     }
 
     private static void documentProblems(Operation operation) {
