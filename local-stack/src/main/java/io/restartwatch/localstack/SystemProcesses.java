@@ -265,9 +265,8 @@ public final class SystemProcesses implements AutoCloseable {
 
     /** How many times the launcher's supervisor has started a dead PostgreSQL again (its log lines). */
     public long supervisedPostgresRestarts() throws IOException {
-        Path log = workDir.resolve("local-stack.log");
-        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
-                .filter(line -> line.contains("supervisor: PostgreSQL") && line.contains(" restarted (pid ")).count();
+        return linesMatching(workDir.resolve("local-stack.log"),
+                line -> line.contains("supervisor: PostgreSQL") && line.contains(" restarted (pid "));
     }
 
     /**
@@ -314,7 +313,12 @@ public final class SystemProcesses implements AutoCloseable {
     }
 
     private static long answers(Path log, String answer) throws IOException {
-        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(answer::equals).count();
+        return linesMatching(log, answer::equals);
+    }
+
+    /** Lines of the launcher's log that match: its answers to commands and its supervisor's reports. */
+    private static long linesMatching(Path log, java.util.function.Predicate<String> match) throws IOException {
+        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(match).count();
     }
 
     /** Stops every service this started (SIGTERM, then SIGKILL after a minute), then the launcher. */
