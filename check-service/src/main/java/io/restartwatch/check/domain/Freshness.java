@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.ServerFreshness;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.support.outbox.Outbox;
+import io.restartwatch.support.outbox.OutboxMessage;
 
 /**
  * Whether Restart Watch can vouch for a server's restart state. A server with no successful check (outcome
@@ -71,6 +73,42 @@ public class Freshness {
     }
 
     /**
+     * {@link #checked} for a group's checks, in the order they were made, with one or two set-based statements: each
+     * server ends as if its checks had been applied one after the other (verified by its latest success, its last
+     * attempt the latest check).
+     *
+     * @return the {@code server.verified} event of each server the group verified again, by server id, to be written
+     *         with the group's other outbox rows
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Map<String, OutboxMessage> checkedAll(List<Checked> checks) {
+        Map<String, FreshnessRows.Attempt> latestSuccess = new LinkedHashMap<>();
+        Map<String, FreshnessRows.Attempt> failureSinceSuccess = new LinkedHashMap<>();
+        Map<String, ServerEntity> servers = new HashMap<>();
+        for (Checked check : checks) {
+            String id = check.server().id;
+            servers.put(id, check.server());
+            FreshnessRows.Attempt attempt = new FreshnessRows.Attempt(id, check.at(), check.outcome(), check.reason(),
+                    truncate(check.detail()));
+            if (check.outcome() == CheckOutcome.UNREACHABLE) {
+                failureSinceSuccess.put(id, attempt);
+            } else {
+                latestSuccess.put(id, attempt);
+                failureSinceSuccess.remove(id);
+            }
+        }
+        Map<String, OutboxMessage> events = new HashMap<>();
+        rows.verifiedAll(latestSuccess.values()).forEach((id, verified) -> {
+            if (verified.wasUnverified()) {
+                Instant at = latestSuccess.get(id).at();
+                events.put(id, verifiedMessage(servers.get(id), verified.sequence(), null, null, at, at, at));
+            }
+        });
+        rows.failedAll(failureSinceSuccess.values());
+        return events;
+    }
+
+    /**
      * {@code server} leaves the inventory (same transaction): if it was unverified, its blind spot ends with a
      * {@code server.verified} whose reason is {@link #REMOVED}, so nothing downstream waits for a check that never comes.
      */
@@ -86,7 +124,13 @@ public class Freshness {
 
     private void publishVerified(ServerEntity server, long sequence, String reason, String detail, Instant lastVerifiedAt,
                                  Instant lastAttemptAt, Instant at) {
-        outbox.enqueue(Topics.FRESHNESS, server.id, EventTypes.SERVER_VERIFIED, server.id, new ServerFreshness(
+        OutboxMessage message = verifiedMessage(server, sequence, reason, detail, lastVerifiedAt, lastAttemptAt, at);
+        outbox.enqueue(message.topic(), message.key(), message.type(), message.subject(), message.data());
+    }
+
+    private OutboxMessage verifiedMessage(ServerEntity server, long sequence, String reason, String detail,
+                                          Instant lastVerifiedAt, Instant lastAttemptAt, Instant at) {
+        return new OutboxMessage(Topics.FRESHNESS, server.id, EventTypes.SERVER_VERIFIED, server.id, new ServerFreshness(
                 ServerFreshness.SCHEMA_VERSION, server.id, sequence, server.hostname, server.applicationId,
                 server.environment, true, reason, detail, lastVerifiedAt, lastAttemptAt,
                 settings.maxSilenceFor(server.applicationId), at));
@@ -148,5 +192,9 @@ public class Freshness {
     }
 
     record Why(String reason, String detail) {
+    }
+
+    /** One recorded check of a locked server, for {@link #checkedAll}. */
+    public record Checked(ServerEntity server, CheckOutcome outcome, String reason, String detail, Instant at) {
     }
 }
