@@ -58,8 +58,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(SetBasedWritesTest.CountingStatements.class)
+// No SshTestResource: nothing here connects over SSH (the pulled servers' own probes fail on a closed port), and its key
+// writer cannot start twice in one JVM, which this test's own profile would ask of it.
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "check"))
-@WithTestResource(SshTestResource.class)
 class SetBasedWritesTest {
 
     /** The datasource's connections count their statements. */
