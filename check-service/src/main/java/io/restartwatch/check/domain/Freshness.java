@@ -28,7 +28,7 @@ import io.restartwatch.support.outbox.OutboxMessage;
  * Whether Restart Watch can vouch for a server's restart state. A server with no successful check (outcome
  * {@code REBOOT_REQUIRED} or {@code UP_TO_DATE}, pulled or reported) for its max-silence becomes unverified, found
  * by time ({@link #markSilent}, the freshness job) with no check arriving; its next successful check verifies it
- * again ({@link #checked}, in the check's transaction). Each transition is one {@code ServerFreshness} event on
+ * again ({@link #checkedAll}, in the check's transaction). Each transition is one {@code ServerFreshness} event on
  * {@link Topics#FRESHNESS}, written to the outbox in the transaction that makes it.
  */
 @ApplicationScoped
@@ -58,24 +58,10 @@ public class Freshness {
     }
 
     /**
-     * A check of {@code server} was recorded (same transaction): remembers the attempt; a successful one verifies
-     * the server, and publishes {@code server.verified} if it was unverified.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void checked(ServerEntity server, CheckOutcome outcome, String reason, String detail, Instant at) {
-        if (outcome == CheckOutcome.UNREACHABLE) {
-            rows.failed(server.id, at, outcome, reason, truncate(detail));
-            return;
-        }
-        rows.verified(server.id, at, outcome) // empty: removed meanwhile
-                .filter(FreshnessRows.Verified::wasUnverified)
-                .ifPresent(verified -> publishVerified(server, verified.sequence(), null, null, at, at, at));
-    }
-
-    /**
-     * {@link #checked} for a group's checks, in the order they were made, with one or two set-based statements: each
-     * server ends as if its checks had been applied one after the other (verified by its latest success, its last
-     * attempt the latest check).
+     * A group's checks were recorded (same transaction), in the order they were made: each attempt is remembered, a
+     * successful one verifies its server, with one or two set-based statements for the whole group. Each server ends
+     * as if its checks had been applied one after the other (verified by its latest success, its last attempt the
+     * latest check).
      *
      * @return the {@code server.verified} event of each server the group verified again, by server id, to be written
      *         with the group's other outbox rows

@@ -49,47 +49,8 @@ public class FreshnessRows {
     }
 
     /**
-     * A successful check: the server is verified (again), its sequence moving on if it was unverified. One statement
-     * on the check's hot path: the row is locked, read and written at once.
-     *
-     * @return whether it was unverified, and its sequence now; empty if the server was removed meanwhile
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<Verified> verified(String serverId, Instant at, CheckOutcome outcome) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                        update server s set last_verified_at = :at, last_attempt_at = :at, last_attempt_outcome = :outcome,
-                            last_attempt_reason = null, last_attempt_detail = null,
-                            unverified_since = null, unverified_reason = null, unverified_detail = null,
-                            freshness_sequence = s.freshness_sequence + case when before.unverified_since is null then 0 else 1 end
-                        from (select id, unverified_since from server where id = :id for no key update) before
-                        where s.id = before.id
-                        returning before.unverified_since is not null, s.freshness_sequence""")
-                .setParameter("at", at)
-                .setParameter("outcome", outcome.name())
-                .setParameter("id", serverId)
-                .getResultList();
-        return rows.stream().findFirst().map(row -> new Verified((Boolean) row[0], ((Number) row[1]).longValue()));
-    }
-
-    /** A failed check: remembered as the last attempt (its reason becomes the reason if the server goes unverified). */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void failed(String serverId, Instant at, CheckOutcome outcome, String reason, String detail) {
-        entityManager.createNativeQuery("""
-                        update server set last_attempt_at = :at, last_attempt_outcome = :outcome,
-                            last_attempt_reason = :reason, last_attempt_detail = :detail
-                        where id = :id""")
-                .setParameter("at", at)
-                .setParameter("outcome", outcome.name())
-                .setParameter("reason", reason)
-                .setParameter("detail", detail)
-                .setParameter("id", serverId)
-                .executeUpdate();
-    }
-
-    /**
-     * {@link #verified} for a set of servers in one statement (each server once: its latest successful check), locking
-     * their rows in id order.
+     * Successful checks of a set of servers, in one statement (each server once: its latest successful check): each is
+     * verified (again), its sequence moving on if it was unverified; the rows are locked, read and written at once.
      *
      * @return per server found: whether it was unverified, and its sequence now; servers removed meanwhile are absent
      */
@@ -125,7 +86,10 @@ public class FreshnessRows {
         return verified;
     }
 
-    /** {@link #failed} for a set of servers in one statement (each server once: its latest attempt). */
+    /**
+     * Failed checks of a set of servers, in one statement (each server once: its latest attempt): remembered as the last
+     * attempt (its reason becomes the reason if the server goes unverified).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void failedAll(Collection<Attempt> attempts) {
         if (attempts.isEmpty()) {
