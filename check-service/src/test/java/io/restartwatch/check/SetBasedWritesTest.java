@@ -36,8 +36,8 @@ import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.check.persistence.CheckEntity;
 import io.restartwatch.check.persistence.CountingDriver;
 import io.restartwatch.check.persistence.ServerClaims.Claim;
-import io.restartwatch.check.persistence.SetGroupCommit;
-import io.restartwatch.check.persistence.SetGroupCommit.Outcome;
+import io.restartwatch.support.tx.GroupCommit;
+import io.restartwatch.support.tx.GroupCommit.Outcome;
 import io.restartwatch.check.probe.ProbeResult;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
@@ -196,7 +196,7 @@ class SetBasedWritesTest {
         CountDownLatch firstGroupStarted = new CountDownLatch(1);
         CountDownLatch othersQueued = new CountDownLatch(1);
         List<Integer> groupSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (SetGroupCommit<String, String> writes = new SetGroupCommit<>("poison-test", items -> {
+        try (GroupCommit<String, String> writes = GroupCommit.ofGroups("poison-test", items -> {
             groupSizes.add(items.size());
             if (items.size() == 1 && items.get(0).equals("first")) {
                 firstGroupStarted.countDown();

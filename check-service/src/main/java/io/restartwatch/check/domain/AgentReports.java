@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.restartwatch.check.domain.CheckRecorder.Pushed;
 import io.restartwatch.check.persistence.CheckEntity;
 import io.restartwatch.check.persistence.ServerEntity;
-import io.restartwatch.check.persistence.SetGroupCommit;
+import io.restartwatch.support.tx.GroupCommit;
 import io.restartwatch.check.probe.ProbeResult;
 import io.restartwatch.support.rest.ProblemException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -20,12 +20,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class AgentReports {
 
-    private final SetGroupCommit<Pushed, CheckEntity> writes;
+    private final GroupCommit<Pushed, CheckEntity> writes;
 
     public AgentReports(CheckRecorder recorder,
                         @ConfigProperty(name = "restartwatch.agent.max-group", defaultValue = "200") int maxGroup,
                         @ConfigProperty(name = "restartwatch.agent.max-waiting", defaultValue = "5000") int maxWaiting) {
-        this.writes = new SetGroupCommit<>("agent-reports", recorder::recordPushedAll, maxGroup, maxWaiting);
+        this.writes = GroupCommit.ofGroups("agent-reports", recorder::recordPushedAll, maxGroup, maxWaiting);
     }
 
     /**

@@ -24,7 +24,7 @@ import io.restartwatch.check.persistence.CheckEntity;
 import io.restartwatch.check.persistence.CheckFacts;
 import io.restartwatch.check.persistence.ServerClaims.Claim;
 import io.restartwatch.check.persistence.ServerSchedules;
-import io.restartwatch.check.persistence.SetGroupCommit.Outcome;
+import io.restartwatch.support.tx.GroupCommit.Outcome;
 import io.restartwatch.check.persistence.ServerEntity;
 import io.restartwatch.check.probe.ProbeResult;
 import io.restartwatch.contracts.CheckCompleted;

@@ -20,8 +20,8 @@ import io.restartwatch.check.domain.CheckRecorder;
 import io.restartwatch.check.domain.CheckRecorder.Finished;
 import io.restartwatch.check.persistence.ServerClaims;
 import io.restartwatch.check.persistence.ServerClaims.Claim;
-import io.restartwatch.check.persistence.SetGroupCommit;
-import io.restartwatch.check.persistence.SetGroupCommit.Outcome;
+import io.restartwatch.support.tx.GroupCommit;
+import io.restartwatch.support.tx.GroupCommit.Outcome;
 import io.restartwatch.check.probe.ProbeResult;
 import io.restartwatch.check.probe.ProbeTarget;
 import io.restartwatch.check.probe.Probes;
@@ -49,7 +49,7 @@ public class CheckDispatcher {
     private Semaphore slots;
     private ExecutorService workers;
     private BackgroundWorker loop;
-    private SetGroupCommit<Finished, Void> results;
+    private GroupCommit<Finished, Void> results;
 
     public CheckDispatcher(ServerClaims claims, Probes probes, CheckRecorder recorder, CheckSettings settings, Clock clock) {
         this.claims = claims;
@@ -62,7 +62,7 @@ public class CheckDispatcher {
     void start(@Observes StartupEvent event) {
         slots = new Semaphore(settings.concurrency());
         // At most one result per slot is ever waiting, so the queue never refuses one.
-        results = new SetGroupCommit<>("check-results", finished -> {
+        results = GroupCommit.ofGroups("check-results", finished -> {
             recorder.recordClaimedAll(finished);
             return finished.stream().map(f -> Outcome.<Void>written(null)).toList();
         }, settings.concurrency(), settings.concurrency());

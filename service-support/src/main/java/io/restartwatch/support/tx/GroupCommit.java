@@ -17,7 +17,12 @@ import org.jboss.logging.Logger;
 /**
  * Group commit: many callers' writes share one transaction, so a burst of small requests pays one commit (one
  * WAL flush) per batch instead of one each, and every caller still returns only once its own write is
- * committed. A batch that fails is applied again item by item, so one bad item fails alone.
+ * committed. The writer takes what is queued when it wakes, never waiting for a group to fill: a lone item is
+ * written at once. A batch that fails is applied again item by item, so one bad item fails alone.
+ *
+ * <p>The write is per item ({@link #GroupCommit constructor}) or takes the whole group at once ({@link #ofGroups}),
+ * so a group costs a constant number of statements; such a write may refuse single items ({@link Outcome#refused})
+ * while the rest of the group commits.
  *
  * @param <T> what a caller submits
  * @param <R> what its write returns
@@ -26,8 +31,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
 
-    private final Function<T, R> write;
-    private final EntityManager entityManager;
+    private final Function<List<T>, List<Outcome<R>>> write;
     private final int maxBatch;
     private final BlockingQueue<Pending<T, R>> queue;
     private final Thread writer;
@@ -37,8 +41,26 @@ public final class GroupCommit<T, R> implements AutoCloseable {
      * @param write joins the current transaction ({@code @Transactional} or plain Panache calls)
      */
     public GroupCommit(String name, Function<T, R> write, EntityManager entityManager, int maxBatch, int maxQueued) {
+        this(name, items -> {
+            List<Outcome<R>> outcomes = new ArrayList<>(items.size());
+            for (T item : items) {
+                outcomes.add(Outcome.written(write.apply(item)));
+                entityManager.flush();
+                entityManager.clear(); // one item's entities at a time in the persistence context
+            }
+            return outcomes;
+        }, maxBatch, maxQueued);
+    }
+
+    /**
+     * @param write joins the current transaction and returns one outcome per item, in the order of the items
+     */
+    public static <T, R> GroupCommit<T, R> ofGroups(String name, Function<List<T>, List<Outcome<R>>> write, int maxGroup, int maxQueued) {
+        return new GroupCommit<>(name, write, maxGroup, maxQueued);
+    }
+
+    private GroupCommit(String name, Function<List<T>, List<Outcome<R>>> write, int maxBatch, int maxQueued) {
         this.write = write;
-        this.entityManager = entityManager;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(maxQueued);
         this.writer = new Thread(this::run, name + "-group-commit");
@@ -96,16 +118,9 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     }
 
     private void writeBatch(List<Pending<T, R>> batch) {
-        List<R> results = new ArrayList<>(batch.size());
+        List<Outcome<R>> outcomes;
         try {
-            QuarkusTransaction.requiringNew().run(() -> {
-                results.clear();
-                for (Pending<T, R> pending : batch) {
-                    results.add(write.apply(pending.item()));
-                    entityManager.flush();
-                    entityManager.clear(); // one item's entities at a time in the persistence context
-                }
-            });
+            outcomes = QuarkusTransaction.requiringNew().call(() -> write.apply(batch.stream().map(Pending::item).toList()));
         } catch (RuntimeException batchFailed) {
             if (batch.size() == 1) {
                 batch.get(0).result().completeExceptionally(batchFailed);
@@ -114,7 +129,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
             LOG.debugf("A group of %d failed (%s); writing its items one by one", batch.size(), batchFailed.toString());
             for (Pending<T, R> pending : batch) {
                 try {
-                    pending.result().complete(QuarkusTransaction.requiringNew().call(() -> write.apply(pending.item())));
+                    complete(pending, QuarkusTransaction.requiringNew().call(() -> write.apply(List.of(pending.item()))).get(0));
                 } catch (RuntimeException failed) {
                     pending.result().completeExceptionally(failed);
                 }
@@ -122,7 +137,15 @@ public final class GroupCommit<T, R> implements AutoCloseable {
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).result().complete(results.get(i));
+            complete(batch.get(i), outcomes.get(i));
+        }
+    }
+
+    private static <T, R> void complete(Pending<T, R> pending, Outcome<R> outcome) {
+        if (outcome.refused() != null) {
+            pending.result().completeExceptionally(outcome.refused());
+        } else {
+            pending.result().complete(outcome.result());
         }
     }
 
@@ -141,6 +164,18 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     public static final class Overloaded extends RuntimeException {
         public Overloaded() {
             super("Too many writes waiting; retry shortly");
+        }
+    }
+
+    /** One item's outcome within its group: its result, or why it alone was refused (nothing of it written). */
+    public record Outcome<R>(R result, RuntimeException refused) {
+
+        public static <R> Outcome<R> written(R result) {
+            return new Outcome<>(result, null);
+        }
+
+        public static <R> Outcome<R> refused(RuntimeException why) {
+            return new Outcome<>(null, why);
         }
     }
 
