@@ -2,34 +2,30 @@ package io.restartwatch.check.domain;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
+import io.restartwatch.check.domain.CheckRecorder.Pushed;
 import io.restartwatch.check.persistence.CheckEntity;
 import io.restartwatch.check.persistence.ServerEntity;
+import io.restartwatch.check.persistence.SetGroupCommit;
 import io.restartwatch.check.probe.ProbeResult;
 import io.restartwatch.support.rest.ProblemException;
-import io.restartwatch.support.tx.GroupCommit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Agent reports, written in groups: when a fleet's agents report at once (patch day, or every timer firing
  * together) each report would otherwise pay its own commit. A report is answered only once it is committed,
- * so "202 Accepted" still means durable.
+ * so "202 Accepted" still means durable. A group is written with a constant number of statements
+ * ({@link CheckRecorder#recordPushedAll}); a report refused in it (server gone, or not an agent's) fails alone.
  */
 @ApplicationScoped
 public class AgentReports {
 
-    private final GroupCommit<Report, CheckEntity> writes;
+    private final SetGroupCommit<Pushed, CheckEntity> writes;
 
-    public AgentReports(CheckRecorder recorder, EntityManager entityManager,
+    public AgentReports(CheckRecorder recorder,
                         @ConfigProperty(name = "restartwatch.agent.max-group", defaultValue = "200") int maxGroup,
                         @ConfigProperty(name = "restartwatch.agent.max-waiting", defaultValue = "5000") int maxWaiting) {
-        this.writes = new GroupCommit<>("agent-reports", report -> {
-            // Again inside the transaction: the server may have been removed or switched to a pull probe since
-            // the request was authenticated.
-            requireAgentServer(ServerEntity.findById(report.serverId()), report.serverId());
-            return recorder.recordPushed(report.serverId(), report.result());
-        }, entityManager, maxGroup, maxWaiting);
+        this.writes = new SetGroupCommit<>("agent-reports", recorder::recordPushedAll, maxGroup, maxWaiting);
     }
 
     /**
@@ -48,14 +44,11 @@ public class AgentReports {
 
     /** Records the report as a check and returns it once committed; 409 if the server is not an agent server. */
     public CheckEntity record(String serverId, ProbeResult result) throws InterruptedException {
-        return writes.submit(new Report(serverId, result));
+        return writes.submit(new Pushed(serverId, result));
     }
 
     @PreDestroy
     void close() {
         writes.close();
-    }
-
-    private record Report(String serverId, ProbeResult result) {
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,12 +22,13 @@ import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.ServerFreshness;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.support.outbox.Outbox;
+import io.restartwatch.support.outbox.OutboxMessage;
 
 /**
  * Whether Restart Watch can vouch for a server's restart state. A server with no successful check (outcome
  * {@code REBOOT_REQUIRED} or {@code UP_TO_DATE}, pulled or reported) for its max-silence becomes unverified, found
  * by time ({@link #markSilent}, the freshness job) with no check arriving; its next successful check verifies it
- * again ({@link #checked}, in the check's transaction). Each transition is one {@code ServerFreshness} event on
+ * again ({@link #checkedAll}, in the check's transaction). Each transition is one {@code ServerFreshness} event on
  * {@link Topics#FRESHNESS}, written to the outbox in the transaction that makes it.
  */
 @ApplicationScoped
@@ -56,18 +58,40 @@ public class Freshness {
     }
 
     /**
-     * A check of {@code server} was recorded (same transaction): remembers the attempt; a successful one verifies
-     * the server, and publishes {@code server.verified} if it was unverified.
+     * A group's checks were recorded (same transaction), in the order they were made: each attempt is remembered, a
+     * successful one verifies its server, with one or two set-based statements for the whole group. Each server ends
+     * as if its checks had been applied one after the other (verified by its latest success, its last attempt the
+     * latest check).
+     *
+     * @return the {@code server.verified} event of each server the group verified again, by server id, to be written
+     *         with the group's other outbox rows
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void checked(ServerEntity server, CheckOutcome outcome, String reason, String detail, Instant at) {
-        if (outcome == CheckOutcome.UNREACHABLE) {
-            rows.failed(server.id, at, outcome, reason, truncate(detail));
-            return;
+    public Map<String, OutboxMessage> checkedAll(List<Checked> checks) {
+        Map<String, FreshnessRows.Attempt> latestSuccess = new LinkedHashMap<>();
+        Map<String, FreshnessRows.Attempt> failureSinceSuccess = new LinkedHashMap<>();
+        Map<String, ServerEntity> servers = new HashMap<>();
+        for (Checked check : checks) {
+            String id = check.server().id;
+            servers.put(id, check.server());
+            FreshnessRows.Attempt attempt = new FreshnessRows.Attempt(id, check.at(), check.outcome(), check.reason(),
+                    truncate(check.detail()));
+            if (check.outcome() == CheckOutcome.UNREACHABLE) {
+                failureSinceSuccess.put(id, attempt);
+            } else {
+                latestSuccess.put(id, attempt);
+                failureSinceSuccess.remove(id);
+            }
         }
-        rows.verified(server.id, at, outcome) // empty: removed meanwhile
-                .filter(FreshnessRows.Verified::wasUnverified)
-                .ifPresent(verified -> publishVerified(server, verified.sequence(), null, null, at, at, at));
+        Map<String, OutboxMessage> events = new HashMap<>();
+        rows.verifiedAll(latestSuccess.values()).forEach((id, verified) -> {
+            if (verified.wasUnverified()) {
+                Instant at = latestSuccess.get(id).at();
+                events.put(id, verifiedMessage(servers.get(id), verified.sequence(), null, null, at, at, at));
+            }
+        });
+        rows.failedAll(failureSinceSuccess.values());
+        return events;
     }
 
     /**
@@ -86,7 +110,13 @@ public class Freshness {
 
     private void publishVerified(ServerEntity server, long sequence, String reason, String detail, Instant lastVerifiedAt,
                                  Instant lastAttemptAt, Instant at) {
-        outbox.enqueue(Topics.FRESHNESS, server.id, EventTypes.SERVER_VERIFIED, server.id, new ServerFreshness(
+        OutboxMessage message = verifiedMessage(server, sequence, reason, detail, lastVerifiedAt, lastAttemptAt, at);
+        outbox.enqueue(message.topic(), message.key(), message.type(), message.subject(), message.data());
+    }
+
+    private OutboxMessage verifiedMessage(ServerEntity server, long sequence, String reason, String detail,
+                                          Instant lastVerifiedAt, Instant lastAttemptAt, Instant at) {
+        return new OutboxMessage(Topics.FRESHNESS, server.id, EventTypes.SERVER_VERIFIED, server.id, new ServerFreshness(
                 ServerFreshness.SCHEMA_VERSION, server.id, sequence, server.hostname, server.applicationId,
                 server.environment, true, reason, detail, lastVerifiedAt, lastAttemptAt,
                 settings.maxSilenceFor(server.applicationId), at));
@@ -148,5 +178,9 @@ public class Freshness {
     }
 
     record Why(String reason, String detail) {
+    }
+
+    /** One recorded check of a locked server, for {@link #checkedAll}. */
+    public record Checked(ServerEntity server, CheckOutcome outcome, String reason, String detail, Instant at) {
     }
 }

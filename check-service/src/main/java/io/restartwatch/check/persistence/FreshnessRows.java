@@ -1,10 +1,14 @@
 package io.restartwatch.check.persistence;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +20,7 @@ import jakarta.transaction.Transactional;
 
 import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.contracts.CheckOutcome;
+import org.hibernate.Session;
 
 /**
  * The freshness columns of {@code server}, read and written only here, always under the row's lock: the freshness
@@ -44,42 +49,67 @@ public class FreshnessRows {
     }
 
     /**
-     * A successful check: the server is verified (again), its sequence moving on if it was unverified. One statement
-     * on the check's hot path: the row is locked, read and written at once.
+     * Successful checks of a set of servers, in one statement (each server once: its latest successful check): each is
+     * verified (again), its sequence moving on if it was unverified; the rows are locked, read and written at once.
      *
-     * @return whether it was unverified, and its sequence now; empty if the server was removed meanwhile
+     * @return per server found: whether it was unverified, and its sequence now; servers removed meanwhile are absent
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<Verified> verified(String serverId, Instant at, CheckOutcome outcome) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                        update server s set last_verified_at = :at, last_attempt_at = :at, last_attempt_outcome = :outcome,
-                            last_attempt_reason = null, last_attempt_detail = null,
-                            unverified_since = null, unverified_reason = null, unverified_detail = null,
-                            freshness_sequence = s.freshness_sequence + case when before.unverified_since is null then 0 else 1 end
-                        from (select id, unverified_since from server where id = :id for no key update) before
-                        where s.id = before.id
-                        returning before.unverified_since is not null, s.freshness_sequence""")
-                .setParameter("at", at)
-                .setParameter("outcome", outcome.name())
-                .setParameter("id", serverId)
-                .getResultList();
-        return rows.stream().findFirst().map(row -> new Verified((Boolean) row[0], ((Number) row[1]).longValue()));
+    public Map<String, Verified> verifiedAll(Collection<Attempt> attempts) {
+        Map<String, Verified> verified = new HashMap<>();
+        if (attempts.isEmpty()) {
+            return verified;
+        }
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    update server s set last_verified_at = v.at, last_attempt_at = v.at, last_attempt_outcome = v.outcome,
+                        last_attempt_reason = null, last_attempt_detail = null,
+                        unverified_since = null, unverified_reason = null, unverified_detail = null,
+                        freshness_sequence = s.freshness_sequence + case when before.unverified_since is null then 0 else 1 end
+                    from (select id, unverified_since from server where id = any(?::varchar[]) order by id for no key update) before
+                    join (select u.id, cast(u.at_text as timestamptz) as at, u.outcome
+                          from unnest(?::varchar[], ?::text[], ?::varchar[]) as u(id, at_text, outcome)) v on v.id = before.id
+                    where s.id = before.id
+                    returning s.id, before.unverified_since is not null, s.freshness_sequence""")) {
+                String[] ids = attempts.stream().map(Attempt::serverId).toArray(String[]::new);
+                update.setArray(1, connection.createArrayOf("varchar", ids));
+                update.setArray(2, connection.createArrayOf("varchar", ids));
+                update.setArray(3, connection.createArrayOf("text", attempts.stream().map(a -> a.at().toString()).toArray()));
+                update.setArray(4, connection.createArrayOf("varchar", attempts.stream().map(a -> a.outcome().name()).toArray()));
+                try (ResultSet rows = update.executeQuery()) {
+                    while (rows.next()) {
+                        verified.put(rows.getString(1), new Verified(rows.getBoolean(2), rows.getLong(3)));
+                    }
+                }
+            }
+        });
+        return verified;
     }
 
-    /** A failed check: remembered as the last attempt (its reason becomes the reason if the server goes unverified). */
+    /**
+     * Failed checks of a set of servers, in one statement (each server once: its latest attempt): remembered as the last
+     * attempt (its reason becomes the reason if the server goes unverified).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void failed(String serverId, Instant at, CheckOutcome outcome, String reason, String detail) {
-        entityManager.createNativeQuery("""
-                        update server set last_attempt_at = :at, last_attempt_outcome = :outcome,
-                            last_attempt_reason = :reason, last_attempt_detail = :detail
-                        where id = :id""")
-                .setParameter("at", at)
-                .setParameter("outcome", outcome.name())
-                .setParameter("reason", reason)
-                .setParameter("detail", detail)
-                .setParameter("id", serverId)
-                .executeUpdate();
+    public void failedAll(Collection<Attempt> attempts) {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    update server s set last_attempt_at = cast(v.at_text as timestamptz), last_attempt_outcome = v.outcome,
+                        last_attempt_reason = v.reason, last_attempt_detail = v.detail
+                    from unnest(?::varchar[], ?::text[], ?::varchar[], ?::varchar[], ?::varchar[])
+                         as v(id, at_text, outcome, reason, detail)
+                    where s.id = v.id""")) {
+                update.setArray(1, connection.createArrayOf("varchar", attempts.stream().map(Attempt::serverId).toArray()));
+                update.setArray(2, connection.createArrayOf("text", attempts.stream().map(a -> a.at().toString()).toArray()));
+                update.setArray(3, connection.createArrayOf("varchar", attempts.stream().map(a -> a.outcome().name()).toArray()));
+                update.setArray(4, connection.createArrayOf("varchar", attempts.stream().map(Attempt::reason).toArray()));
+                update.setArray(5, connection.createArrayOf("varchar", attempts.stream().map(Attempt::detail).toArray()));
+                update.executeUpdate();
+            }
+        });
     }
 
     /**
@@ -180,6 +210,10 @@ public class FreshnessRows {
 
     /** What a successful check changed: whether the server was unverified, and its sequence after the check. */
     public record Verified(boolean wasUnverified, long sequence) {
+    }
+
+    /** One server's check for the set writes: when, with which outcome, and for a failure its reason and detail. */
+    public record Attempt(String serverId, Instant at, CheckOutcome outcome, String reason, String detail) {
     }
 
     /** The locked row's freshness as it is now. */

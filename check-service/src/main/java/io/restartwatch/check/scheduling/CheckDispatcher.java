@@ -17,8 +17,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.restartwatch.check.config.CheckSettings;
 import io.restartwatch.check.domain.CheckRecorder;
+import io.restartwatch.check.domain.CheckRecorder.Finished;
 import io.restartwatch.check.persistence.ServerClaims;
 import io.restartwatch.check.persistence.ServerClaims.Claim;
+import io.restartwatch.check.persistence.SetGroupCommit;
+import io.restartwatch.check.persistence.SetGroupCommit.Outcome;
 import io.restartwatch.check.probe.ProbeResult;
 import io.restartwatch.check.probe.ProbeTarget;
 import io.restartwatch.check.probe.Probes;
@@ -28,7 +31,9 @@ import org.jboss.logging.Logger;
 /**
  * Runs every due check: scheduled sweeps, deploy rechecks and manual rechecks all come through here. It
  * claims due servers from PostgreSQL (leases shared safely by any number of instances), probes them with
- * bounded concurrency, and records each result. Woken at once by a recheck request; polls otherwise.
+ * bounded concurrency, and records the results: whatever checks have finished when the recorder is free are
+ * recorded together in one transaction of set-based statements (a lone check at once: it never waits for others).
+ * Woken at once by a recheck request; polls otherwise.
  */
 @ApplicationScoped
 public class CheckDispatcher {
@@ -44,6 +49,7 @@ public class CheckDispatcher {
     private Semaphore slots;
     private ExecutorService workers;
     private BackgroundWorker loop;
+    private SetGroupCommit<Finished, Void> results;
 
     public CheckDispatcher(ServerClaims claims, Probes probes, CheckRecorder recorder, CheckSettings settings, Clock clock) {
         this.claims = claims;
@@ -55,6 +61,11 @@ public class CheckDispatcher {
 
     void start(@Observes StartupEvent event) {
         slots = new Semaphore(settings.concurrency());
+        // At most one result per slot is ever waiting, so the queue never refuses one.
+        results = new SetGroupCommit<>("check-results", finished -> {
+            recorder.recordClaimedAll(finished);
+            return finished.stream().map(f -> Outcome.<Void>written(null)).toList();
+        }, settings.concurrency(), settings.concurrency());
         workers = Executors.newFixedThreadPool(settings.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "check-worker");
             thread.setDaemon(true);
@@ -71,6 +82,9 @@ public class CheckDispatcher {
         if (workers != null) {
             workers.shutdown();
             workers.awaitTermination(20, TimeUnit.SECONDS);
+        }
+        if (results != null) {
+            results.close();
         }
     }
 
@@ -106,7 +120,9 @@ public class CheckDispatcher {
             long started = System.nanoTime();
             ProbeResult result = probes.probe(claim.probeKind(),
                     new ProbeTarget(claim.serverId(), claim.host(), claim.sshPort(), claim.sshUser()));
-            recorder.recordClaimed(claim, result, Duration.ofNanos(System.nanoTime() - started));
+            results.submit(new Finished(claim, result, Duration.ofNanos(System.nanoTime() - started)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down: the lease expires and the server is claimed again
         } catch (RuntimeException e) {
             // The lease expires and the server is claimed again: nothing is lost.
             LOG.warnf("Check of %s failed to record: %s", claim.serverId(), e.toString());

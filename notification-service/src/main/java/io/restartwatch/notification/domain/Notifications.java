@@ -5,16 +5,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.NotificationEvent;
 import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.NotificationStatus;
@@ -26,6 +33,7 @@ import io.restartwatch.contracts.RestartKind;
 import io.restartwatch.contracts.ServerFreshness;
 import io.restartwatch.contracts.Surface;
 import io.restartwatch.contracts.Topics;
+import io.restartwatch.notification.domain.TransitionListeners.Transition;
 import io.restartwatch.notification.persistence.AssessmentCursorEntity;
 import io.restartwatch.notification.persistence.FreshnessCursorEntity;
 import io.restartwatch.notification.persistence.HistoryEntryEntity;
@@ -34,6 +42,7 @@ import io.restartwatch.notification.persistence.NotificationEntity;
 import io.restartwatch.notification.webhook.WebhookDeliveries;
 import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.outbox.Outbox;
+import io.restartwatch.support.outbox.OutboxMessage;
 import io.restartwatch.support.rest.ProblemException;
 import io.restartwatch.support.tx.AfterCommit;
 
@@ -63,9 +72,10 @@ public class Notifications {
     private final WebhookDeliveries webhooks;
     private final MeterRegistry metrics;
     private final AfterCommit afterCommit;
+    private final EntityManager entityManager;
 
     public Notifications(Outbox outbox, ProcessedEvents processed, Clock clock, TransitionListeners listeners,
-                         WebhookDeliveries webhooks, MeterRegistry metrics, AfterCommit afterCommit) {
+                         WebhookDeliveries webhooks, MeterRegistry metrics, AfterCommit afterCommit, EntityManager entityManager) {
         this.outbox = outbox;
         this.processed = processed;
         this.clock = clock;
@@ -73,39 +83,72 @@ public class Notifications {
         this.webhooks = webhooks;
         this.metrics = metrics;
         this.afterCommit = afterCommit;
+        this.entityManager = entityManager;
     }
 
     /**
-     * An assessment is the server's whole restart state: a pending reboot, only services to restart, or nothing.
+     * Applies a polled batch of assessments with a constant number of database round trips, whatever its size: one
+     * de-duplication statement, one read of the batch's servers' cursors and one of their open notifications, the
+     * transitions computed in memory, then the writes of {@link #write} (batched entity writes, one insert each for
+     * the timeline and the outbox). The result is that of applying the assessments one by one in the order given
+     * (a server's in its sequence order, as its partition delivered them); a single assessment is a batch of one.
+     *
+     * <p>An assessment is the server's whole restart state: a pending reboot, only services to restart, or nothing.
      * So a reboot replaces an open services notification (rebooting restarts every service) and a services-only
      * assessment ends an open reboot notification; the new one is opened first, so something stays open throughout.
      */
     @Transactional
-    public void onAssessment(String eventId, PriorityAssessed assessment) {
-        String serverId = assessment.serverId();
-        if (!processed.firstDelivery(CONSUMER, eventId)
-                || !AssessmentCursorEntity.advance(serverId, assessment.sequence(), assessment.exposure())) {
+    public void onAssessments(List<ReceivedAssessment> batch) {
+        Set<String> firstDeliveries = processed.firstDeliveries(CONSUMER, batch.stream().map(ReceivedAssessment::eventId).toList());
+        Set<String> taken = new HashSet<>();
+        // An id twice in the batch is a redelivery too: its first occurrence only.
+        List<PriorityAssessed> fresh = batch.stream()
+                .filter(received -> firstDeliveries.contains(received.eventId()) && taken.add(received.eventId()))
+                .map(ReceivedAssessment::assessment)
+                .toList();
+        if (fresh.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
-        // One query for the server's open notifications (one per kind at most): this runs for every assessment.
-        Map<NotificationKind, NotificationEntity> open = new EnumMap<>(NotificationKind.class);
-        NotificationEntity.listOpen(serverId).forEach(n -> open.put(n.kind, n));
-        NotificationEntity reboot = open.get(NotificationKind.REBOOT);
-        NotificationEntity services = open.get(NotificationKind.SERVICE_RESTART);
+        Set<String> serverIds = fresh.stream().map(PriorityAssessed::serverId).collect(Collectors.toSet());
+        Map<String, AssessmentCursorEntity> cursors = new HashMap<>();
+        AssessmentCursorEntity.listOf(serverIds).forEach(cursor -> cursors.put(cursor.serverId, cursor));
+        // Each server's open notifications, one per kind at most, kept current as the batch moves them.
+        Map<String, Map<NotificationKind, NotificationEntity>> open = new HashMap<>();
+        NotificationEntity.listOpen(serverIds).forEach(n ->
+                open.computeIfAbsent(n.serverId, server -> new EnumMap<>(NotificationKind.class)).put(n.kind, n));
+        Changes changes = new Changes();
+        for (PriorityAssessed assessment : fresh) {
+            String serverId = assessment.serverId();
+            AssessmentCursorEntity cursor = cursors.get(serverId);
+            if (cursor == null) {
+                cursors.put(serverId, cursor = AssessmentCursorEntity.start(serverId, assessment.sequence(), assessment.exposure()));
+            } else if (!cursor.advance(assessment.sequence(), assessment.exposure())) {
+                continue; // a replay or a late, older assessment
+            }
+            assess(assessment, cursor.exposure, open.computeIfAbsent(serverId, server -> new EnumMap<>(NotificationKind.class)),
+                    changes, clock.instant());
+        }
+        write(changes);
+    }
+
+    /** One assessment's transitions; {@code open} is the server's open notifications, updated as they move. */
+    private void assess(PriorityAssessed assessment, Exposure lastExposure, Map<NotificationKind, NotificationEntity> open,
+                        Changes changes, Instant now) {
         if (!assessment.pending()) {
-            clear(reboot, NotificationMessages::cleared, now);
-            clear(services, NotificationMessages::cleared, now);
+            clear(open.remove(NotificationKind.REBOOT), NotificationMessages::cleared, now, changes);
+            clear(open.remove(NotificationKind.SERVICE_RESTART), NotificationMessages::cleared, now, changes);
         } else if (assessment.kind() == RestartKind.SERVICES) {
-            upsert(services, NotificationKind.SERVICE_RESTART, assessment, now);
-            clear(reboot, NotificationMessages::rebootNoLongerRequired, now);
+            open.put(NotificationKind.SERVICE_RESTART,
+                    upsert(open.get(NotificationKind.SERVICE_RESTART), NotificationKind.SERVICE_RESTART, assessment, now, changes));
+            clear(open.remove(NotificationKind.REBOOT), NotificationMessages::rebootNoLongerRequired, now, changes);
         } else {
-            upsert(reboot, NotificationKind.REBOOT, assessment, now);
-            clear(services, NotificationMessages::servicesCoveredByReboot, now);
+            open.put(NotificationKind.REBOOT, upsert(open.get(NotificationKind.REBOOT), NotificationKind.REBOOT, assessment, now, changes));
+            clear(open.remove(NotificationKind.SERVICE_RESTART), NotificationMessages::servicesCoveredByReboot, now, changes);
         }
         NotificationEntity unverified = open.get(NotificationKind.UNVERIFIED);
         if (assessment.pending() && unverified != null) {
-            reweighUnverified(unverified, now);
+            reweighUnverified(unverified, UnverifiedLevel.of(lastExposure, open.get(NotificationKind.REBOOT),
+                    open.get(NotificationKind.SERVICE_RESTART)), now, changes);
         }
     }
 
@@ -120,13 +163,15 @@ public class Notifications {
             return;
         }
         Instant now = clock.instant();
+        Changes changes = new Changes();
         NotificationEntity open = NotificationEntity.findOpen(freshness.serverId(), NotificationKind.UNVERIFIED).orElse(null);
         if (freshness.verified()) {
             if (open != null) {
                 open.lastVerifiedAt = freshness.lastVerifiedAt();
                 open.lastAttemptAt = freshness.lastAttemptAt();
-                clear(open, NotificationMessages::cleared, now);
+                clear(open, NotificationMessages::cleared, now, changes);
             }
+            write(changes);
             return;
         }
         if (open == null) {
@@ -141,19 +186,20 @@ public class Notifications {
             opened.onApplication = true;
             opened.pendingSince = freshness.occurredAt() != null ? freshness.occurredAt() : now;
             applyFreshness(opened, freshness, now);
-            opened.persist();
-            HistoryEntryEntity.record(opened, Kind.OPENED, now, null, opened.reason);
-            publish(opened, EventTypes.NOTIFICATION_OPENED, now);
+            changes.open(opened);
+            changes.record(opened, Kind.OPENED, now, opened.reason);
+            changes.publish(opened, EventTypes.NOTIFICATION_OPENED, now);
         } else {
             // Still unverified, for a newer reason: not a transition, unless its level rises.
             PriorityLevel before = open.level;
             applyFreshness(open, freshness, now);
             if (open.level.compareTo(before) > 0) {
-                escalated(open, now);
+                escalated(open, now, changes);
             } else {
-                HistoryEntryEntity.record(open, Kind.UPDATED, now, null, open.reason);
+                changes.record(open, Kind.UPDATED, now, open.reason);
             }
         }
+        write(changes);
     }
 
     /**
@@ -166,6 +212,7 @@ public class Notifications {
             return;
         }
         Instant now = clock.instant();
+        Changes changes = new Changes();
         NotificationEntity open = NotificationEntity.findOpen(halted.serverId(), NotificationKind.PLAN_HALTED).orElse(null);
         NotificationEntity n = open != null ? open : new NotificationEntity();
         n.hostname = halted.hostname() != null ? halted.hostname() : n.hostname;
@@ -188,13 +235,14 @@ public class Notifications {
             n.onDashboard = true;
             n.onApplication = true;
             n.message = NotificationMessages.planHalted(n);
-            n.persist();
-            HistoryEntryEntity.record(n, Kind.OPENED, now, null, n.reason);
-            publish(n, EventTypes.NOTIFICATION_OPENED, now);
+            changes.open(n);
+            changes.record(n, Kind.OPENED, now, n.reason);
+            changes.publish(n, EventTypes.NOTIFICATION_OPENED, now);
         } else {
             n.message = NotificationMessages.planHalted(n);
-            HistoryEntryEntity.record(n, Kind.UPDATED, now, null, n.reason);
+            changes.record(n, Kind.UPDATED, now, n.reason);
         }
+        write(changes);
     }
 
     /** A {@code plan.resumed}, {@code plan.cancelled} or {@code plan.completed} clears the plan's PLAN_HALTED notifications. */
@@ -204,9 +252,11 @@ public class Notifications {
             return;
         }
         Instant now = clock.instant();
+        Changes changes = new Changes();
         for (NotificationEntity open : NotificationEntity.listOpenOfPlan(plan.planId())) {
-            clear(open, n -> NotificationMessages.planHaltCleared(n, how), now);
+            clear(open, n -> NotificationMessages.planHaltCleared(n, how), now, changes);
         }
+        write(changes);
     }
 
     /** A {@code restart.verified}: the server came back after all, so it holds no plan up any more. */
@@ -216,7 +266,9 @@ public class Notifications {
             return;
         }
         NotificationEntity open = NotificationEntity.findOpen(verified.serverId(), NotificationKind.PLAN_HALTED).orElse(null);
-        clear(open, n -> NotificationMessages.planHaltCleared(n, "restart verified after all"), clock.instant());
+        Changes changes = new Changes();
+        clear(open, n -> NotificationMessages.planHaltCleared(n, "restart verified after all"), clock.instant(), changes);
+        write(changes);
     }
 
     @Transactional
@@ -261,7 +313,9 @@ public class Notifications {
         return notification;
     }
 
-    private void upsert(NotificationEntity open, NotificationKind kind, PriorityAssessed assessment, Instant now) {
+    /** @return the server's open notification of this kind: {@code open}, or the one it opens */
+    private NotificationEntity upsert(NotificationEntity open, NotificationKind kind, PriorityAssessed assessment, Instant now,
+                                      Changes changes) {
         if (open == null) {
             NotificationEntity opened = new NotificationEntity();
             opened.id = UUID.randomUUID();
@@ -270,27 +324,30 @@ public class Notifications {
             opened.status = NotificationStatus.OPEN;
             opened.openedAt = now;
             apply(opened, assessment, now);
-            opened.persist();
-            HistoryEntryEntity.record(opened, Kind.OPENED, now, null, null);
-            publish(opened, EventTypes.NOTIFICATION_OPENED, now);
-        } else if (assessment.level() != null && assessment.level().compareTo(open.level) > 0) {
+            changes.open(opened);
+            changes.record(opened, Kind.OPENED, now, null);
+            changes.publish(opened, EventTypes.NOTIFICATION_OPENED, now);
+            return opened;
+        }
+        if (assessment.level() != null && assessment.level().compareTo(open.level) > 0) {
             apply(open, assessment, now);
-            escalated(open, now);
+            escalated(open, now, changes);
         } else {
             apply(open, assessment, now);
-            HistoryEntryEntity.record(open, Kind.UPDATED, now, null, "score " + open.score);
+            changes.record(open, Kind.UPDATED, now, "score " + open.score);
         }
+        return open;
     }
 
-    private void escalated(NotificationEntity open, Instant now) {
+    private void escalated(NotificationEntity open, Instant now, Changes changes) {
         if (open.snoozedUntil != null && open.snoozedAtLevel != null && open.level.compareTo(open.snoozedAtLevel) > 0) {
             open.snoozedUntil = null; // an escalation ends a snooze
         }
-        HistoryEntryEntity.record(open, Kind.ESCALATED, now, null, null);
-        publish(open, EventTypes.NOTIFICATION_ESCALATED, now);
+        changes.record(open, Kind.ESCALATED, now, null);
+        changes.publish(open, EventTypes.NOTIFICATION_ESCALATED, now);
     }
 
-    private void clear(NotificationEntity open, Function<NotificationEntity, String> message, Instant now) {
+    private void clear(NotificationEntity open, Function<NotificationEntity, String> message, Instant now, Changes changes) {
         if (open == null) {
             return;
         }
@@ -298,19 +355,18 @@ public class Notifications {
         open.clearedAt = now;
         open.updatedAt = now;
         open.message = message.apply(open);
-        HistoryEntryEntity.record(open, Kind.CLEARED, now, null, null);
-        publish(open, EventTypes.NOTIFICATION_CLEARED, now);
+        changes.record(open, Kind.CLEARED, now, null);
+        changes.publish(open, EventTypes.NOTIFICATION_CLEARED, now);
     }
 
     /** A restart became pending while the server is unverified: what cannot be seen now matters more. */
-    private void reweighUnverified(NotificationEntity unverified, Instant now) {
-        UnverifiedLevel weighed = UnverifiedLevel.of(unverified.serverId);
+    private void reweighUnverified(NotificationEntity unverified, UnverifiedLevel weighed, Instant now, Changes changes) {
         if (weighed.level().compareTo(unverified.level) > 0) {
             unverified.level = weighed.level();
             unverified.exposure = weighed.exposure();
             unverified.updatedAt = now;
             unverified.message = NotificationMessages.unverified(unverified, weighed.why());
-            escalated(unverified, now);
+            escalated(unverified, now, changes);
         }
     }
 
@@ -351,19 +407,59 @@ public class Notifications {
         return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
-    private void publish(NotificationEntity n, String type, Instant now) {
-        var event = new NotificationEvent(NotificationEvent.SCHEMA_VERSION, n.id.toString(), n.serverId, n.hostname,
-                n.applicationId, n.environment, n.status, n.level, n.score, n.exposure, NotificationViews.surfaces(n),
-                n.pendingSince, n.packages, n.message, now, n.kind, n.reason, n.services);
-        outbox.enqueue(Topics.NOTIFICATIONS, n.serverId, type, n.serverId, event);
-        // Same transaction as the transition: a delivery exists exactly when the transition does.
-        webhooks.enqueue(type, event, now);
-        String kind = type.substring(type.lastIndexOf('.') + 1);
-        // Counted once committed: a batch that rolls back and is applied again must not count twice.
-        afterCommit.once("transition-count-" + n.id + "-" + kind,
-                () -> Counter.builder("restartwatch.notification.transitions")
-                        .description("Notification transitions committed, by kind (opened, escalated, cleared...)")
-                        .tag("kind", kind).register(metrics).increment());
-        listeners.fire(n, kind);
+    /**
+     * Writes a call's changes: the notifications it loaded and changed first (one it cleared frees its server and
+     * kind for one opened in the same batch: a unique index allows one open per server and kind, and Hibernate
+     * writes inserts before updates within a flush), then the ones it opened and their webhook deliveries (JDBC
+     * batches), the timeline entries and the outbox events with one insert each. Transitions are counted and told
+     * to the listeners once committed: a batch that rolls back and is applied again must not count twice.
+     */
+    private void write(Changes changes) {
+        entityManager.flush();
+        changes.opened.forEach(opened -> opened.persist());
+        // Same transaction as the transitions: a delivery exists exactly when its transition does.
+        webhooks.enqueueAll(changes.deliveries);
+        entityManager.flush();
+        HistoryEntryEntity.insertAll(changes.history);
+        outbox.enqueueAll(changes.events);
+        if (changes.told.isEmpty()) {
+            return;
+        }
+        List<Transition> told = List.copyOf(changes.told);
+        afterCommit.once("notification-transitions-" + UUID.randomUUID(), () -> {
+            told.stream().collect(Collectors.groupingBy(Transition::kind, Collectors.counting())).forEach((kind, count) ->
+                    Counter.builder("restartwatch.notification.transitions")
+                            .description("Notification transitions committed, by kind (opened, escalated, cleared...)")
+                            .tag("kind", kind).register(metrics).increment(count));
+            listeners.tell(told);
+        });
+    }
+
+    /** What a call changes besides the notifications it loaded, collected in order and written by {@link #write}. */
+    private static final class Changes {
+
+        private final List<NotificationEntity> opened = new ArrayList<>();
+        private final List<HistoryEntryEntity> history = new ArrayList<>();
+        private final List<OutboxMessage> events = new ArrayList<>();
+        private final List<WebhookDeliveries.Transition> deliveries = new ArrayList<>();
+        private final List<Transition> told = new ArrayList<>();
+
+        void open(NotificationEntity notification) {
+            opened.add(notification);
+        }
+
+        void record(NotificationEntity notification, Kind kind, Instant at, String note) {
+            history.add(HistoryEntryEntity.entry(notification, kind, at, null, note));
+        }
+
+        /** The transition as the notification is now (later changes in the same batch are transitions of their own). */
+        void publish(NotificationEntity n, String type, Instant now) {
+            var event = new NotificationEvent(NotificationEvent.SCHEMA_VERSION, n.id.toString(), n.serverId, n.hostname,
+                    n.applicationId, n.environment, n.status, n.level, n.score, n.exposure, NotificationViews.surfaces(n),
+                    n.pendingSince, n.packages, n.message, now, n.kind, n.reason, n.services);
+            events.add(new OutboxMessage(Topics.NOTIFICATIONS, n.serverId, type, n.serverId, event));
+            deliveries.add(new WebhookDeliveries.Transition(type, event, now));
+            told.add(Transition.of(n, type.substring(type.lastIndexOf('.') + 1)));
+        }
     }
 }

@@ -29,10 +29,15 @@ public class TransitionListeners {
     }
 
     void fire(NotificationEntity notification, String kind) {
-        Transition transition = new Transition(kind, notification.id.toString(), notification.serverId,
-                notification.status.name(), notification.level == null ? null : notification.level.name(), notification.score,
-                notification.kind.name());
-        afterCommit.once("transition-" + notification.id + "-" + kind, () -> listeners.forEach(l -> l.accept(transition)));
+        Transition transition = Transition.of(notification, kind);
+        afterCommit.once("transition-" + notification.id + "-" + kind, () -> tell(List.of(transition)));
+    }
+
+    /** Tells the listeners of each transition, in order; called once they are committed. */
+    void tell(List<Transition> transitions) {
+        for (Transition transition : transitions) {
+            listeners.forEach(l -> l.accept(transition));
+        }
     }
 
     /**
@@ -43,5 +48,11 @@ public class TransitionListeners {
      */
     public record Transition(String kind, String notificationId, String serverId, String status, String level, int score,
                              String notificationKind) {
+
+        /** The notification as it is now: a later change in the same transaction does not alter what is told. */
+        static Transition of(NotificationEntity notification, String kind) {
+            return new Transition(kind, notification.id.toString(), notification.serverId, notification.status.name(),
+                    notification.level == null ? null : notification.level.name(), notification.score, notification.kind.name());
+        }
     }
 }

@@ -19,12 +19,24 @@ import io.restartwatch.notification.persistence.NotificationEntity;
  */
 record UnverifiedLevel(PriorityLevel level, Exposure exposure, String why) {
 
+    /** Reads what it weighs: the server's cursor and its open restart notifications. */
     static UnverifiedLevel of(String serverId) {
-        Exposure exposure = AssessmentCursorEntity.lastExposure(serverId);
+        return of(AssessmentCursorEntity.lastExposure(serverId),
+                NotificationEntity.findOpen(serverId, NotificationKind.REBOOT).orElse(null),
+                NotificationEntity.findOpen(serverId, NotificationKind.SERVICE_RESTART).orElse(null));
+    }
+
+    /**
+     * @param lastExposure the last exposure assessed for the server (null when never said)
+     * @param reboot       its open REBOOT notification, or null
+     * @param services     its open SERVICE_RESTART notification, or null
+     */
+    static UnverifiedLevel of(Exposure lastExposure, NotificationEntity reboot, NotificationEntity services) {
+        Exposure exposure = lastExposure;
         List<String> reasons = new ArrayList<>();
-        for (NotificationKind kind : List.of(NotificationKind.REBOOT, NotificationKind.SERVICE_RESTART)) {
-            NotificationEntity pending = NotificationEntity.findOpen(serverId, kind).orElse(null);
+        for (NotificationEntity pending : new NotificationEntity[] {reboot, services}) {
             if (pending != null) {
+                NotificationKind kind = pending.kind;
                 reasons.add((kind == NotificationKind.REBOOT ? "a reboot" : "a service restart") + " is pending (" + pending.level + ")");
                 if (exposure == null) {
                     exposure = pending.exposure;

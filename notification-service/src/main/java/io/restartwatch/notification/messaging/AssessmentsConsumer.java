@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.notification.domain.Notifications;
+import io.restartwatch.notification.domain.ReceivedAssessment;
 import io.restartwatch.support.messaging.BatchApplier;
 import io.restartwatch.support.messaging.IncomingCloudEvent;
 import io.restartwatch.support.messaging.PoisonEventException;
@@ -13,7 +14,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Moves notifications along with each {@code priority.assessed}, a polled batch per transaction. */
+/**
+ * Moves notifications along with each {@code priority.assessed}: a polled batch (up to {@code max.poll.records}) is
+ * applied as a set in one transaction, with a constant number of database round trips ({@link Notifications#onAssessments}).
+ */
 @ApplicationScoped
 public class AssessmentsConsumer {
 
@@ -30,11 +34,11 @@ public class AssessmentsConsumer {
     @Incoming(CHANNEL)
     @Blocking
     public void onAssessments(ConsumerRecords<String, String> records) {
-        batches.apply(records, AssessmentsConsumer::parse, received -> received.assessment().serverId(),
-                received -> notifications.onAssessment(received.eventId(), received.assessment()));
+        batches.applyAll(records, AssessmentsConsumer::parse, received -> received.assessment().serverId(),
+                notifications::onAssessments);
     }
 
-    static Received parse(ConsumerRecord<String, String> record) {
+    static ReceivedAssessment parse(ConsumerRecord<String, String> record) {
         var event = IncomingCloudEvent.parse(record, PriorityAssessed.class);
         if (!EventTypes.PRIORITY_ASSESSED.equals(event.type())) {
             throw new PoisonEventException("Unexpected event type " + event.type() + " on the priorities topic");
@@ -44,9 +48,6 @@ public class AssessmentsConsumer {
                 || (assessment.pending() && assessment.level() == null)) {
             throw new PoisonEventException("priority.assessed " + event.id() + " lacks serverId or level");
         }
-        return new Received(event.id(), assessment);
-    }
-
-    record Received(String eventId, PriorityAssessed assessment) {
+        return new ReceivedAssessment(event.id(), assessment);
     }
 }

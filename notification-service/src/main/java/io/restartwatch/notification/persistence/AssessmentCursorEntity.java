@@ -1,5 +1,8 @@
 package io.restartwatch.notification.persistence;
 
+import java.util.Collection;
+import java.util.List;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -24,23 +27,29 @@ public class AssessmentCursorEntity extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public Exposure exposure;
 
+    /** The cursors of these servers (one query); a server never assessed has none. */
+    public static List<AssessmentCursorEntity> listOf(Collection<String> serverIds) {
+        return list("serverId in ?1", serverIds);
+    }
+
+    /** A server's first assessment: its cursor, persisted (written at the next flush). */
+    public static AssessmentCursorEntity start(String serverId, long sequence, Exposure exposure) {
+        AssessmentCursorEntity cursor = new AssessmentCursorEntity();
+        cursor.serverId = serverId;
+        cursor.lastSequence = sequence;
+        cursor.exposure = exposure;
+        cursor.persist();
+        return cursor;
+    }
+
     /** Moves the cursor forward; false when {@code sequence} is not newer (a replay or a late, older assessment). */
-    public static boolean advance(String serverId, long sequence, Exposure exposure) {
-        AssessmentCursorEntity cursor = findById(serverId);
-        if (cursor == null) {
-            cursor = new AssessmentCursorEntity();
-            cursor.serverId = serverId;
-            cursor.lastSequence = sequence;
-            cursor.exposure = exposure;
-            cursor.persist();
-            return true;
-        }
-        if (sequence <= cursor.lastSequence) {
+    public boolean advance(long sequence, Exposure exposure) {
+        if (sequence <= lastSequence) {
             return false;
         }
-        cursor.lastSequence = sequence;
+        lastSequence = sequence;
         if (exposure != null) {
-            cursor.exposure = exposure;
+            this.exposure = exposure;
         }
         return true;
     }

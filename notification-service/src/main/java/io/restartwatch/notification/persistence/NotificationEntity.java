@@ -2,6 +2,7 @@ package io.restartwatch.notification.persistence;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -106,6 +107,11 @@ public class NotificationEntity extends PanacheEntityBase {
     /** The server's open notifications, one per kind at most, in the kinds' order. */
     public static List<NotificationEntity> listOpen(String serverId) {
         return list("serverId = ?1 and status = ?2 order by kind", serverId, NotificationStatus.OPEN);
+    }
+
+    /** The open notifications of these servers (one query), in server and kind order. */
+    public static List<NotificationEntity> listOpen(Collection<String> serverIds) {
+        return list("serverId in ?1 and status = ?2 order by serverId, kind", serverIds, NotificationStatus.OPEN);
     }
 
     /** The open PLAN_HALTED notifications of a plan (one per server it halted on). */

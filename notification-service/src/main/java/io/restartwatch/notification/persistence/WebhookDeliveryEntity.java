@@ -1,6 +1,10 @@
 package io.restartwatch.notification.persistence;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -52,8 +56,25 @@ public class WebhookDeliveryEntity extends PanacheEntityBase {
     @Column(name = "last_error")
     public String lastError;
 
-    /** True when {@code webhookId} was ever sent something about {@code notificationId} (so it also hears of the clear). */
-    public static boolean exists(UUID webhookId, UUID notificationId) {
-        return count("webhookId = ?1 and notificationId = ?2", webhookId, notificationId) > 0;
+    /**
+     * Which webhooks were ever sent something about these notifications (so they also hear of the clear), in one
+     * query: each pair as {@link #heardKey}.
+     */
+    public static Set<String> heardOf(Collection<UUID> notificationIds) {
+        if (notificationIds.isEmpty()) {
+            return new HashSet<>();
+        }
+        List<Object[]> pairs = getEntityManager().createQuery("""
+                        select distinct d.webhookId, d.notificationId from WebhookDeliveryEntity d
+                        where d.notificationId in :ids""", Object[].class)
+                .setParameter("ids", notificationIds)
+                .getResultList();
+        Set<String> heard = new HashSet<>();
+        pairs.forEach(pair -> heard.add(heardKey((UUID) pair[0], (UUID) pair[1])));
+        return heard;
+    }
+
+    public static String heardKey(UUID webhookId, UUID notificationId) {
+        return webhookId + "/" + notificationId;
     }
 }

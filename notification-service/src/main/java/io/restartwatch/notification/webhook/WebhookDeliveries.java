@@ -1,7 +1,10 @@
 package io.restartwatch.notification.webhook;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -15,7 +18,7 @@ import io.restartwatch.notification.persistence.WebhookEntity;
 import io.restartwatch.support.tx.AfterCommit;
 
 /**
- * Queues a transition for every interested webhook, in the transition's own transaction: the deliveries exist
+ * Queues transitions for every interested webhook, in the transition's own transaction: the deliveries exist
  * exactly when the transition does, and sending them (slow, failing receivers) never holds up the Kafka consumer.
  */
 @ApplicationScoped
@@ -29,41 +32,54 @@ public class WebhookDeliveries {
         this.dispatcher = dispatcher;
     }
 
+    /**
+     * Queues each transition for every webhook that wants it, in order: one read of the active webhooks and one of
+     * which of them heard of the notifications cleared here, whatever the number of transitions; the deliveries are
+     * persisted (written at the caller's flush).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void enqueue(String eventType, NotificationEvent event, Instant now) {
-        UUID notificationId = UUID.fromString(event.notificationId());
+    public void enqueueAll(List<Transition> transitions) {
+        if (transitions.isEmpty()) {
+            return;
+        }
+        List<WebhookEntity> active = WebhookEntity.listActive();
+        if (active.isEmpty()) {
+            return;
+        }
+        // Cleared reaches the webhooks that heard of the notification before: earlier, or earlier in this list.
+        Set<String> heard = WebhookDeliveryEntity.heardOf(transitions.stream()
+                .filter(transition -> EventTypes.NOTIFICATION_CLEARED.equals(transition.eventType()))
+                .map(transition -> UUID.fromString(transition.event().notificationId()))
+                .collect(Collectors.toSet()));
         boolean queued = false;
-        for (WebhookEntity webhook : WebhookEntity.listActive()) {
-            if (!wants(webhook, eventType, event, notificationId)) {
-                continue;
+        for (Transition transition : transitions) {
+            UUID notificationId = UUID.fromString(transition.event().notificationId());
+            for (WebhookEntity webhook : active) {
+                String key = WebhookDeliveryEntity.heardKey(webhook.id, notificationId);
+                boolean wanted = EventTypes.NOTIFICATION_CLEARED.equals(transition.eventType())
+                        ? heard.contains(key)
+                        : transition.event().level() != null && transition.event().level().compareTo(webhook.minLevel) >= 0;
+                if (!wanted) {
+                    continue;
+                }
+                WebhookDeliveryEntity delivery = new WebhookDeliveryEntity();
+                delivery.id = UUID.randomUUID();
+                delivery.webhookId = webhook.id;
+                delivery.notificationId = notificationId;
+                delivery.serverId = transition.event().serverId();
+                delivery.eventType = transition.eventType();
+                delivery.body = render(webhook.format, delivery.id, transition.eventType(), transition.event());
+                delivery.status = Status.PENDING;
+                delivery.createdAt = transition.at();
+                delivery.nextAttemptAt = transition.at();
+                delivery.persist();
+                heard.add(key);
+                queued = true;
             }
-            WebhookDeliveryEntity delivery = new WebhookDeliveryEntity();
-            delivery.id = UUID.randomUUID();
-            delivery.webhookId = webhook.id;
-            delivery.notificationId = notificationId;
-            delivery.serverId = event.serverId();
-            delivery.eventType = eventType;
-            delivery.body = render(webhook.format, delivery.id, eventType, event);
-            delivery.status = Status.PENDING;
-            delivery.createdAt = now;
-            delivery.nextAttemptAt = now;
-            delivery.persist();
-            queued = true;
         }
         if (queued) {
             afterCommit.once("webhook-dispatch", dispatcher::wakeUp);
         }
-    }
-
-    /**
-     * Opened and escalated reach webhooks whose minimum level the notification meets; cleared reaches those that
-     * heard of the notification before, whatever its last level, so no receiver is left with a dangling alert.
-     */
-    private static boolean wants(WebhookEntity webhook, String eventType, NotificationEvent event, UUID notificationId) {
-        if (EventTypes.NOTIFICATION_CLEARED.equals(eventType)) {
-            return WebhookDeliveryEntity.exists(webhook.id, notificationId);
-        }
-        return event.level() != null && event.level().compareTo(webhook.minLevel) >= 0;
     }
 
     static String render(WebhookEntity.Format format, UUID deliveryId, String eventType, NotificationEvent event) {
@@ -116,6 +132,10 @@ public class WebhookDeliveries {
 
     /** The JSON format: the transition as on {@code restartwatch.notifications}, with its type and delivery id. */
     public record JsonBody(String deliveryId, String type, NotificationEvent data) {
+    }
+
+    /** A transition to deliver: its event type, the event as on {@code restartwatch.notifications}, and when. */
+    public record Transition(String eventType, NotificationEvent event, Instant at) {
     }
 
     /** Slack's incoming-webhook message. */

@@ -3,10 +3,14 @@ package io.restartwatch.priority.domain;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -27,6 +31,8 @@ import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.priority.persistence.ServerProfileEntity;
 import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.outbox.Outbox;
+import io.restartwatch.support.outbox.OutboxMessage;
+import org.hibernate.Session;
 
 /**
  * Keeps each server's restart state from its checks and inventory, and publishes {@code priority.assessed}
@@ -60,24 +66,37 @@ public class Assessor {
         if (!processed.firstDelivery(SERVERS_CONSUMER, eventId)) {
             return;
         }
-        lockServer(snapshot.serverId());
+        lockServers(List.of(snapshot.serverId()));
         ServerProfileEntity profile = ServerProfileEntity.findById(snapshot.serverId());
         if (profile != null && profile.revision >= snapshot.revision()) {
             return; // a replay, an older snapshot arriving late, or one a check already carried
         }
-        profile = applySnapshot(profile, snapshot);
+        if (profile == null) {
+            profile = newProfile(snapshot.serverId());
+            applySnapshot(profile, snapshot);
+            profile.persist();
+        } else {
+            applySnapshot(profile, snapshot);
+        }
         RestartStateEntity state = RestartStateEntity.findById(snapshot.serverId());
         if (state != null) {
             if (snapshot.removed()) {
                 state.pending = false; // a removed server has nothing left to restart
             }
-            assessAndPublish(state, profile);
+            List<OutboxMessage> published = new ArrayList<>(1);
+            assessAndPublish(state, profile, ApplicationPolicyEntity::policyFor, published);
+            outbox.enqueueAll(published);
         }
     }
 
     /**
-     * Applies a check result. Duplicates (an already-applied check id) and checks older than the newest applied
-     * one change nothing; {@code UNREACHABLE} keeps the last known state.
+     * Applies a polled batch of check results (in server-id order, each server's checks in their topic order) with
+     * a constant number of round trips: one de-duplication insert, one lock statement, one read each of the
+     * servers' states, profiles and policies, the entity writes batched at the one flush, one outbox insert.
+     * Applying a batch gives exactly what applying its checks one by one would.
+     *
+     * <p>Duplicates (an already-applied check id) and checks older than the newest applied one change nothing;
+     * {@code UNREACHABLE} keeps the last known state.
      *
      * <p>A boot id different from the one last seen proves a reboot happened after the last check on the old
      * boot, hence after the pending restart's {@code requiredSince}: that restart is done and its assessment is
@@ -86,25 +105,88 @@ public class Assessor {
      * and the same pending restart continues, keeping its age.
      */
     @Transactional
-    public void onCheck(CheckCompleted check) {
-        if (!processed.firstDelivery(CHECKS_CONSUMER, check.checkId())) {
+    public void onChecks(List<CheckCompleted> checks) {
+        Set<String> firstDeliveries = processed.firstDeliveries(CHECKS_CONSUMER, checks.stream().map(CheckCompleted::checkId).toList());
+        List<CheckCompleted> toApply = new ArrayList<>();
+        for (CheckCompleted check : checks) {
+            // remove(): a check id twice in one batch applies once. UNREACHABLE says nothing about the restart.
+            if (firstDeliveries.remove(check.checkId()) && check.outcome() != CheckOutcome.UNREACHABLE) {
+                toApply.add(check);
+            }
+        }
+        if (toApply.isEmpty()) {
             return;
         }
-        lockServer(check.serverId());
-        if (check.outcome() == CheckOutcome.UNREACHABLE) {
-            return; // says nothing about the restart: keep the last known state
+        List<String> serverIds = toApply.stream().map(CheckCompleted::serverId).distinct().sorted().toList();
+        lockServers(serverIds);
+        Batch batch = new Batch(
+                byId(RestartStateEntity.<RestartStateEntity>list("serverId in ?1", serverIds), state -> state.serverId),
+                byId(ServerProfileEntity.<ServerProfileEntity>list("serverId in ?1", serverIds), profile -> profile.serverId));
+        Map<String, Policy> policies = policiesOf(Stream.concat(batch.profiles.values().stream().map(profile -> profile.applicationId),
+                toApply.stream().filter(check -> check.server() != null).map(check -> check.server().applicationId())));
+        for (CheckCompleted check : toApply) {
+            applyCheck(check, batch, applicationId -> applicationId == null ? Policy.defaults()
+                    : policies.computeIfAbsent(applicationId, ApplicationPolicyEntity::policyFor));
         }
-        RestartStateEntity state = RestartStateEntity.findById(check.serverId());
+        // New rows last, each table's together: the flush then sends them as one batched insert per table.
+        batch.newStates.forEach(state -> state.persist());
+        batch.newProfiles.forEach(profile -> profile.persist());
+        outbox.enqueueAll(batch.published);
+        // Written here rather than at commit, so a row the database refuses fails this call with its own reason
+        // (the dead letter says why), not the commit with a bare rollback.
+        entityManager.flush();
+    }
+
+    /** The state of the batch's servers while it is applied, and what it publishes. */
+    private static final class Batch {
+        final Map<String, RestartStateEntity> states;
+        final Map<String, ServerProfileEntity> profiles;
+        final List<RestartStateEntity> newStates = new ArrayList<>();
+        final List<ServerProfileEntity> newProfiles = new ArrayList<>();
+        final List<OutboxMessage> published = new ArrayList<>();
+
+        Batch(Map<String, RestartStateEntity> states, Map<String, ServerProfileEntity> profiles) {
+            this.states = states;
+            this.profiles = profiles;
+        }
+    }
+
+    private static <T> Map<String, T> byId(List<T> entities, Function<T, String> id) {
+        Map<String, T> byId = new HashMap<>();
+        entities.forEach(entity -> byId.put(id.apply(entity), entity));
+        return byId;
+    }
+
+    /** The policies of the given applications in one query; an application without one gets the defaults. */
+    private static Map<String, Policy> policiesOf(Stream<String> applicationIds) {
+        List<String> ids = applicationIds.filter(Objects::nonNull).distinct().toList();
+        Map<String, Policy> policies = new HashMap<>();
+        ids.forEach(id -> policies.put(id, Policy.defaults()));
+        if (!ids.isEmpty()) {
+            ApplicationPolicyEntity.<ApplicationPolicyEntity>list("applicationId in ?1", ids)
+                    .forEach(policy -> policies.put(policy.applicationId, policy.toPolicy()));
+        }
+        return policies;
+    }
+
+    private void applyCheck(CheckCompleted check, Batch batch, Function<String, Policy> policies) {
+        RestartStateEntity state = batch.states.get(check.serverId());
         if (state == null) {
             state = new RestartStateEntity();
             state.serverId = check.serverId();
-            state.persist();
+            batch.states.put(state.serverId, state);
+            batch.newStates.add(state);
         } else if (state.lastCheckAt != null && check.checkedAt().isBefore(state.lastCheckAt)) {
             return; // reordered: a newer check was already applied
         }
-        ServerProfileEntity profile = ServerProfileEntity.findById(check.serverId());
+        ServerProfileEntity profile = batch.profiles.get(check.serverId());
         if (check.server() != null && (profile == null || profile.revision < check.server().revision())) {
-            profile = applySnapshot(profile, check.server());
+            if (profile == null) {
+                profile = newProfile(check.serverId());
+                batch.profiles.put(profile.serverId, profile);
+                batch.newProfiles.add(profile);
+            }
+            applySnapshot(profile, check.server());
         }
         boolean rebooted = state.bootId != null && check.bootId() != null && !state.bootId.equals(check.bootId());
         RestartKind kind = check.outcome() == CheckOutcome.REBOOT_REQUIRED ? RestartKind.REBOOT
@@ -119,7 +201,7 @@ public class Assessor {
                     && !(rebooted && (kind == RestartKind.SERVICES || !survivedReboot(state, check)));
             if (state.pending && !continues) {
                 state.pending = false;
-                assessAndPublish(state, profile); // the cleared assessment of the restart done or replaced
+                assessAndPublish(state, profile, policies, batch.published); // the cleared assessment of the restart done or replaced
             }
             if (continues && state.requiredSince != null) {
                 state.requiredSince = evidence.isBefore(state.requiredSince) ? evidence : state.requiredSince;
@@ -150,7 +232,7 @@ public class Assessor {
         if (profile != null && profile.removed) {
             state.pending = false; // a late check of a removed server
         }
-        assessAndPublish(state, profile);
+        assessAndPublish(state, profile, policies, batch.published);
     }
 
     /** Rows from before restart kinds were all reboots. */
@@ -174,42 +256,52 @@ public class Assessor {
                 && KernelVersions.updatePending(check.runningKernel(), check.installedKernel());
     }
 
-    private static ServerProfileEntity applySnapshot(ServerProfileEntity existing, ServerSnapshot snapshot) {
-        ServerProfileEntity profile = existing;
-        if (profile == null) {
-            profile = new ServerProfileEntity();
-            profile.serverId = snapshot.serverId();
-            profile.persist();
-        }
+    private static ServerProfileEntity newProfile(String serverId) {
+        ServerProfileEntity profile = new ServerProfileEntity();
+        profile.serverId = serverId;
+        return profile;
+    }
+
+    private static void applySnapshot(ServerProfileEntity profile, ServerSnapshot snapshot) {
         profile.revision = snapshot.revision();
         profile.removed = snapshot.removed();
         profile.hostname = snapshot.hostname();
         profile.applicationId = snapshot.applicationId();
         profile.environment = snapshot.environment();
         profile.openPorts = new ArrayList<>(snapshot.openPorts());
-        return profile;
     }
 
     /** Re-assesses one server now (age crossed a threshold, or its policy changed). */
     @Transactional
     public void reassess(String serverId) {
-        lockServer(serverId);
+        lockServers(List.of(serverId));
         RestartStateEntity state = RestartStateEntity.findById(serverId);
         if (state != null) {
-            assessAndPublish(state, ServerProfileEntity.findById(serverId));
+            List<OutboxMessage> published = new ArrayList<>(1);
+            assessAndPublish(state, ServerProfileEntity.findById(serverId), ApplicationPolicyEntity::policyFor, published);
+            outbox.enqueueAll(published);
         }
     }
 
     /**
-     * Snapshots and checks of one server arrive on different topics, handled by different threads: this
-     * transaction-scoped lock makes them apply one after the other, each seeing the other's committed writes.
+     * Snapshots and checks of one server arrive on different topics, handled by different threads: these
+     * transaction-scoped locks make them apply one after the other, each seeing the other's committed writes.
+     * One statement for a whole batch, taken in the order given (sorted), so two batches never wait on each other
+     * in a cycle.
      */
-    private void lockServer(String serverId) {
-        entityManager.createNativeQuery("select pg_advisory_xact_lock(hashtext(:id))")
-                .setParameter("id", serverId).getSingleResult();
+    private void lockServers(List<String> serverIds) {
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (var lock = connection.prepareStatement("""
+                    select count(pg_advisory_xact_lock(hashtext(id)))
+                    from unnest(?::varchar[]) as server(id)""")) {
+                lock.setArray(1, connection.createArrayOf("varchar", serverIds.toArray()));
+                lock.executeQuery().close();
+            }
+        });
     }
 
-    private void assessAndPublish(RestartStateEntity state, ServerProfileEntity profile) {
+    private void assessAndPublish(RestartStateEntity state, ServerProfileEntity profile, Function<String, Policy> policies,
+                                  List<OutboxMessage> published) {
         Instant now = clock.instant();
         if (profile != null) {
             state.applicationId = profile.applicationId;
@@ -231,13 +323,13 @@ public class Assessor {
                 state.publishedServices = new ArrayList<>();
                 state.publishedLivepatch = null;
                 state.assessedAt = now;
-                publish(state, false, null, now);
+                published.add(publish(state, false, null, now));
             }
             return;
         }
         PendingRestart restart = new PendingRestart(kindOf(state), state.requiredSince, state.packages, state.services,
                 state.detectedBy, state.runningKernel, state.installedKernel, state.livepatch);
-        Assessment assessment = PriorityModel.assess(restart, facts, ApplicationPolicyEntity.policyFor(state.applicationId), now);
+        Assessment assessment = PriorityModel.assess(restart, facts, policies.apply(state.applicationId), now);
         state.nextReassessAt = assessment.nextReassessAt();
         state.factors = new ArrayList<>(assessment.factors());
         state.score = assessment.score();
@@ -264,10 +356,10 @@ public class Assessor {
         state.publishedPackages = new ArrayList<>(state.packages);
         state.publishedServices = new ArrayList<>(state.services);
         state.publishedLivepatch = state.livepatch;
-        publish(state, true, assessment, now);
+        published.add(publish(state, true, assessment, now));
     }
 
-    private void publish(RestartStateEntity state, boolean pending, Assessment assessment, Instant now) {
+    private static OutboxMessage publish(RestartStateEntity state, boolean pending, Assessment assessment, Instant now) {
         state.sequence++;
         var event = new PriorityAssessed(PriorityAssessed.SCHEMA_VERSION, state.serverId, state.sequence,
                 state.applicationId, state.environment, state.hostname, pending,
@@ -276,6 +368,6 @@ public class Assessor {
                 pending ? assessment.factors() : List.of(), pending ? assessment.surfaces() : Set.of(),
                 pending ? state.requiredSince : null, pending ? state.packages : List.of(), now,
                 kindOf(state), pending ? state.services : List.of(), pending ? state.livepatch : null, state.exposureFacts);
-        outbox.enqueue(Topics.PRIORITIES, state.serverId, EventTypes.PRIORITY_ASSESSED, state.serverId, event);
+        return new OutboxMessage(Topics.PRIORITIES, state.serverId, EventTypes.PRIORITY_ASSESSED, state.serverId, event);
     }
 }

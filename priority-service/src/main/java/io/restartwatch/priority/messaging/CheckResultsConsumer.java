@@ -17,8 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Applies every {@code check.completed} to the server's restart state, a polled batch per transaction (a
- * patch-day burst arrives as thousands of checks within minutes).
+ * Applies every {@code check.completed} to the server's restart state, a polled batch per transaction and as a set
+ * (a patch-day burst arrives as thousands of checks within minutes: the database work is per batch, not per check).
  */
 @ApplicationScoped
 public class CheckResultsConsumer {
@@ -36,7 +36,7 @@ public class CheckResultsConsumer {
     @Incoming(CHANNEL)
     @Blocking
     public void onChecks(ConsumerRecords<String, String> records) {
-        batches.apply(records, CheckResultsConsumer::parse, CheckCompleted::serverId, assessor::onCheck);
+        batches.applyAll(records, CheckResultsConsumer::parse, CheckCompleted::serverId, assessor::onChecks);
     }
 
     static CheckCompleted parse(ConsumerRecord<String, String> record) {

@@ -37,6 +37,9 @@ public class BatchApplier {
     }
 
     /**
+     * Applies the batch event by event inside its one transaction, the persistence context flushed and cleared after
+     * each (Hibernate's flush-time dirty checking stays one event small).
+     *
      * @param parse   the record's event; throws {@link PoisonEventException} for a record that can never apply
      * @param lockKey the key the effect locks (the server id): the batch is applied in this key's order, stable
      *                within a key, so concurrent batches take their locks in the same order
@@ -44,6 +47,31 @@ public class BatchApplier {
      */
     public <E> void apply(Iterable<ConsumerRecord<String, String>> records, Function<ConsumerRecord<String, String>, E> parse,
                           Function<E, String> lockKey, Consumer<E> apply) {
+        applyBatch(records, parse, lockKey, events -> {
+            for (E event : events) {
+                apply.accept(event);
+                entityManager.flush();
+                entityManager.clear();
+            }
+        }, apply);
+    }
+
+    /**
+     * Applies the batch as a set: {@code applyAll} receives every event of the batch at once and does a constant
+     * number of database round trips for it (one read of the state of all its keys, set-based writes). If the batch
+     * fails for another reason than a transient one, each event is applied again alone ({@code applyAll} with a
+     * list of one), each in its own transaction, so only the failing record is dead-lettered.
+     *
+     * @param applyAll the effect of a list of events in lock-key order, {@code @Transactional} so that it joins the
+     *                 batch's transaction
+     */
+    public <E> void applyAll(Iterable<ConsumerRecord<String, String>> records, Function<ConsumerRecord<String, String>, E> parse,
+                             Function<E, String> lockKey, Consumer<List<E>> applyAll) {
+        applyBatch(records, parse, lockKey, applyAll, event -> applyAll.accept(List.of(event)));
+    }
+
+    private <E> void applyBatch(Iterable<ConsumerRecord<String, String>> records, Function<ConsumerRecord<String, String>, E> parse,
+                                Function<E, String> lockKey, Consumer<List<E>> wholeBatch, Consumer<E> alone) {
         List<Parsed<E>> batch = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
@@ -56,21 +84,17 @@ public class BatchApplier {
             return;
         }
         batch.sort(Comparator.comparing(parsed -> lockKey.apply(parsed.event())));
+        List<E> events = batch.stream().map(Parsed::event).toList();
         try {
-            processor.runRetryingTransientOnly("a batch of " + batch.size(), () -> QuarkusTransaction.requiringNew().run(() -> {
-                for (Parsed<E> parsed : batch) {
-                    apply.accept(parsed.event());
-                    // Keeps the persistence context (and Hibernate's flush-time dirty checking) one event small.
-                    entityManager.flush();
-                    entityManager.clear();
-                }
-            }));
+            processor.runRetryingTransientOnly("a batch of " + batch.size(),
+                    () -> QuarkusTransaction.requiringNew().run(() -> wholeBatch.accept(events)));
         } catch (RuntimeException batchFailed) {
             LOG.warnf("A batch of %d failed (%s); applying its records one by one", batch.size(), batchFailed.toString());
             for (Parsed<E> parsed : batch) {
                 ConsumerRecord<String, String> record = parsed.record();
                 try {
-                    processor.run(record.topic() + "-" + record.partition() + "@" + record.offset(), () -> apply.accept(parsed.event()));
+                    processor.run(record.topic() + "-" + record.partition() + "@" + record.offset(),
+                            () -> alone.accept(parsed.event()));
                 } catch (RuntimeException failed) {
                     if (Thread.currentThread().isInterrupted()) {
                         throw failed; // shutting down: not acknowledged, so redelivered, never dead-lettered

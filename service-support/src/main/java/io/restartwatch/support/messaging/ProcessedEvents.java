@@ -1,8 +1,16 @@
 package io.restartwatch.support.messaging;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+
+import org.hibernate.Session;
 
 /**
  * The idempotent-consumer record: which event ids a consumer has applied, written in the same transaction as
@@ -29,5 +37,36 @@ public class ProcessedEvents {
                 .setParameter("eventId", eventId)
                 .executeUpdate();
         return inserted == 1;
+    }
+
+    /**
+     * A polled batch's de-duplication in one statement (one round trip, one executor call) instead of one insert
+     * per event. An id that appears twice in {@code eventIds} is returned once: the caller applies its first
+     * occurrence only. Runs on the transaction's connection without flushing the persistence context.
+     *
+     * @return the ids {@code consumer} sees for the first time
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<String> firstDeliveries(String consumer, Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Set.of();
+        }
+        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into processed_event (consumer, event_id, processed_at)
+                    select ?, id, now() from unnest(?::varchar[]) as id
+                    on conflict do nothing
+                    returning event_id""")) {
+                insert.setString(1, consumer);
+                insert.setArray(2, connection.createArrayOf("varchar", eventIds.toArray()));
+                Set<String> first = new HashSet<>();
+                try (ResultSet inserted = insert.executeQuery()) {
+                    while (inserted.next()) {
+                        first.add(inserted.getString(1));
+                    }
+                }
+                return first;
+            }
+        });
     }
 }

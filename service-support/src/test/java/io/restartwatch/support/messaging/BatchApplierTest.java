@@ -88,6 +88,57 @@ class BatchApplierTest {
         assertThat(kafka.readAll(topic + ".dlq")).isEmpty();
     }
 
+    @Test
+    void aSetBatchGetsEveryEventAtOnceInLockKeyOrderAndAFailingEventIsDeadLetteredAloneAfterwards() {
+        String topic = TestTopics.create("batch-set", 1);
+        String prefix = UUID.randomUUID() + "-";
+        List<ConsumerRecord<String, String>> batch = new ArrayList<>();
+        for (int n = 9; n >= 0; n--) { // arrives out of key order
+            batch.add(new ConsumerRecord<>(topic, 0, 100 + n, prefix + n, n == 3 ? "not an item" : "value-" + n));
+        }
+        List<List<String>> calls = new ArrayList<>();
+
+        applier.applyAll(batch, BatchApplierTest::parse, Item::id, items -> {
+            calls.add(items.stream().map(Item::id).toList());
+            for (Item item : items) {
+                records.insertOrFail(item.id(), item.value(), id -> id.endsWith("-6"),
+                        new IllegalArgumentException("server " + item.id() + " cannot take this"));
+            }
+        });
+
+        List<String> parsed = IntStream.range(0, 10).filter(n -> n != 3).mapToObj(n -> prefix + n).toList();
+        assertThat(calls.get(0)).as("the whole parsed batch at once, sorted by key").isEqualTo(parsed);
+        // (the failing one possibly several times: RetryingProcessor tries other errors more than once)
+        assertThat(calls.subList(1, calls.size()).stream().distinct().toList()).as("then each event alone")
+                .isEqualTo(parsed.stream().map(List::of).toList());
+        Map<String, Long> applied = records.txById(ids(prefix, 10));
+        assertThat(applied.keySet()).containsExactlyInAnyOrderElementsOf(parsed.stream().filter(id -> !id.endsWith("-6")).toList());
+        assertThat(kafka.readAll(topic + ".dlq")).extracting(event -> event.headers().get("dead-letter-offset"))
+                .containsExactlyInAnyOrder("103", "106");
+    }
+
+    @Test
+    void aSetBatchThatAppliesIsOneTransactionAndOneCall() {
+        String topic = TestTopics.create("batch-set-ok", 1);
+        String prefix = UUID.randomUUID() + "-";
+        List<ConsumerRecord<String, String>> batch = new ArrayList<>();
+        for (int n = 0; n < 20; n++) {
+            batch.add(new ConsumerRecord<>(topic, 0, n, prefix + n, "value-" + n));
+        }
+        AtomicInteger calls = new AtomicInteger();
+
+        applier.applyAll(batch, BatchApplierTest::parse, Item::id, items -> {
+            calls.incrementAndGet();
+            items.forEach(item -> records.insert(item.id(), item.value()));
+        });
+
+        assertThat(calls.get()).isEqualTo(1);
+        Map<String, Long> applied = records.txById(ids(prefix, 20));
+        assertThat(applied).hasSize(20);
+        assertThat(Set.copyOf(applied.values())).hasSize(1);
+        assertThat(kafka.readAll(topic + ".dlq")).isEmpty();
+    }
+
     private static Item parse(ConsumerRecord<String, String> record) {
         if (!record.value().startsWith("value-")) {
             throw new PoisonEventException("Record " + record.offset() + " is not an item: " + record.value());

@@ -60,6 +60,23 @@ class ProcessedEventsTest {
         assertThatThrownBy(() -> processed.firstDelivery("priority", "outside")).isInstanceOf(TransactionalException.class);
     }
 
+    @Test
+    void aBatchIsDeduplicatedInOneStatementAgainstEarlierDeliveriesAndItself() {
+        String seen = UUID.randomUUID().toString();
+        String fresh = UUID.randomUUID().toString();
+        String twice = UUID.randomUUID().toString();
+        assertThat(first("priority", seen)).isTrue();
+
+        java.util.Set<String> firsts = QuarkusTransaction.requiringNew().call(() ->
+                processed.firstDeliveries("priority", java.util.List.of(seen, fresh, twice, twice)));
+
+        assertThat(firsts).containsExactlyInAnyOrder(fresh, twice);
+        assertThat(first("priority", fresh)).isFalse();
+        assertThat(first("priority", twice)).isFalse();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> processed.firstDeliveries("fleet-read-model", java.util.List.of(seen))))
+                .as("another consumer's log").containsExactly(seen);
+    }
+
     private boolean first(String consumer, String eventId) {
         return QuarkusTransaction.requiringNew().call(() -> processed.firstDelivery(consumer, eventId));
     }

@@ -83,6 +83,25 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aBatchEnqueuedInOneInsertIsPublishedInItsOrderWithEachEventsAttributes() throws SQLException {
+        String topic = TestTopics.create("relay-batch-order", 1);
+        List<OutboxMessage> messages = IntStream.range(0, 50)
+                .mapToObj(n -> new OutboxMessage(topic, "server-" + (n % 3), TYPE, "subject-" + n, Map.of("n", n))).toList();
+
+        List<String> ids = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueAll(messages));
+
+        List<ReceivedEvent> events = kafka.awaitEvents(topic, Duration.ofSeconds(60), event -> true, 50);
+        assertThat(events).extracting(ReceivedEvent::id).containsExactlyElementsOf(ids);
+        assertThat(events).extracting(ReceivedEvent::key).containsExactlyElementsOf(messages.stream().map(OutboxMessage::key).toList());
+        assertThat(events).extracting(event -> event.headers().get(CloudEventHeaders.SUBJECT))
+                .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(n -> "subject-" + n).toList());
+        assertThat(events.get(7).value()).isEqualTo("{\"n\":7}");
+        assertThat(events).allSatisfy(event -> assertThat(event.headers())
+                .containsEntry(CloudEventHeaders.SOURCE, "/restartwatch/support-test").containsKey(CloudEventHeaders.TIME));
+        await().atMost(Duration.ofSeconds(30)).until(() -> outboxRows(topic) == 0);
+    }
+
+    @Test
     void anEventCommittedBeforeTheRelayDiedIsPublishedByTheNextRelay() throws Exception {
         String topic = TestTopics.create("relay-died-before-send", 3);
         List<String> ids = insertRows(topic, 12);

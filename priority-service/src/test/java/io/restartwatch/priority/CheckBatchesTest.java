@@ -1,0 +1,121 @@
+package io.restartwatch.priority;
+
+import static io.restartwatch.priority.Fixtures.pending;
+import static io.restartwatch.priority.Fixtures.server;
+import static io.restartwatch.priority.Fixtures.uniqueId;
+import static io.restartwatch.priority.Fixtures.upToDate;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restartwatch.contracts.CheckCompleted;
+import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.PriorityAssessed;
+import io.restartwatch.priority.domain.Assessor;
+import io.restartwatch.priority.persistence.RestartStateEntity;
+import io.restartwatch.testsupport.LocalInfraResource;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The set-based apply of a polled batch of checks: the same outcome as applying its checks one at a time, and a
+ * number of statements that does not grow with the batch.
+ */
+@QuarkusTest
+@WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "priority"))
+class CheckBatchesTest {
+
+    @Inject
+    Fixtures fixtures;
+    @Inject
+    Assessor assessor;
+
+    /**
+     * One server's whole story inside one batch — pending, a reboot (new boot id, nothing pending), pending again on
+     * the new boot, a late older check, and a redelivery of the first — ends as the same story told one check per
+     * batch: same state, same assessments published, in the same order.
+     */
+    @Test
+    void aBatchEndsExactlyWhereItsChecksAppliedOneByOneEnd() {
+        String inOneBatch = uniqueId("one-batch");
+        String oneByOne = uniqueId("one-by-one");
+        fixtures.register(server(inOneBatch, "shop", 1, "0.0.0.0/0"));
+        fixtures.register(server(oneByOne, "shop", 1, "0.0.0.0/0"));
+        Instant now = fixtures.now();
+
+        Function<String, List<CheckCompleted>> story = id -> {
+            CheckCompleted first = pending(id, now.minus(Duration.ofHours(3)), now.minus(Duration.ofDays(2)), "boot-1", "openssl");
+            return List.of(first,
+                    upToDate(id, now.minus(Duration.ofHours(2)), "boot-2"),
+                    pending(id, now.minus(Duration.ofHours(1)), now.minus(Duration.ofMinutes(90)), "boot-2", "libc6", "openssl"),
+                    upToDate(id, now.minus(Duration.ofHours(4)), "boot-1"), // older than what was applied: ignored
+                    first); // the same check id again: a redelivery
+        };
+        assessor.onChecks(story.apply(inOneBatch));
+        story.apply(oneByOne).forEach(check -> assessor.onChecks(List.of(check)));
+
+        RestartStateEntity batched = fixtures.state(inOneBatch);
+        RestartStateEntity single = fixtures.state(oneByOne);
+        assertThat(batched.pending).isTrue();
+        assertThat(batched.packages).containsExactly("libc6", "openssl");
+        assertThat(batched.requiredSince).isEqualTo(now.minus(Duration.ofMinutes(90)));
+        assertThat(batched.bootId).isEqualTo("boot-2");
+        assertThat(batched.sequence).as("pending, cleared by the reboot, pending again").isEqualTo(3);
+        assertThat(List.of(batched.pending, batched.kind, batched.requiredSince, batched.packages, batched.bootId,
+                batched.lastCheckAt, batched.sequence, batched.level, batched.score))
+                .isEqualTo(List.of(single.pending, single.kind, single.requiredSince, single.packages, single.bootId,
+                        single.lastCheckAt, single.sequence, single.level, single.score));
+
+        List<PriorityAssessed> batchedEvents = awaitAssessments(inOneBatch, 3);
+        List<PriorityAssessed> singleEvents = awaitAssessments(oneByOne, 3);
+        assertThat(batchedEvents).extracting(PriorityAssessed::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(batchedEvents).extracting(PriorityAssessed::pending).containsExactly(true, false, true);
+        assertThat(batchedEvents).extracting(PriorityAssessed::score)
+                .isEqualTo(singleEvents.stream().map(PriorityAssessed::score).toList());
+        assertThat(batchedEvents).extracting(PriorityAssessed::packages)
+                .isEqualTo(singleEvents.stream().map(PriorityAssessed::packages).toList());
+    }
+
+    /**
+     * The statements Hibernate prepares for a batch (reads of states, profiles and policies, one JDBC batch per
+     * table written) are as many for 80 new servers as for 8: a per-check read or write would add one per check.
+     * (De-duplication, locks and the outbox insert run on the connection itself: one statement each by construction.)
+     */
+    @Test
+    void theStatementsOfABatchDoNotGrowWithItsSize() {
+        int forEight = statementsToApply(batchOfNewServers(8));
+        assertThat(forEight).as("the inspector sees this thread's statements").isPositive();
+        assertThat(statementsToApply(batchOfNewServers(80))).isEqualTo(forEight);
+    }
+
+    private int statementsToApply(List<CheckCompleted> batch) {
+        int before = CountingStatementInspector.onThisThread();
+        assessor.onChecks(batch);
+        int statements = CountingStatementInspector.onThisThread() - before;
+        batch.forEach(check -> assertThat(fixtures.state(check.serverId()).pending).isTrue());
+        return statements;
+    }
+
+    private List<CheckCompleted> batchOfNewServers(int size) {
+        Instant now = fixtures.now();
+        String prefix = uniqueId("set");
+        List<CheckCompleted> batch = new ArrayList<>();
+        IntStream.range(0, size).forEach(n -> batch.add(Fixtures.check2(prefix + "-" + n, now, CheckOutcome.REBOOT_REQUIRED,
+                now.minus(Duration.ofDays(1)), "boot-1", List.of("openssl"), List.of(), List.of(), null, null)));
+        return batch;
+    }
+
+    private List<PriorityAssessed> awaitAssessments(String serverId, int count) {
+        return Awaitility.await().atMost(Fixtures.WAIT).until(() -> fixtures.assessments(serverId), events -> events.size() >= count);
+    }
+}
