@@ -8,9 +8,11 @@ import java.util.Set;
 /** The command line of {@code ./stack bench}: sizes, phases and tuning experiments. */
 record BenchOptions(Path root, int servers, long rawRecords, int latencySamples, int deploySamples, int sweepServers,
                     int agentServers, int agentStepSeconds, int authSeconds, int dueServers, int dueStepSeconds, String serviceJavaOpts,
-                    Path output, boolean keep, Set<String> phases, Map<String, Map<String, String>> serviceEnv, boolean appCds) {
+                    Path output, boolean keep, Set<String> phases, Map<String, Map<String, String>> serviceEnv, Path aotJdk) {
 
     static final String ALL_PHASES = "plan,auth,due,raw,p1,p2,p3,p4";
+    /** P5 always runs (it starts the services); {@code --phases p5} runs it alone. */
+    static final String P5 = "p5";
 
     static BenchOptions parse(String[] args) {
         Path root = Path.of(System.getProperty("restartwatch.root", ".")).toAbsolutePath().normalize();
@@ -26,7 +28,6 @@ record BenchOptions(Path root, int servers, long rawRecords, int latencySamples,
         int dueStep = 5;
         Path output = null;
         boolean keep = false;
-        boolean appCds = false;
         Set<String> phases = Set.of(ALL_PHASES.split(","));
         Map<String, Map<String, String>> serviceEnv = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -43,7 +44,6 @@ record BenchOptions(Path root, int servers, long rawRecords, int latencySamples,
                 case "--due-step-seconds" -> dueStep = Integer.parseInt(args[++i]);
                 case "--output" -> output = Path.of(args[++i]).toAbsolutePath();
                 case "--keep" -> keep = true;
-                case "--appcds" -> appCds = true;
                 case "--phases" -> phases = Set.of(args[++i].split(","));
                 case "--service-env" -> { // e.g. priority-service:MP_MESSAGING_INCOMING_CHECKS_PARTITIONS=6 (tuning experiments)
                     String spec = args[++i];
@@ -68,22 +68,26 @@ record BenchOptions(Path root, int servers, long rawRecords, int latencySamples,
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (--servers N, --raw-records N, --latency-samples N, --deploy-samples N, --sweep-servers N,"
                         + " --agent-servers N, --agent-step-seconds S, --auth-seconds S, --due-servers N, --due-step-seconds S,"
-                        + " --output FILE, --keep, --smoke, --phases " + ALL_PHASES + ", --appcds)");
+                        + " --output FILE, --keep, --smoke, --phases " + ALL_PHASES + ")");
             }
         }
         Set<String> unknown = new java.util.TreeSet<>(phases);
         unknown.removeAll(Set.of(ALL_PHASES.split(",")));
+        unknown.remove(P5);
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown phases " + unknown + " (known: " + ALL_PHASES + "; P5 is always measured)");
+            throw new IllegalArgumentException("unknown phases " + unknown + " (known: " + ALL_PHASES + ", " + P5 + "; P5 is always measured)");
         }
         String opts = System.getenv().getOrDefault("RESTARTWATCH_SERVICE_JAVA_OPTS",
                 // ./stack passes its JAVA_OPTS_SERVICE; this is the same default, for running the class directly.
                 "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -Xss512k"
                         + " -XX:MaxMetaspaceSize=160m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30");
+        // ./stack passes the JDK 25+ it starts the services on with an AOT cache (its find_aot_jdk), or nothing.
+        String aotJdkHome = System.getenv().getOrDefault("RESTARTWATCH_SERVICE_AOT_JDK", "");
+        Path aotJdk = aotJdkHome.isBlank() ? null : Path.of(aotJdkHome);
         if (output == null) {
             output = root.resolve("benchmarks/target/benchmarks/results.json");
         }
         return new BenchOptions(root, servers, raw, latency, deploys, sweep, agents, step, authSeconds, dueServers, dueStep, opts, output,
-                keep, phases, serviceEnv, appCds);
+                keep, phases, serviceEnv, aotJdk);
     }
 }

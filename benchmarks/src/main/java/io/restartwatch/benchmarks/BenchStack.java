@@ -16,8 +16,9 @@ import io.restartwatch.localstack.SystemProcesses;
 
 /**
  * The whole system as separate processes, like the system tests run it ({@link SystemProcesses}), with what the
- * benchmark adds: the stack's JVM options, a private copy of each packaged service, AppCDS training, time to
- * ready and RSS. A developer's {@code ./stack} (ports 19092/15432, {@code .local/}) is never touched.
+ * benchmark adds: the services started as {@code ./stack} starts them (its JVM options; on a JDK 25+ with an AOT cache
+ * per service when {@code ./stack} found one), a private copy of each packaged service, time to ready and RSS.
+ * A developer's {@code ./stack} (ports 19092/15432, {@code .local/}) is never touched.
  */
 final class BenchStack implements AutoCloseable {
 
@@ -31,13 +32,16 @@ final class BenchStack implements AutoCloseable {
     final Map<String, Process> processes = new LinkedHashMap<>();
     /** Process start → /q/health/ready answered 200, in ms. */
     final Map<String, Long> readyMillis = new LinkedHashMap<>();
-    /** Per service: a dynamic AppCDS archive to start with (JDK 17 {@code -XX:SharedArchiveFile}), when trained. */
-    final Map<String, Path> cdsArchives = new LinkedHashMap<>();
+    /** The JDK 25+ the services run on with an AOT cache, as {@code ./stack} runs them; null: the benchmark's own JVM, no cache. */
+    final Path aotJdk;
+    /** Per service: its trained AOT cache ({@code -XX:AOTCache}), inside its private copy. */
+    final Map<String, Path> aotCaches = new LinkedHashMap<>();
     private final SystemProcesses system;
 
-    BenchStack(Path root, Path workDir, String serviceJavaOpts) {
+    BenchStack(Path root, Path workDir, String serviceJavaOpts, Path aotJdk) {
         this.root = root;
         this.workDir = workDir;
+        this.aotJdk = aotJdk;
         this.system = new SystemProcesses(root, workDir);
         this.serviceJavaOpts = Arrays.stream(serviceJavaOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         for (String service : SERVICES) {
@@ -70,41 +74,81 @@ final class BenchStack implements AutoCloseable {
         system.startInfrastructure();
     }
 
+    /** The java launcher of the JDK the services run on in {@code ./stack}'s mode: the AOT JDK, else this JVM's. */
+    String serviceJava() {
+        return aotJdk != null ? aotJdk.resolve("bin/java").toString() : ProcessHandle.current().info().command().orElse("java");
+    }
+
     /**
-     * AppCDS training run: starts the service with {@code -XX:ArchiveClassesAtExit}, waits until it is ready,
-     * stops it (SIGTERM, a clean exit dumps the archive) and remembers the archive for {@link #startService}.
+     * AOT cache training start, as {@code ./stack} does it: the service on the AOT JDK with {@code -XX:AOTCacheOutput},
+     * ready, then stopped (SIGTERM; the JVM assembles the cache as it exits, in a child JVM). The cache is kept for
+     * {@link #startService}; none is kept if none was written.
      */
-    void trainAppCds(String service, Map<String, String> extraEnv) throws IOException, InterruptedException {
-        Path archive = Files.createDirectories(workDir.resolve("appcds")).resolve(service + ".jsa");
-        String logName = service + "-appcds-training";
-        Process process = launch(service, extraEnv, List.of("-XX:ArchiveClassesAtExit=" + archive), logName);
+    void trainAot(String service, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        Path cache = snapshot(service).resolve("app.aot");
+        Files.deleteIfExists(cache);
+        String logName = service + "-aot-training";
+        Process process = launch(service, extraEnv, serviceJava(), List.of("-XX:AOTCacheOutput=" + cache), logName);
         system.awaitReady(logName, process, ports.get(service), READY_WITHIN);
         process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
         }
-        if (Files.exists(archive)) {
-            cdsArchives.put(service, archive);
+        if (Files.exists(cache) && Files.size(cache) > 0) {
+            aotCaches.put(service, cache);
         }
     }
 
-    /** Starts one service and waits until it is ready; records its time to ready. */
+    /**
+     * Starts one service as {@code ./stack} does (on the AOT JDK with its cache when trained), waits until it is ready
+     * and records its time to ready.
+     */
     void startService(String service, Map<String, String> extraEnv) throws IOException, InterruptedException {
-        List<String> cds = cdsArchives.containsKey(service) ? List.of("-XX:SharedArchiveFile=" + cdsArchives.get(service)) : List.of();
+        List<String> aot = aotCaches.containsKey(service) ? List.of("-XX:AOTCache=" + aotCaches.get(service)) : List.of();
         long started = System.nanoTime();
-        Process process = launch(service, extraEnv, cds, service);
+        Process process = launch(service, extraEnv, serviceJava(), aot, service);
         processes.put(service, process);
         system.awaitReady(service, process, ports.get(service), READY_WITHIN);
         readyMillis.put(service, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    private Process launch(String service, Map<String, String> extraEnv, List<String> extraJvmOptions, String logName) throws IOException {
+    /**
+     * Starts one service on the given JVM without any cache (a reference start: P5's baselines), waits until it is ready.
+     *
+     * @return the process and its time to ready in ms
+     */
+    Map.Entry<Process, Long> startReference(String service, Map<String, String> extraEnv, String java, String logName)
+            throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        Process process = launch(service, extraEnv, java, List.of(), logName);
+        system.awaitReady(logName, process, ports.get(service), READY_WITHIN);
+        return Map.entry(process, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * Whether the service's JVM really uses its AOT cache: a JVM maps the cache file when it uses it, and one that
+     * refuses it (another JDK, another classpath, incompatible options) only writes a warning to its log.
+     */
+    boolean aotCacheMapped(String service) {
+        Path cache = aotCaches.get(service);
+        if (cache == null) {
+            return false;
+        }
+        try {
+            return Files.readString(Path.of("/proc/" + processes.get(service).pid() + "/maps")).contains(cache.toString());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Process launch(String service, Map<String, String> extraEnv, String java, List<String> extraJvmOptions, String logName)
+            throws IOException {
         List<String> jvmOptions = new ArrayList<>(serviceJavaOpts);
         jvmOptions.addAll(extraJvmOptions);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("RESTARTWATCH_PROBE_LOCAL_BASE_DIR", workDir.resolve("fleet").toString());
         env.putAll(extraEnv);
-        return system.launch(service, snapshot(service), ports.get(service), jvmOptions, env, logName);
+        return system.launch(service, snapshot(service), ports.get(service), java, jvmOptions, env, logName);
     }
 
     /**
@@ -163,10 +207,10 @@ final class BenchStack implements AutoCloseable {
         return Double.NaN;
     }
 
-    /** "started in X.XXXs" from the Quarkus banner line, in ms; -1 if absent. */
-    long quarkusStartedInMillis(String service) {
+    /** "started in X.XXXs" from the Quarkus banner line of a log, in ms; -1 if absent. */
+    long quarkusStartedInMillis(String logName) {
         try {
-            for (String line : Files.readAllLines(workDir.resolve(service + ".log"), java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            for (String line : Files.readAllLines(workDir.resolve(logName + ".log"), java.nio.charset.StandardCharsets.ISO_8859_1)) {
                 int at = line.indexOf("started in ");
                 if (at >= 0) {
                     String value = line.substring(at + 11, line.indexOf('s', at + 11));

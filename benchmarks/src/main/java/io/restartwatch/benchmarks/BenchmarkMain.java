@@ -54,11 +54,11 @@ public final class BenchmarkMain {
         results.run.put("phases", options.phases().stream().sorted().toList());
         results.run.put("serviceJavaOpts", options.serviceJavaOpts());
         results.run.put("serviceEnv", options.serviceEnv());
-        results.run.put("appCds", options.appCds());
+        results.run.put("serviceAotJdk", options.aotJdk() == null ? null : options.aotJdk().toString());
         Bench.log("Restart Watch benchmark: N=%d servers, work dir %s, service JVM options: %s", options.servers(), workDir,
                 options.serviceJavaOpts());
 
-        BenchStack stack = new BenchStack(options.root(), workDir, options.serviceJavaOpts());
+        BenchStack stack = new BenchStack(options.root(), workDir, options.serviceJavaOpts(), options.aotJdk());
         SshTargets ssh = new SshTargets(workDir.resolve("ssh"));
         // Ctrl-C (or a kill) of a long run must not leave Kafka, PostgreSQL and five services running.
         if (!options.keep()) {

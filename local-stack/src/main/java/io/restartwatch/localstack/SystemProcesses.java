@@ -141,12 +141,18 @@ public final class SystemProcesses implements AutoCloseable {
      */
     public Process launch(String service, Path application, int httpPort, List<String> jvmOptions, Map<String, String> extraEnv,
                           String logName) throws IOException {
+        return launch(service, application, httpPort, JAVA, jvmOptions, extraEnv, logName);
+    }
+
+    /** As {@link #launch(String, Path, int, List, Map, String)}, on another JVM ({@code java}: its launcher's path). */
+    public Process launch(String service, Path application, int httpPort, String java, List<String> jvmOptions,
+                          Map<String, String> extraEnv, String logName) throws IOException {
         Path jar = application.resolve("quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("Missing " + jar + ": package the services first (mvn package)");
         }
         List<String> command = new ArrayList<>();
-        command.add(JAVA);
+        command.add(java);
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
