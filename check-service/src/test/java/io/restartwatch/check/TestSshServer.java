@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 
+import io.restartwatch.localstack.LoopbackPorts;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -52,8 +53,12 @@ final class TestSshServer implements AutoCloseable {
         return start(root, (channel, command) -> new HangingCommand());
     }
 
+    /**
+     * On a port no earlier server of this JVM had: known_hosts keeps every pinned line for the whole run, so a
+     * reused port (the kernel hands ephemeral ports out again) would meet an earlier server's pin, HOST_KEY_CHANGED.
+     */
     private static TestSshServer start(FakeServerRoot root, CommandFactory commands) {
-        return start(root, commands, 0);
+        return start(root, commands, LoopbackPorts.reserve());
     }
 
     /**
