@@ -1,7 +1,5 @@
 package io.restartwatch.support.messaging;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
@@ -10,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import org.hibernate.Session;
+import io.restartwatch.support.sql.SetStatement;
 
 /**
  * The idempotent-consumer record: which event ids a consumer has applied, written in the same transaction as
@@ -51,22 +49,13 @@ public class ProcessedEvents {
         if (eventIds.isEmpty()) {
             return Set.of();
         }
-        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into processed_event (consumer, event_id, processed_at)
-                    select ?, id, now() from unnest(?::varchar[]) as id
-                    on conflict do nothing
-                    returning event_id""")) {
-                insert.setString(1, consumer);
-                insert.setArray(2, connection.createArrayOf("varchar", eventIds.toArray()));
-                Set<String> first = new HashSet<>();
-                try (ResultSet inserted = insert.executeQuery()) {
-                    while (inserted.next()) {
-                        first.add(inserted.getString(1));
-                    }
-                }
-                return first;
-            }
-        });
+        return new HashSet<>(SetStatement.over(eventIds, """
+                        insert into processed_event (consumer, event_id, processed_at)
+                        select ?, id, now() from unnest(?::varchar[]) as id
+                        on conflict do nothing
+                        returning event_id""")
+                .value(consumer)
+                .column("varchar", id -> id)
+                .returning(entityManager));
     }
 }

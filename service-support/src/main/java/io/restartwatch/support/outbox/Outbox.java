@@ -1,7 +1,5 @@
 package io.restartwatch.support.outbox;
 
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -12,9 +10,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.restartwatch.contracts.EventJson;
+import io.restartwatch.support.sql.SetStatement;
 import io.restartwatch.support.tx.AfterCommit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.hibernate.Session;
 
 /**
  * Records events in the service's own database, in the caller's transaction: the event exists exactly
@@ -76,49 +74,34 @@ public class Outbox {
         if (messages.isEmpty()) {
             return List.of();
         }
-        int size = messages.size();
-        String[] eventIds = new String[size];
-        String[] topics = new String[size];
-        String[] keys = new String[size];
-        String[] types = new String[size];
-        String[] subjects = new String[size];
-        String[] payloads = new String[size];
-        int n = 0;
-        for (OutboxMessage message : messages) {
-            eventIds[n] = UUID.randomUUID().toString();
-            topics[n] = message.topic();
-            keys[n] = message.key();
-            types[n] = message.type();
-            subjects[n] = message.subject();
-            payloads[n] = EventJson.write(message.data());
-            n++;
-        }
-        Timestamp occurredAt = Timestamp.from(Instant.now());
-        entityManager.unwrap(Session.class).doWork(connection -> {
-            // "with ordinality ... order by" gives the ids (bigserial) the order of the arrays.
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into outbox_event (event_id, topic, event_key, event_type, event_source, subject, occurred_at, payload)
-                    select e.event_id, e.topic, e.event_key, e.event_type, ?, e.subject, ?, e.payload
-                    from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[])
-                         with ordinality as e(event_id, topic, event_key, event_type, subject, payload, position)
-                    order by e.position""")) {
-                insert.setString(1, source);
-                insert.setTimestamp(2, occurredAt);
-                insert.setArray(3, connection.createArrayOf("varchar", eventIds));
-                insert.setArray(4, connection.createArrayOf("varchar", topics));
-                insert.setArray(5, connection.createArrayOf("varchar", keys));
-                insert.setArray(6, connection.createArrayOf("varchar", types));
-                insert.setArray(7, connection.createArrayOf("varchar", subjects));
-                insert.setArray(8, connection.createArrayOf("text", payloads));
-                insert.executeUpdate();
-            }
-        });
+        List<Queued> queued = messages.stream()
+                .map(message -> new Queued(UUID.randomUUID().toString(), message, EventJson.write(message.data())))
+                .toList();
+        // "with ordinality ... order by" gives the ids (bigserial) the order of the arrays.
+        SetStatement.over(queued, """
+                        insert into outbox_event (event_id, topic, event_key, event_type, event_source, subject, occurred_at, payload)
+                        select e.event_id, e.topic, e.event_key, e.event_type, ?, e.subject, cast(? as timestamptz), e.payload
+                        from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[])
+                             with ordinality as e(event_id, topic, event_key, event_type, subject, payload, position)
+                        order by e.position""")
+                .value(source)
+                .value(Instant.now())
+                .column("varchar", Queued::eventId)
+                .column("varchar", q -> q.message().topic())
+                .column("varchar", q -> q.message().key())
+                .column("varchar", q -> q.message().type())
+                .column("varchar", q -> q.message().subject())
+                .column("text", Queued::payload)
+                .execute(entityManager);
         wakeRelayAfterCommit();
-        return List.of(eventIds);
+        return queued.stream().map(Queued::eventId).toList();
     }
 
     /** Publishing right after the commit keeps latency low; the relay's periodic sweep is the safety net. */
     private void wakeRelayAfterCommit() {
         afterCommit.once("outbox-relay", relay::wakeUp);
+    }
+
+    private record Queued(String eventId, OutboxMessage message, String payload) {
     }
 }

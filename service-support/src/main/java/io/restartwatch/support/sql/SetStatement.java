@@ -1,0 +1,119 @@
+package io.restartwatch.support.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+
+import jakarta.persistence.EntityManager;
+
+import org.hibernate.Session;
+
+/**
+ * One SQL statement over a whole set of rows: each column travels as one array parameter that the SQL unnests
+ * ({@code from unnest(?::varchar[], ?::text[]) as v(id, at)}), so a batch of 1 or of 500 rows costs one round trip
+ * and one plan, where JDBC batching would still send one statement per row. Runs on the transaction's connection,
+ * without flushing the persistence context.
+ *
+ * <p>Parameters are bound in the order they are declared: {@link #value} for a scalar, {@link #column} for an array
+ * built from the rows. Array elements are sent as text and cast by the SQL: an {@link Instant} goes as ISO-8601, an
+ * enum as its name, null as SQL null.
+ *
+ * <p>An {@code insert … on conflict do update} must not meet one key twice in a statement (PostgreSQL refuses to
+ * update a row twice): callers reduce the set to one row per key first.
+ */
+public final class SetStatement<R> {
+
+    private final String sql;
+    private final List<R> rows;
+    private final List<Function<Connection, Object>> parameters = new ArrayList<>();
+
+    private SetStatement(String sql, Collection<R> rows) {
+        this.sql = sql;
+        this.rows = List.copyOf(rows);
+    }
+
+    /** A statement over {@code rows}; nothing is sent for an empty set. */
+    public static <R> SetStatement<R> over(Collection<R> rows, String sql) {
+        return new SetStatement<>(sql, rows);
+    }
+
+    /** The next parameter: one value for the whole statement. */
+    public SetStatement<R> value(Object value) {
+        Object bound = element(value);
+        parameters.add(connection -> bound);
+        return this;
+    }
+
+    /** The next parameter: an array of {@code elementType} with one element per row, in the rows' order. */
+    public SetStatement<R> column(String elementType, Function<? super R, ?> value) {
+        parameters.add(connection -> {
+            Object[] elements = new Object[rows.size()];
+            for (int i = 0; i < elements.length; i++) {
+                elements[i] = element(value.apply(rows.get(i)));
+            }
+            try {
+                return connection.createArrayOf(elementType, elements);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot build a " + elementType + " array", e);
+            }
+        });
+        return this;
+    }
+
+    /** @return the number of rows the statement changed */
+    public int execute(EntityManager entityManager) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement statement = prepare(connection)) {
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /** @return the first column of every row the statement returns ({@code … returning server_id}) */
+    public List<String> returning(EntityManager entityManager) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement statement = prepare(connection); ResultSet result = statement.executeQuery()) {
+                List<String> returned = new ArrayList<>();
+                while (result.next()) {
+                    returned.add(result.getString(1));
+                }
+                return returned;
+            }
+        });
+    }
+
+    private PreparedStatement prepare(Connection connection) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i).apply(connection));
+            }
+            return statement;
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    private static Object element(Object value) {
+        if (value instanceof Instant instant) {
+            return instant.toString();
+        }
+        if (value instanceof Enum<?> constant) {
+            return constant.name();
+        }
+        return value;
+    }
+}
