@@ -1,7 +1,5 @@
 package io.restartwatch.check.persistence;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,7 +18,7 @@ import jakarta.transaction.Transactional;
 
 import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.contracts.CheckOutcome;
-import org.hibernate.Session;
+import io.restartwatch.support.sql.SetStatement;
 
 /**
  * The freshness columns of {@code server}, read and written only here, always under the row's lock: the freshness
@@ -60,29 +58,29 @@ public class FreshnessRows {
         if (attempts.isEmpty()) {
             return verified;
         }
-        entityManager.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("""
-                    update server s set last_verified_at = v.at, last_attempt_at = v.at, last_attempt_outcome = v.outcome,
-                        last_attempt_reason = null, last_attempt_detail = null,
-                        unverified_since = null, unverified_reason = null, unverified_detail = null,
-                        freshness_sequence = s.freshness_sequence + case when before.unverified_since is null then 0 else 1 end
-                    from (select id, unverified_since from server where id = any(?::varchar[]) order by id for no key update) before
-                    join (select u.id, cast(u.at_text as timestamptz) as at, u.outcome
-                          from unnest(?::varchar[], ?::text[], ?::varchar[]) as u(id, at_text, outcome)) v on v.id = before.id
-                    where s.id = before.id
-                    returning s.id, before.unverified_since is not null, s.freshness_sequence""")) {
-                String[] ids = attempts.stream().map(Attempt::serverId).toArray(String[]::new);
-                update.setArray(1, connection.createArrayOf("varchar", ids));
-                update.setArray(2, connection.createArrayOf("varchar", ids));
-                update.setArray(3, connection.createArrayOf("text", attempts.stream().map(a -> a.at().toString()).toArray()));
-                update.setArray(4, connection.createArrayOf("varchar", attempts.stream().map(a -> a.outcome().name()).toArray()));
-                try (ResultSet rows = update.executeQuery()) {
-                    while (rows.next()) {
-                        verified.put(rows.getString(1), new Verified(rows.getBoolean(2), rows.getLong(3)));
-                    }
-                }
-            }
-        });
+        // SetStatement returns one column: each changed row comes back as "id verified-before sequence", split from the
+        // right (the last two fields are a boolean and a number, whatever the id holds).
+        List<String> changed = SetStatement.over(attempts, """
+                        update server s set last_verified_at = v.at, last_attempt_at = v.at, last_attempt_outcome = v.outcome,
+                            last_attempt_reason = null, last_attempt_detail = null,
+                            unverified_since = null, unverified_reason = null, unverified_detail = null,
+                            freshness_sequence = s.freshness_sequence + case when before.unverified_since is null then 0 else 1 end
+                        from (select id, unverified_since from server where id = any(?::varchar[]) order by id for no key update) before
+                        join (select u.id, cast(u.at_text as timestamptz) as at, u.outcome
+                              from unnest(?::varchar[], ?::text[], ?::varchar[]) as u(id, at_text, outcome)) v on v.id = before.id
+                        where s.id = before.id
+                        returning s.id || ' ' || cast(before.unverified_since is not null as text) || ' ' || s.freshness_sequence""")
+                .column("varchar", Attempt::serverId)
+                .column("varchar", Attempt::serverId)
+                .column("text", Attempt::at)
+                .column("varchar", Attempt::outcome)
+                .returning(entityManager);
+        for (String row : changed) {
+            int sequenceAt = row.lastIndexOf(' ');
+            int wasUnverifiedAt = row.lastIndexOf(' ', sequenceAt - 1);
+            verified.put(row.substring(0, wasUnverifiedAt), new Verified(Boolean.parseBoolean(row.substring(wasUnverifiedAt + 1, sequenceAt)),
+                    Long.parseLong(row.substring(sequenceAt + 1))));
+        }
         return verified;
     }
 
@@ -92,24 +90,18 @@ public class FreshnessRows {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void failedAll(Collection<Attempt> attempts) {
-        if (attempts.isEmpty()) {
-            return;
-        }
-        entityManager.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("""
-                    update server s set last_attempt_at = cast(v.at_text as timestamptz), last_attempt_outcome = v.outcome,
-                        last_attempt_reason = v.reason, last_attempt_detail = v.detail
-                    from unnest(?::varchar[], ?::text[], ?::varchar[], ?::varchar[], ?::varchar[])
-                         as v(id, at_text, outcome, reason, detail)
-                    where s.id = v.id""")) {
-                update.setArray(1, connection.createArrayOf("varchar", attempts.stream().map(Attempt::serverId).toArray()));
-                update.setArray(2, connection.createArrayOf("text", attempts.stream().map(a -> a.at().toString()).toArray()));
-                update.setArray(3, connection.createArrayOf("varchar", attempts.stream().map(a -> a.outcome().name()).toArray()));
-                update.setArray(4, connection.createArrayOf("varchar", attempts.stream().map(Attempt::reason).toArray()));
-                update.setArray(5, connection.createArrayOf("varchar", attempts.stream().map(Attempt::detail).toArray()));
-                update.executeUpdate();
-            }
-        });
+        SetStatement.over(attempts, """
+                        update server s set last_attempt_at = cast(v.at_text as timestamptz), last_attempt_outcome = v.outcome,
+                            last_attempt_reason = v.reason, last_attempt_detail = v.detail
+                        from unnest(?::varchar[], ?::text[], ?::varchar[], ?::varchar[], ?::varchar[])
+                             as v(id, at_text, outcome, reason, detail)
+                        where s.id = v.id""")
+                .column("varchar", Attempt::serverId)
+                .column("text", Attempt::at)
+                .column("varchar", Attempt::outcome)
+                .column("varchar", Attempt::reason)
+                .column("varchar", Attempt::detail)
+                .execute(entityManager);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.restartwatch.check.persistence;
 
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -10,7 +9,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.restartwatch.contracts.CheckTrigger;
-import org.hibernate.Session;
+import io.restartwatch.support.sql.SetStatement;
 
 /**
  * The schedule columns of {@code server} after a set of checks, written as one statement per set (arrays unnested)
@@ -28,45 +27,30 @@ public class ServerSchedules {
     /** Releases the servers' leases and sets when each is due next. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void released(List<Next> schedules) {
-        if (schedules.isEmpty()) {
-            return;
-        }
-        entityManager.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("""
-                    update server s set lease_owner = null, lease_until = null,
-                        next_check_at = cast(v.next_at as timestamptz), consecutive_failures = v.failures,
-                        next_trigger = coalesce(v.next_trigger, s.next_trigger),
-                        deploy_recheck_id = case when v.deploy_done then null else s.deploy_recheck_id end,
-                        deploy_recheck_at = case when v.deploy_done then null else s.deploy_recheck_at end
-                    from unnest(?::varchar[], ?::text[], ?::int[], ?::varchar[], ?::boolean[])
-                         as v(id, next_at, failures, next_trigger, deploy_done)
-                    where s.id = v.id""")) {
-                update.setArray(1, connection.createArrayOf("varchar", schedules.stream().map(Next::serverId).toArray()));
-                update.setArray(2, connection.createArrayOf("text",
-                        schedules.stream().map(next -> next.nextCheckAt().toString()).toArray()));
-                update.setArray(3, connection.createArrayOf("int",
-                        schedules.stream().map(Next::consecutiveFailures).toArray()));
-                update.setArray(4, connection.createArrayOf("varchar",
-                        schedules.stream().map(next -> next.nextTrigger() == null ? null : next.nextTrigger().name()).toArray()));
-                update.setArray(5, connection.createArrayOf("boolean", schedules.stream().map(Next::deployDone).toArray()));
-                update.executeUpdate();
-            }
-        });
+        SetStatement.over(schedules, """
+                        update server s set lease_owner = null, lease_until = null,
+                            next_check_at = cast(v.next_at as timestamptz), consecutive_failures = v.failures,
+                            next_trigger = coalesce(v.next_trigger, s.next_trigger),
+                            deploy_recheck_id = case when v.deploy_done then null else s.deploy_recheck_id end,
+                            deploy_recheck_at = case when v.deploy_done then null else s.deploy_recheck_at end
+                        from unnest(?::varchar[], ?::text[], ?::int[], ?::varchar[], ?::boolean[])
+                             as v(id, next_at, failures, next_trigger, deploy_done)
+                        where s.id = v.id""")
+                .column("varchar", Next::serverId)
+                .column("text", Next::nextCheckAt)
+                .column("int", Next::consecutiveFailures)
+                .column("varchar", Next::nextTrigger)
+                .column("boolean", Next::deployDone)
+                .execute(entityManager);
     }
 
     /** Clears the "report due" mark of agent servers whose report was their deploy's recheck. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void deployRechecksDone(Collection<String> serverIds) {
-        if (serverIds.isEmpty()) {
-            return;
-        }
-        entityManager.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "update server set deploy_recheck_id = null, deploy_recheck_at = null where id = any(?::varchar[])")) {
-                update.setArray(1, connection.createArrayOf("varchar", serverIds.toArray()));
-                update.executeUpdate();
-            }
-        });
+        SetStatement.over(serverIds, """
+                        update server set deploy_recheck_id = null, deploy_recheck_at = null where id = any(?::varchar[])""")
+                .column("varchar", id -> id)
+                .execute(entityManager);
     }
 
     /**
