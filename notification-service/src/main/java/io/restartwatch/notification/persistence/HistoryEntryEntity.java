@@ -1,6 +1,5 @@
 package io.restartwatch.notification.persistence;
 
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -17,7 +16,7 @@ import jakarta.persistence.Table;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.PriorityLevel;
-import org.hibernate.Session;
+import io.restartwatch.support.sql.SetStatement;
 
 /** One entry of a server's notification timeline. */
 @Entity
@@ -70,47 +69,21 @@ public class HistoryEntryEntity extends PanacheEntityBase {
      * must be flushed already (foreign key). The entries stay unmanaged, their ids unset.
      */
     public static void insertAll(List<HistoryEntryEntity> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
-        int size = entries.size();
-        String[] notificationIds = new String[size];
-        String[] serverIds = new String[size];
-        String[] notificationKinds = new String[size];
-        String[] kinds = new String[size];
-        String[] levels = new String[size];
-        String[] occurredAt = new String[size];
-        String[] actors = new String[size];
-        String[] notes = new String[size];
-        for (int n = 0; n < size; n++) {
-            HistoryEntryEntity entry = entries.get(n);
-            notificationIds[n] = entry.notificationId.toString();
-            serverIds[n] = entry.serverId;
-            notificationKinds[n] = entry.notificationKind.name();
-            kinds[n] = entry.kind.name();
-            levels[n] = entry.level == null ? null : entry.level.name();
-            occurredAt[n] = entry.occurredAt.toString();
-            actors[n] = entry.actor;
-            notes[n] = entry.note;
-        }
-        getEntityManager().unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into notification_history (notification_id, server_id, notification_kind, kind, level, occurred_at, actor, note)
-                    select h.notification_id, h.server_id, h.notification_kind, h.kind, h.level, h.occurred_at, h.actor, h.note
-                    from unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[], ?::varchar[])
-                         with ordinality as h(notification_id, server_id, notification_kind, kind, level, occurred_at, actor, note, position)
-                    order by h.position""")) {
-                insert.setArray(1, connection.createArrayOf("varchar", notificationIds));
-                insert.setArray(2, connection.createArrayOf("varchar", serverIds));
-                insert.setArray(3, connection.createArrayOf("varchar", notificationKinds));
-                insert.setArray(4, connection.createArrayOf("varchar", kinds));
-                insert.setArray(5, connection.createArrayOf("varchar", levels));
-                insert.setArray(6, connection.createArrayOf("varchar", occurredAt));
-                insert.setArray(7, connection.createArrayOf("varchar", actors));
-                insert.setArray(8, connection.createArrayOf("varchar", notes));
-                insert.executeUpdate();
-            }
-        });
+        SetStatement.over(entries, """
+                        insert into notification_history (notification_id, server_id, notification_kind, kind, level, occurred_at, actor, note)
+                        select h.notification_id, h.server_id, h.notification_kind, h.kind, h.level, h.occurred_at, h.actor, h.note
+                        from unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[], ?::varchar[])
+                             with ordinality as h(notification_id, server_id, notification_kind, kind, level, occurred_at, actor, note, position)
+                        order by h.position""")
+                .column("varchar", entry -> entry.notificationId.toString())
+                .column("varchar", entry -> entry.serverId)
+                .column("varchar", entry -> entry.notificationKind)
+                .column("varchar", entry -> entry.kind)
+                .column("varchar", entry -> entry.level)
+                .column("varchar", entry -> entry.occurredAt)
+                .column("varchar", entry -> entry.actor)
+                .column("varchar", entry -> entry.note)
+                .execute(getEntityManager());
     }
 
     public static List<HistoryEntryEntity> timeline(String serverId, int limit) {
