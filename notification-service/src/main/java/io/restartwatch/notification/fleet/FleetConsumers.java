@@ -23,9 +23,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Feeds the fleet read model from five topics, a polled batch per transaction (poison records dead-lettered one by
- * one by {@link BatchApplier}). The channels have their own consumer group: the notification lifecycle's
- * {@code priorities} channel reads the same topic, and one group would split its partitions between the two.
+ * Feeds the fleet read model from five topics, a polled batch per transaction, applied as a set (poison records
+ * dead-lettered one by one by {@link BatchApplier}). The channels have their own consumer group: the notification
+ * lifecycle's {@code priorities} channel reads the same topic, and one group would split its partitions between the two.
  */
 @ApplicationScoped
 public class FleetConsumers {
@@ -50,36 +50,35 @@ public class FleetConsumers {
     @Incoming(SERVERS)
     @Blocking
     public void onServers(ConsumerRecords<String, String> records) {
-        batches.apply(withoutTombstones(records), record -> parse(record, ServerSnapshot.class, SERVER_TYPES, ServerSnapshot::serverId),
-                received -> received.data().serverId(), received -> model.onServer(received.id(), received.data()));
+        batches.applyAll(withoutTombstones(records), record -> parse(record, ServerSnapshot.class, SERVER_TYPES, ServerSnapshot::serverId),
+                received -> received.data().serverId(), model::onServers);
     }
 
     @Incoming(CHECKS)
     @Blocking
     public void onChecks(ConsumerRecords<String, String> records) {
-        batches.apply(records, FleetConsumers::parseCheck, received -> received.data().serverId(),
-                received -> model.onCheck(received.id(), received.data()));
+        batches.applyAll(records, FleetConsumers::parseCheck, received -> received.data().serverId(), model::onChecks);
     }
 
     @Incoming(PRIORITIES)
     @Blocking
     public void onPriorities(ConsumerRecords<String, String> records) {
-        batches.apply(records, record -> parse(record, PriorityAssessed.class, Set.of(EventTypes.PRIORITY_ASSESSED), PriorityAssessed::serverId),
-                received -> received.data().serverId(), received -> model.onAssessment(received.id(), received.data()));
+        batches.applyAll(records, record -> parse(record, PriorityAssessed.class, Set.of(EventTypes.PRIORITY_ASSESSED), PriorityAssessed::serverId),
+                received -> received.data().serverId(), model::onAssessments);
     }
 
     @Incoming(FRESHNESS)
     @Blocking
     public void onFreshness(ConsumerRecords<String, String> records) {
-        batches.apply(records, record -> parse(record, ServerFreshness.class, FRESHNESS_TYPES, ServerFreshness::serverId),
-                received -> received.data().serverId(), received -> model.onFreshness(received.id(), received.data()));
+        batches.applyAll(records, record -> parse(record, ServerFreshness.class, FRESHNESS_TYPES, ServerFreshness::serverId),
+                received -> received.data().serverId(), model::onFreshnesses);
     }
 
     @Incoming(POLICIES)
     @Blocking
     public void onPolicies(ConsumerRecords<String, String> records) {
-        batches.apply(withoutTombstones(records), FleetConsumers::parsePolicy, received -> received.event().data().applicationId(),
-                received -> model.onPolicy(received.event().id(), received.event().data(), received.changedAt()));
+        batches.applyAll(withoutTombstones(records), FleetConsumers::parsePolicy, received -> received.event().data().applicationId(),
+                model::onPolicies);
     }
 
     static <T> IncomingCloudEvent<T> parse(ConsumerRecord<String, String> record, Class<T> type, Set<String> types,

@@ -1,13 +1,14 @@
 package io.restartwatch.notification.fleet;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -15,18 +16,25 @@ import jakarta.transaction.Transactional;
 
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.EventJson;
-import io.restartwatch.contracts.PolicyChanged;
+import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.ExposureFact;
 import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.ServerFreshness;
 import io.restartwatch.contracts.ServerSnapshot;
+import io.restartwatch.notification.fleet.FleetConsumers.ReceivedPolicy;
+import io.restartwatch.support.messaging.IncomingCloudEvent;
 import io.restartwatch.support.messaging.ProcessedEvents;
-import org.hibernate.Session;
+import io.restartwatch.support.sql.SetStatement;
 
 /**
- * Applies the other services' events to the fleet read model. Idempotent (each consumer's event ids in
- * {@code processed_event}) and order-safe: every write is one upsert that only replaces a row with something newer
- * (revision, sequence or time), so a replay, a duplicate or a late older event changes nothing, and the consumers of
- * different topics never need a lock between them.
+ * Applies the other services' events to the fleet read model, a polled batch at a time. Idempotent (each consumer's
+ * event ids in {@code processed_event}) and order-safe: every write is an upsert that only replaces a row with something
+ * newer (revision, sequence or time), so a replay, a duplicate or a late older event changes nothing, and the consumers
+ * of different topics never need a lock between them.
+ *
+ * <p>A batch costs a constant number of statements, whatever its size: one de-duplication, then one statement per
+ * table over the whole set ({@link SetStatement}). An upsert may not meet a key twice, so each batch is first reduced to
+ * one row per key, the one applying the events one by one would leave.
  */
 @ApplicationScoped
 public class FleetReadModel {
@@ -48,137 +56,259 @@ public class FleetReadModel {
     }
 
     @Transactional
-    public void onServer(String eventId, ServerSnapshot snapshot) {
-        if (processed.firstDelivery(SERVERS_CONSUMER, eventId)) {
-            upsertServer(snapshot);
-        }
+    public void onServers(List<IncomingCloudEvent<ServerSnapshot>> batch) {
+        List<ServerSnapshot> fresh = firstDeliveries(SERVERS_CONSUMER, batch, IncomingCloudEvent::id).stream()
+                .map(IncomingCloudEvent::data).toList();
+        upsertServers(newestPerKey(fresh, ServerSnapshot::serverId, ServerSnapshot::revision));
     }
 
     /** A check carries the server as it was checked: it may arrive before the snapshot on the servers topic. */
     @Transactional
-    public void onCheck(String eventId, CheckCompleted check) {
-        if (!processed.firstDelivery(CHECKS_CONSUMER, eventId)) {
+    public void onChecks(List<IncomingCloudEvent<CheckCompleted>> batch) {
+        List<CheckCompleted> fresh = firstDeliveries(CHECKS_CONSUMER, batch, IncomingCloudEvent::id).stream()
+                .map(IncomingCloudEvent::data).toList();
+        if (fresh.isEmpty()) {
             return;
         }
-        if (check.server() != null && check.serverId().equals(check.server().serverId())) {
-            upsertServer(check.server());
-        }
-        execute("""
-                insert into fleet_check (check_id, server_id, checked_at, trigger, outcome, reason, packages, required_since,
-                                         boot_id, running_kernel, installed_kernel, services, detected_by, livepatch, discovered)
-                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), cast(? as jsonb))
-                on conflict (check_id) do nothing""",
-                check.checkId(), check.serverId(), check.checkedAt(), name(check.trigger()), check.outcome().name(), check.reason(),
-                json(check.packages()), check.requiredSince(), check.bootId(), check.runningKernel(), check.installedKernel(),
-                json(check.services()), json(check.detectedBy()), json(check.livepatch()), json(check.discovered()));
-        // The history is bounded by count: whatever falls past the newest N goes, a late older check included.
-        execute("""
-                delete from fleet_check where server_id = ? and check_id not in (
-                    select check_id from fleet_check where server_id = ? order by checked_at desc, check_id desc limit ?)""",
-                check.serverId(), check.serverId(), settings.checkHistory());
+        List<ServerSnapshot> snapshots = fresh.stream()
+                .filter(check -> check.server() != null && check.serverId().equals(check.server().serverId()))
+                .map(CheckCompleted::server)
+                .toList();
+        upsertServers(newestPerKey(snapshots, ServerSnapshot::serverId, ServerSnapshot::revision));
+        // A check id met twice (in the batch or before) keeps its first row, as one by one would.
+        SetStatement.over(fresh, """
+                        insert into fleet_check (check_id, server_id, checked_at, trigger, outcome, reason, packages, required_since,
+                                                 boot_id, running_kernel, installed_kernel, services, detected_by, livepatch, discovered)
+                        select v.check_id, v.server_id, cast(v.checked_at as timestamptz), v.trigger, v.outcome, v.reason,
+                               cast(v.packages as jsonb), cast(v.required_since as timestamptz), v.boot_id, v.running_kernel,
+                               v.installed_kernel, cast(v.services as jsonb), cast(v.detected_by as jsonb), cast(v.livepatch as jsonb),
+                               cast(v.discovered as jsonb)
+                        from unnest(?::text[], ?::varchar[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                    ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                             as v(check_id, server_id, checked_at, trigger, outcome, reason, packages, required_since,
+                                  boot_id, running_kernel, installed_kernel, services, detected_by, livepatch, discovered)
+                        on conflict (check_id) do nothing""")
+                .column("text", CheckCompleted::checkId)
+                .column("varchar", CheckCompleted::serverId)
+                .column("text", CheckCompleted::checkedAt)
+                .column("text", CheckCompleted::trigger)
+                .column("text", CheckCompleted::outcome)
+                .column("text", CheckCompleted::reason)
+                .column("text", check -> json(check.packages()))
+                .column("text", CheckCompleted::requiredSince)
+                .column("text", CheckCompleted::bootId)
+                .column("text", CheckCompleted::runningKernel)
+                .column("text", CheckCompleted::installedKernel)
+                .column("text", check -> json(check.services()))
+                .column("text", check -> json(check.detectedBy()))
+                .column("text", check -> json(check.livepatch()))
+                .column("text", check -> json(check.discovered()))
+                .execute(entityManager);
+        // The history is bounded by count: whatever falls past each server's newest N goes, a late older check included.
+        Set<String> serverIds = new LinkedHashSet<>(fresh.stream().map(CheckCompleted::serverId).toList());
+        SetStatement.over(serverIds, """
+                        delete from fleet_check where check_id in (
+                            select ranked.check_id from (
+                                select check_id, row_number() over (partition by server_id order by checked_at desc, check_id desc) as place
+                                from fleet_check where server_id = any(?::varchar[])) ranked
+                            where ranked.place > ?)""")
+                .column("varchar", serverId -> serverId)
+                .value(settings.checkHistory())
+                .execute(entityManager);
     }
 
     @Transactional
-    public void onAssessment(String eventId, PriorityAssessed a) {
-        if (!processed.firstDelivery(PRIORITIES_CONSUMER, eventId)) {
-            return;
+    public void onAssessments(List<IncomingCloudEvent<PriorityAssessed>> batch) {
+        Map<String, NewestAssessment> newest = new LinkedHashMap<>();
+        for (IncomingCloudEvent<PriorityAssessed> received : firstDeliveries(PRIORITIES_CONSUMER, batch, IncomingCloudEvent::id)) {
+            PriorityAssessed a = received.data();
+            newest.merge(a.serverId(), NewestAssessment.first(a), (known, next) -> known.then(a));
         }
         // A cleared assessment (pending = false) still names the server's last exposure; keep the known one otherwise.
-        execute("""
-                insert into fleet_priority (server_id, sequence, pending, level, score, exposure, kind, factors, surfaces, packages,
-                                            services, livepatch, exposure_facts, required_since, assessed_at)
-                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), cast(? as jsonb),
-                        cast(? as jsonb), ?, ?)
-                on conflict (server_id) do update set sequence = excluded.sequence, pending = excluded.pending,
-                    level = excluded.level, score = excluded.score, exposure = coalesce(excluded.exposure, fleet_priority.exposure),
-                    kind = excluded.kind, factors = excluded.factors, surfaces = excluded.surfaces, packages = excluded.packages,
-                    services = excluded.services, livepatch = excluded.livepatch,
-                    exposure_facts = case when excluded.pending then excluded.exposure_facts else fleet_priority.exposure_facts end,
-                    required_since = excluded.required_since, assessed_at = excluded.assessed_at
-                where fleet_priority.sequence < excluded.sequence""",
-                a.serverId(), a.sequence(), a.pending(), name(a.level()), a.score(), name(a.exposure()), name(a.kind()),
-                json(a.factors()), json(a.surfaces()), json(a.packages()), json(a.services()), json(a.livepatch()),
-                json(a.exposureFacts()), a.requiredSince(), a.assessedAt());
+        // Each row carries the sequence its exposure and its exposure facts come from: they replace the stored ones only
+        // if newer than the stored row, as the batch's events applied one by one would have.
+        SetStatement.over(newest.values(), """
+                        with v as (
+                            select * from unnest(?::varchar[], ?::bigint[], ?::boolean[], ?::text[], ?::int[], ?::text[], ?::bigint[],
+                                                 ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
+                                                 ?::text[], ?::text[])
+                                 as v(server_id, sequence, pending, level, score, exposure, exposure_sequence, kind, factors,
+                                      surfaces, packages, services, livepatch, exposure_facts, exposure_facts_sequence,
+                                      required_since, assessed_at))
+                        insert into fleet_priority (server_id, sequence, pending, level, score, exposure, kind, factors, surfaces, packages,
+                                                    services, livepatch, exposure_facts, required_since, assessed_at)
+                        select v.server_id, v.sequence, v.pending, v.level, v.score, v.exposure, v.kind, cast(v.factors as jsonb),
+                               cast(v.surfaces as jsonb), cast(v.packages as jsonb), cast(v.services as jsonb), cast(v.livepatch as jsonb),
+                               cast(v.exposure_facts as jsonb), cast(v.required_since as timestamptz), cast(v.assessed_at as timestamptz)
+                        from v
+                        on conflict (server_id) do update set sequence = excluded.sequence, pending = excluded.pending,
+                            level = excluded.level, score = excluded.score,
+                            exposure = case when (select v.exposure_sequence from v where v.server_id = excluded.server_id)
+                                                 > fleet_priority.sequence
+                                            then excluded.exposure else fleet_priority.exposure end,
+                            kind = excluded.kind, factors = excluded.factors, surfaces = excluded.surfaces, packages = excluded.packages,
+                            services = excluded.services, livepatch = excluded.livepatch,
+                            exposure_facts = case when (select v.exposure_facts_sequence from v where v.server_id = excluded.server_id)
+                                                       > fleet_priority.sequence
+                                                  then excluded.exposure_facts else fleet_priority.exposure_facts end,
+                            required_since = excluded.required_since, assessed_at = excluded.assessed_at
+                        where fleet_priority.sequence < excluded.sequence""")
+                .column("varchar", row -> row.newest().serverId())
+                .column("bigint", row -> row.newest().sequence())
+                .column("boolean", row -> row.newest().pending())
+                .column("text", row -> row.newest().level())
+                .column("int", row -> row.newest().score())
+                .column("text", NewestAssessment::exposure)
+                .column("bigint", NewestAssessment::exposureSequence)
+                .column("text", row -> row.newest().kind())
+                .column("text", row -> json(row.newest().factors()))
+                .column("text", row -> json(row.newest().surfaces()))
+                .column("text", row -> json(row.newest().packages()))
+                .column("text", row -> json(row.newest().services()))
+                .column("text", row -> json(row.newest().livepatch()))
+                .column("text", row -> json(row.exposureFacts()))
+                .column("bigint", NewestAssessment::exposureFactsSequence)
+                .column("text", row -> row.newest().requiredSince())
+                .column("text", row -> row.newest().assessedAt())
+                .execute(entityManager);
     }
 
     @Transactional
-    public void onFreshness(String eventId, ServerFreshness f) {
-        if (!processed.firstDelivery(FRESHNESS_CONSUMER, eventId)) {
-            return;
-        }
-        execute("""
-                insert into fleet_freshness (server_id, sequence, verified, reason, detail, last_verified_at, last_attempt_at,
-                                             max_silence_seconds, occurred_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (server_id) do update set sequence = excluded.sequence, verified = excluded.verified,
-                    reason = excluded.reason, detail = excluded.detail, last_verified_at = excluded.last_verified_at,
-                    last_attempt_at = excluded.last_attempt_at, max_silence_seconds = excluded.max_silence_seconds,
-                    occurred_at = excluded.occurred_at
-                where fleet_freshness.sequence < excluded.sequence""",
-                f.serverId(), f.sequence(), f.verified(), f.verified() ? null : f.reason(), f.verified() ? null : f.detail(),
-                f.lastVerifiedAt(), f.lastAttemptAt(), seconds(f.maxSilence()), f.occurredAt());
+    public void onFreshnesses(List<IncomingCloudEvent<ServerFreshness>> batch) {
+        List<ServerFreshness> fresh = firstDeliveries(FRESHNESS_CONSUMER, batch, IncomingCloudEvent::id).stream()
+                .map(IncomingCloudEvent::data).toList();
+        SetStatement.over(newestPerKey(fresh, ServerFreshness::serverId, ServerFreshness::sequence), """
+                        insert into fleet_freshness (server_id, sequence, verified, reason, detail, last_verified_at, last_attempt_at,
+                                                     max_silence_seconds, occurred_at)
+                        select v.server_id, v.sequence, v.verified, v.reason, v.detail, cast(v.last_verified_at as timestamptz),
+                               cast(v.last_attempt_at as timestamptz), v.max_silence_seconds, cast(v.occurred_at as timestamptz)
+                        from unnest(?::varchar[], ?::bigint[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
+                                    ?::text[])
+                             as v(server_id, sequence, verified, reason, detail, last_verified_at, last_attempt_at,
+                                  max_silence_seconds, occurred_at)
+                        on conflict (server_id) do update set sequence = excluded.sequence, verified = excluded.verified,
+                            reason = excluded.reason, detail = excluded.detail, last_verified_at = excluded.last_verified_at,
+                            last_attempt_at = excluded.last_attempt_at, max_silence_seconds = excluded.max_silence_seconds,
+                            occurred_at = excluded.occurred_at
+                        where fleet_freshness.sequence < excluded.sequence""")
+                .column("varchar", ServerFreshness::serverId)
+                .column("bigint", ServerFreshness::sequence)
+                .column("boolean", ServerFreshness::verified)
+                .column("text", f -> f.verified() ? null : f.reason())
+                .column("text", f -> f.verified() ? null : f.detail())
+                .column("text", ServerFreshness::lastVerifiedAt)
+                .column("text", ServerFreshness::lastAttemptAt)
+                .column("bigint", f -> seconds(f.maxSilence()))
+                .column("text", ServerFreshness::occurredAt)
+                .execute(entityManager);
     }
 
-    /** @param changedAt when the policy changed: the newest wins, whatever order the topic's partitions deliver in */
+    /** The newest policy wins by when it changed, whatever order the topic's partitions deliver in. */
     @Transactional
-    public void onPolicy(String eventId, PolicyChanged p, Instant changedAt) {
-        if (!processed.firstDelivery(POLICIES_CONSUMER, eventId)) {
-            return;
+    public void onPolicies(List<ReceivedPolicy> batch) {
+        List<ReceivedPolicy> fresh = firstDeliveries(POLICIES_CONSUMER, batch, received -> received.event().id());
+        SetStatement.over(newestPerKey(fresh, received -> received.event().data().applicationId(), ReceivedPolicy::changedAt), """
+                        insert into fleet_policy (application_id, removed, stale_after_seconds, critical_after_seconds, multiplier,
+                                                  package_weights, changed_at)
+                        select v.application_id, v.removed, v.stale_after_seconds, v.critical_after_seconds, v.multiplier,
+                               cast(v.package_weights as jsonb), cast(v.changed_at as timestamptz)
+                        from unnest(?::text[], ?::boolean[], ?::bigint[], ?::bigint[], ?::float8[], ?::text[], ?::text[])
+                             as v(application_id, removed, stale_after_seconds, critical_after_seconds, multiplier, package_weights,
+                                  changed_at)
+                        on conflict (application_id) do update set removed = excluded.removed,
+                            stale_after_seconds = excluded.stale_after_seconds, critical_after_seconds = excluded.critical_after_seconds,
+                            multiplier = excluded.multiplier, package_weights = excluded.package_weights, changed_at = excluded.changed_at
+                        where fleet_policy.changed_at < excluded.changed_at""")
+                .column("text", received -> received.event().data().applicationId())
+                .column("boolean", received -> received.event().data().removed())
+                .column("bigint", received -> seconds(received.event().data().staleAfter()))
+                .column("bigint", received -> seconds(received.event().data().criticalAfter()))
+                .column("float8", received -> received.event().data().multiplier())
+                .column("text", received -> json(received.event().data().packageWeights()))
+                .column("text", ReceivedPolicy::changedAt)
+                .execute(entityManager);
+    }
+
+    /** The servers topic's snapshots and the ones checks carry: one row per server already. */
+    private void upsertServers(List<ServerSnapshot> snapshots) {
+        SetStatement.over(snapshots, """
+                        insert into fleet_server (server_id, revision, removed, hostname, application_id, environment, labels, open_ports,
+                                                  probe_kind, changed_at)
+                        select v.server_id, v.revision, v.removed, v.hostname, v.application_id, v.environment, cast(v.labels as jsonb),
+                               cast(v.open_ports as jsonb), v.probe_kind, cast(v.changed_at as timestamptz)
+                        from unnest(?::varchar[], ?::bigint[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                    ?::text[], ?::text[])
+                             as v(server_id, revision, removed, hostname, application_id, environment, labels, open_ports, probe_kind,
+                                  changed_at)
+                        on conflict (server_id) do update set revision = excluded.revision, removed = excluded.removed,
+                            hostname = excluded.hostname, application_id = excluded.application_id, environment = excluded.environment,
+                            labels = excluded.labels, open_ports = excluded.open_ports, probe_kind = excluded.probe_kind,
+                            changed_at = excluded.changed_at
+                        where fleet_server.revision < excluded.revision""")
+                .column("varchar", ServerSnapshot::serverId)
+                .column("bigint", ServerSnapshot::revision)
+                .column("boolean", ServerSnapshot::removed)
+                .column("text", ServerSnapshot::hostname)
+                .column("text", ServerSnapshot::applicationId)
+                .column("text", ServerSnapshot::environment)
+                .column("text", s -> json(s.labels()))
+                .column("text", s -> json(s.openPorts()))
+                .column("text", ServerSnapshot::probeKind)
+                .column("text", ServerSnapshot::changedAt)
+                .execute(entityManager);
+    }
+
+    /** The batch's events {@code consumer} sees for the first time, in batch order; an id repeated in the batch once. */
+    private <E> List<E> firstDeliveries(String consumer, List<E> batch, Function<E, String> eventId) {
+        Set<String> first = processed.firstDeliveries(consumer, batch.stream().map(eventId).toList());
+        Set<String> taken = new HashSet<>();
+        return batch.stream().filter(event -> first.contains(eventId.apply(event)) && taken.add(eventId.apply(event))).toList();
+    }
+
+    /**
+     * One event per key, the one the table keeps when they are applied in order with upserts that only replace a strictly
+     * older row: the newest by {@code counter}, the earliest of equals. Keys in order of first appearance (the batch's lock
+     * order).
+     */
+    static <E, C extends Comparable<? super C>> List<E> newestPerKey(List<E> events, Function<E, String> key, Function<E, C> counter) {
+        Comparator<E> byCounter = Comparator.comparing(counter);
+        Map<String, E> newest = new LinkedHashMap<>();
+        for (E event : events) {
+            newest.merge(key.apply(event), event, (kept, next) -> byCounter.compare(next, kept) > 0 ? next : kept);
         }
-        execute("""
-                insert into fleet_policy (application_id, removed, stale_after_seconds, critical_after_seconds, multiplier,
-                                          package_weights, changed_at)
-                values (?, ?, ?, ?, ?, cast(? as jsonb), ?)
-                on conflict (application_id) do update set removed = excluded.removed,
-                    stale_after_seconds = excluded.stale_after_seconds, critical_after_seconds = excluded.critical_after_seconds,
-                    multiplier = excluded.multiplier, package_weights = excluded.package_weights, changed_at = excluded.changed_at
-                where fleet_policy.changed_at < excluded.changed_at""",
-                p.applicationId(), p.removed(), seconds(p.staleAfter()), seconds(p.criticalAfter()), p.multiplier(),
-                json(p.packageWeights()), changedAt);
+        return List.copyOf(newest.values());
     }
 
-    private void upsertServer(ServerSnapshot s) {
-        execute("""
-                insert into fleet_server (server_id, revision, removed, hostname, application_id, environment, labels, open_ports,
-                                          probe_kind, changed_at)
-                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), ?, ?)
-                on conflict (server_id) do update set revision = excluded.revision, removed = excluded.removed,
-                    hostname = excluded.hostname, application_id = excluded.application_id, environment = excluded.environment,
-                    labels = excluded.labels, open_ports = excluded.open_ports, probe_kind = excluded.probe_kind,
-                    changed_at = excluded.changed_at
-                where fleet_server.revision < excluded.revision""",
-                s.serverId(), s.revision(), s.removed(), s.hostname(), s.applicationId(), s.environment(), json(s.labels()),
-                json(s.openPorts()), s.probeKind(), s.changedAt());
-    }
+    /**
+     * A server's assessments of a batch folded into the row they leave: the newest's columns, and for the two columns
+     * that an assessment may leave as they were (a null exposure keeps the known one, a cleared assessment keeps the
+     * exposure facts), the last value that replaced them and the sequence of the assessment it came from. Only
+     * assessments newer than every earlier one of the batch count: one by one, the others change nothing.
+     *
+     * @param exposureSequence      null: no assessment of the batch named an exposure
+     * @param exposureFactsSequence null: none was pending; {@code exposureFacts} are then the first one's (what an
+     *                              insert of it would store)
+     */
+    record NewestAssessment(PriorityAssessed newest, Exposure exposure, Long exposureSequence, List<ExposureFact> exposureFacts,
+                            Long exposureFactsSequence) {
 
-    /** Plain JDBC on the transaction's connection: every parameter typed, nulls included. */
-    private void execute(String sql, Object... parameters) {
-        entityManager.unwrap(Session.class).doWork(connection -> bindAndRun(connection, sql, parameters));
-    }
+        static NewestAssessment first(PriorityAssessed a) {
+            return new NewestAssessment(a, a.exposure(), a.exposure() == null ? null : a.sequence(), a.exposureFacts(),
+                    a.pending() ? a.sequence() : null);
+        }
 
-    private static void bindAndRun(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                Object value = parameters[i];
-                int index = i + 1;
-                if (value == null) {
-                    statement.setNull(index, Types.OTHER);
-                } else if (value instanceof Instant instant) {
-                    statement.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
-                } else {
-                    statement.setObject(index, value);
-                }
+        NewestAssessment then(PriorityAssessed a) {
+            if (a.sequence() <= newest.sequence()) {
+                return this;
             }
-            statement.executeUpdate();
+            return new NewestAssessment(a,
+                    a.exposure() != null ? a.exposure() : exposure, a.exposure() != null ? Long.valueOf(a.sequence()) : exposureSequence,
+                    a.pending() ? a.exposureFacts() : exposureFacts, a.pending() ? Long.valueOf(a.sequence()) : exposureFactsSequence);
         }
     }
 
     private static String json(Object value) {
         return value == null ? null : EventJson.write(value);
-    }
-
-    private static String name(Enum<?> value) {
-        return value == null ? null : value.name();
     }
 
     private static Long seconds(Duration duration) {
