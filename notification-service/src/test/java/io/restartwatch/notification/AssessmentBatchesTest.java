@@ -14,12 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -43,6 +37,7 @@ import io.restartwatch.notification.messaging.AssessmentsConsumer;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
 import io.restartwatch.testsupport.LocalInfraResource;
+import io.restartwatch.testsupport.RoundTrips;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -166,8 +161,8 @@ class AssessmentBatchesTest {
         QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(smallBefore));
         QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(bigBefore));
 
-        Trips smallTrips = Trips.during(() -> QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(small)));
-        Trips bigTrips = Trips.during(() -> QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(big)));
+        RoundTrips smallTrips = RoundTrips.during(() -> QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(small)));
+        RoundTrips bigTrips = RoundTrips.during(() -> QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(big)));
 
         System.out.printf("assessment batch of %d: %d round trips (+%d driver type lookups), %d statements; "
                         + "batch of %d: %d round trips (+%d driver type lookups), %d statements%n",
@@ -216,69 +211,6 @@ class AssessmentBatchesTest {
 
     private static ReceivedAssessment received(PriorityAssessed assessment) {
         return new ReceivedAssessment(UUID.randomUUID().toString(), assessment);
-    }
-
-    /** The driver's protocol messages sent by this thread while {@code work} runs. */
-    record Trips(long syncs, long typeLookups, long executes, List<String> statements) {
-
-        static Trips during(Runnable work) {
-            Logger driver = Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
-            Thread self = Thread.currentThread();
-            AtomicLong syncs = new AtomicLong();
-            AtomicLong executes = new AtomicLong();
-            AtomicLong typeLookups = new AtomicLong();
-            List<String> statements = new ArrayList<>();
-            List<String> sinceLastSync = new ArrayList<>();
-            Formatter formatter = new SimpleFormatter();
-            Handler counter = new Handler() {
-                @Override
-                public void publish(LogRecord record) {
-                    if (Thread.currentThread() != self || record.getMessage() == null) {
-                        return;
-                    }
-                    String message = record.getMessage().trim();
-                    if (message.startsWith("FE=> Sync")) {
-                        // The driver's own catalog queries fill its per-connection type cache: once per connection.
-                        if (!sinceLastSync.isEmpty() && sinceLastSync.stream().allMatch(text -> text.contains("pg_catalog"))) {
-                            typeLookups.incrementAndGet();
-                        } else {
-                            syncs.incrementAndGet();
-                            statements.add((sinceLastSync.isEmpty() ? "(statements prepared before)" : String.join(" | ", sinceLastSync)));
-                        }
-                        sinceLastSync.clear();
-                    } else if (message.startsWith("FE=> Execute")) {
-                        executes.incrementAndGet();
-                    } else if (message.startsWith("FE=> Parse") || message.startsWith("FE=> SimpleQuery")) {
-                        String text = formatter.formatMessage(record).replaceAll("\\s+", " ");
-                        int query = text.indexOf("query=");
-                        text = query < 0 ? text : text.substring(query + 6);
-                        sinceLastSync.add(text.substring(0, Math.min(text.length(), 70)));
-                    }
-                }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            Level level = driver.getLevel();
-            boolean useParentHandlers = driver.getUseParentHandlers();
-            counter.setLevel(Level.ALL);
-            driver.addHandler(counter);
-            driver.setUseParentHandlers(false); // the console would get every message of every thread
-            driver.setLevel(Level.FINEST);
-            try {
-                work.run();
-            } finally {
-                driver.setLevel(level);
-                driver.setUseParentHandlers(useParentHandlers);
-                driver.removeHandler(counter);
-            }
-            return new Trips(syncs.get(), typeLookups.get(), executes.get(), statements);
-        }
     }
 
     /** One assessment for whichever server, under one event id per server (a redelivery is the same record again). */
