@@ -36,7 +36,7 @@ final class BenchStack implements AutoCloseable {
     final Path aotJdk;
     /** Per service: its trained AOT cache ({@code -XX:AOTCache}), inside its private copy. */
     final Map<String, Path> aotCaches = new LinkedHashMap<>();
-    private final SystemProcesses system;
+    final SystemProcesses system;
 
     BenchStack(Path root, Path workDir, String serviceJavaOpts, Path aotJdk) {
         this.root = root;

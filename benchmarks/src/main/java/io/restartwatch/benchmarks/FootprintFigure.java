@@ -24,8 +24,6 @@ final class FootprintFigure implements Figure {
     /** Consecutive idle windows needed: start-up garbage collection and C1 compilation have settled. */
     private static final int IDLE_WINDOWS = 2;
     private static final Duration IDLE_WITHIN = Duration.ofSeconds(90);
-    /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s. */
-    private static final double TICKS_PER_SECOND = 100;
 
     @Override
     public String phase() {
@@ -185,7 +183,7 @@ final class FootprintFigure implements Figure {
             Map<String, Long> after = cpuTicks(processes);
             boolean quiet = true;
             for (String service : processes.keySet()) {
-                double share = (after.get(service) - before.get(service)) / TICKS_PER_SECOND / (IDLE_WINDOW.toMillis() / 1000.0);
+                double share = (after.get(service) - before.get(service)) / CpuTime.TICKS_PER_SECOND / (IDLE_WINDOW.toMillis() / 1000.0);
                 shares.put(service, Bench.round2(share));
                 quiet &= share < IDLE_CPU_SHARE;
             }
@@ -198,10 +196,7 @@ final class FootprintFigure implements Figure {
     private static Map<String, Long> cpuTicks(Map<String, Process> processes) throws IOException {
         Map<String, Long> ticks = new LinkedHashMap<>();
         for (Map.Entry<String, Process> process : processes.entrySet()) {
-            String stat = Files.readString(Path.of("/proc/" + process.getValue().pid() + "/stat"));
-            // after "(comm) ": state is field 3; utime and stime are fields 14 and 15 (proc(5))
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks.put(process.getKey(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+            ticks.put(process.getKey(), CpuTime.processTicks(process.getValue().pid(), false));
         }
         return ticks;
     }

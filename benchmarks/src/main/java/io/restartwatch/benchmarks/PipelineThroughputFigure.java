@@ -21,7 +21,8 @@ import io.restartwatch.contracts.Topics;
  * the same run. Then what those N servers cost: the growth of each service database ({@code pg_database_size} of
  * check, priority, notification, deployhook and plan: tables, indexes, TOAST, free-space and visibility maps and
  * catalogs; no WAL, which is shared by the cluster) once every consumer group has drained, per server, and the
- * tables that grew.
+ * tables that grew, and the CPU time each component of the stack used for them ({@link CpuTime}; the figure is the
+ * services', Kafka's and PostgreSQL's, not the load generator's).
  */
 final class PipelineThroughputFigure implements Figure {
 
@@ -46,6 +47,7 @@ final class PipelineThroughputFigure implements Figure {
         Bench.log("P1 pipeline: publishing %d check results (REBOOT_REQUIRED) for %d servers to %s...", n, n, Topics.CHECKS);
         Map<String, Double> rssBefore = rssAll(bench);
         Map<String, DatabaseSize> dbBefore = databaseSizes(bench);
+        CpuTime cpuBefore = CpuTime.sample(bench.stack);
         AtomicLong failed = new AtomicLong();
         long start = System.nanoTime();
         long published;
@@ -111,7 +113,7 @@ final class PipelineThroughputFigure implements Figure {
             results.add("p1_ratio_to_raw_kafka", rate / bench.rawRecordsPerSecond, "ratio", 0.10, true);
         }
         results.add("p1_pipeline_time_per_server", Bench.round1(seconds * 1e6 / n), "us");
-        storageCost(bench, n, rssBefore, dbBefore);
+        storageCost(bench, n, rssBefore, dbBefore, cpuBefore);
     }
 
     /**
@@ -119,9 +121,20 @@ final class PipelineThroughputFigure implements Figure {
      * also consume the checks and priorities, after the notifications the throughput waited for): RSS of each service,
      * and the growth of each service database per server, the figure being exactly the sum of the per-database lines.
      */
-    private void storageCost(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore) throws Exception {
+    private void storageCost(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore,
+                             CpuTime cpuBefore) throws Exception {
         Results results = bench.results;
         boolean drained = bench.awaitDrained(name(), DRAINED_WITHIN);
+        CpuTime cpuAfter = CpuTime.sample(bench.stack);
+        if (drained) {
+            // Every event of the burst taken in by every consumer: the CPU the N checks cost, end to end.
+            Map<String, Double> perCheck = cpuAfter.millisPerUnitSince(cpuBefore, n);
+            results.details.put("p1_cpu_ms_per_check_by_component", perCheck);
+            results.add("p1_cpu_per_check", cpuAfter.stackMillisPerUnitSince(cpuBefore, n), "ms", 0.4, false);
+            Bench.log("P1 CPU per check (ms), from the first send until every consumer group drained: %s", perCheck);
+        } else {
+            results.none("p1_cpu_per_check", "ms", 0.4, false, "the pipeline did not drain: the burst's work was not all done");
+        }
         Map<String, Double> rssAfter = rssAll(bench);
         Map<String, Object> rss = new LinkedHashMap<>();
         for (String service : BenchStack.SERVICES) {

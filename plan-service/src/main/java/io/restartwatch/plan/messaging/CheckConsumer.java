@@ -31,7 +31,7 @@ public class CheckConsumer {
     @Incoming(CHANNEL)
     @Blocking
     public void onChecks(ConsumerRecords<String, String> records) {
-        batches.apply(records, CheckConsumer::parse, CheckCompleted::serverId, readModel::onCheck);
+        batches.applyAll(records, CheckConsumer::parse, CheckCompleted::serverId, readModel::onChecks);
     }
 
     static CheckCompleted parse(ConsumerRecord<String, String> record) {

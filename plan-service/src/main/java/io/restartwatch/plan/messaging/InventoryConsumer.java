@@ -30,7 +30,7 @@ public class InventoryConsumer {
     @Incoming(CHANNEL)
     @Blocking
     public void onServers(ConsumerRecords<String, String> records) {
-        batches.apply(records, InventoryConsumer::parse, received -> received.data().serverId(), readModel::onServer);
+        batches.applyAll(records, InventoryConsumer::parse, received -> received.data().serverId(), readModel::onServers);
     }
 
     static Received<ServerSnapshot> parse(ConsumerRecord<String, String> record) {

@@ -30,7 +30,7 @@ public class PriorityConsumer {
     @Incoming(CHANNEL)
     @Blocking
     public void onPriorities(ConsumerRecords<String, String> records) {
-        batches.apply(records, PriorityConsumer::parse, received -> received.data().serverId(), readModel::onPriority);
+        batches.applyAll(records, PriorityConsumer::parse, received -> received.data().serverId(), readModel::onPriorities);
     }
 
     static Received<PriorityAssessed> parse(ConsumerRecord<String, String> record) {

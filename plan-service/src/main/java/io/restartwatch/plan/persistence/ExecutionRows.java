@@ -3,6 +3,7 @@ package io.restartwatch.plan.persistence;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -121,9 +122,17 @@ public class ExecutionRows {
 
     /** The server's released restarts not yet ended (normally at most one). */
     @Transactional(Transactional.TxType.MANDATORY)
-    public List<RestartRow> inProgressOf(String serverId) {
-        return query("select " + RESTART_COLUMNS + " from planned_restart r left join plan_server s on s.server_id = r.server_id"
-                + " where r.server_id = :serverId and r.status in ('SCHEDULED', 'STARTED') order by r.restart_id", "serverId", serverId);
+    public List<RestartRow> inProgressOf(Collection<String> serverIds) {
+        if (serverIds.isEmpty()) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("select " + RESTART_COLUMNS
+                        + " from planned_restart r left join plan_server s on s.server_id = r.server_id"
+                        + " where r.server_id in (:serverIds) and r.status in ('SCHEDULED', 'STARTED') order by r.server_id, r.restart_id")
+                .setParameter("serverIds", serverIds)
+                .getResultList();
+        return rows.stream().map(ExecutionRows::restartRow).toList();
     }
 
     /** Released restarts of watched plans not yet ended, with their servers' last checks. */

@@ -1,7 +1,16 @@
 package io.restartwatch.plan.persistence;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -16,11 +25,13 @@ import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.plan.messaging.Received;
 import io.restartwatch.plan.scheduling.RestartVerification;
 import io.restartwatch.support.messaging.ProcessedEvents;
+import io.restartwatch.support.sql.SetStatement;
 
 /**
  * plan-service's copy of the fleet ({@code plan_server}), one row per server fed by three topics. Each topic owns
  * its columns and its own "newest wins" counter (inventory revision, assessment sequence, check time), so events of
  * one topic arriving late or twice never undo a newer one, and the topics never overwrite each other's columns.
+ * A polled batch is applied as a set: one de-duplication, then one upsert per kind of column, whatever its size.
  */
 @ApplicationScoped
 public class ServerReadModel {
@@ -43,30 +54,34 @@ public class ServerReadModel {
         this.clock = clock;
     }
 
-    /** A {@code server.*} snapshot: the inventory columns, unless a newer revision is already applied. */
+    /** {@code server.*} snapshots: the inventory columns, unless a newer revision is already applied. */
     @Transactional
-    public void onServer(Received<ServerSnapshot> received) {
-        if (processed.firstDelivery(SERVERS_CONSUMER, received.eventId())) {
-            applySnapshot(received.data());
-        }
+    public void onServers(List<Received<ServerSnapshot>> received) {
+        List<Received<ServerSnapshot>> first = firstDeliveries(SERVERS_CONSUMER, received, Received::eventId);
+        applySnapshots(first.stream().map(Received::data).toList());
     }
 
     /**
-     * A {@code priority.assessed}: a pending REBOOT sets the restart's urgency; a cleared assessment or one of kind
-     * SERVICES (a plan reboots machines, it does not restart services) leaves nothing pending.
+     * {@code priority.assessed} events: a pending REBOOT sets the restart's urgency; a cleared assessment or one of
+     * kind SERVICES (a plan reboots machines, it does not restart services) leaves nothing pending. The batch is
+     * reduced to each server's highest sequence first: what the "newest wins" upsert would have kept anyway (the
+     * hostname, application and environment an assessment fills in until the inventory names them are then the
+     * newest's rather than the first's: the same server's, either way).
      */
     @Transactional
-    public void onPriority(Received<PriorityAssessed> received) {
-        if (!processed.firstDelivery(PRIORITIES_CONSUMER, received.eventId())) {
-            return;
-        }
-        PriorityAssessed assessed = received.data();
-        boolean pendingReboot = assessed.pending() && assessed.kind() == RestartKind.REBOOT;
-        entityManager.createNativeQuery("""
+    public void onPriorities(List<Received<PriorityAssessed>> received) {
+        List<PriorityAssessed> newest = newestPerServer(
+                firstDeliveries(PRIORITIES_CONSUMER, received, Received::eventId).stream().map(Received::data).toList(),
+                PriorityAssessed::serverId, Comparator.comparingLong(PriorityAssessed::sequence));
+        SetStatement.over(newest, """
                         insert into plan_server (server_id, hostname, application_id, environment, pending, level, score,
                                                  exposure, required_since, assessed_sequence, updated_at)
-                        values (:serverId, :hostname, :applicationId, :environment, :pending, :level, :score,
-                                :exposure, cast(:requiredSince as timestamptz), :sequence, :now)
+                        select v.server_id, v.hostname, v.application_id, v.environment, v.pending, v.level, v.score,
+                               v.exposure, cast(v.required_since as timestamptz), v.sequence, cast(? as timestamptz)
+                        from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[],
+                                    ?::int[], ?::varchar[], ?::text[], ?::bigint[])
+                             as v(server_id, hostname, application_id, environment, pending, level, score, exposure,
+                                  required_since, sequence)
                         on conflict (server_id) do update set
                             pending = excluded.pending, level = excluded.level, score = excluded.score,
                             exposure = excluded.exposure, required_since = excluded.required_since,
@@ -76,56 +91,86 @@ public class ServerReadModel {
                             environment = coalesce(plan_server.environment, excluded.environment),
                             updated_at = excluded.updated_at
                         where plan_server.assessed_sequence < excluded.assessed_sequence""")
-                .setParameter("serverId", assessed.serverId())
-                .setParameter("hostname", assessed.hostname())
-                .setParameter("applicationId", assessed.applicationId())
-                .setParameter("environment", assessed.environment())
-                .setParameter("pending", pendingReboot)
-                .setParameter("level", pendingReboot && assessed.level() != null ? assessed.level().name() : null)
-                .setParameter("score", pendingReboot ? assessed.score() : 0)
-                .setParameter("exposure", assessed.exposure() == null ? null : assessed.exposure().name())
-                .setParameter("requiredSince", pendingReboot ? assessed.requiredSince() : null)
-                .setParameter("sequence", assessed.sequence())
-                .setParameter("now", clock.instant())
-                .executeUpdate();
+                .value(clock.instant())
+                .column("varchar", PriorityAssessed::serverId)
+                .column("varchar", PriorityAssessed::hostname)
+                .column("varchar", PriorityAssessed::applicationId)
+                .column("varchar", PriorityAssessed::environment)
+                .column("boolean", ServerReadModel::pendingReboot)
+                .column("varchar", a -> pendingReboot(a) ? a.level() : null)
+                .column("int", a -> pendingReboot(a) ? a.score() : 0)
+                .column("varchar", PriorityAssessed::exposure)
+                .column("text", a -> pendingReboot(a) ? a.requiredSince() : null)
+                .column("bigint", PriorityAssessed::sequence)
+                .execute(entityManager);
     }
 
     /**
-     * A {@code check.completed}: a successful check (UP_TO_DATE or REBOOT_REQUIRED) newer than the one held sets the
-     * boot id, whether a reboot is still required and whether the sentinel is still there, then verifies the server's restart in progress, if any.
-     * UNREACHABLE says nothing about the server's restart and changes nothing but the inventory it carries.
+     * {@code check.completed} events: a successful check (UP_TO_DATE or REBOOT_REQUIRED) newer than the one held sets
+     * the boot id, whether a reboot is still required and whether the sentinel is still there, then the restarts in
+     * progress of the servers it changed are verified. UNREACHABLE says nothing about the server's restart and changes
+     * nothing but the inventory it carries.
      */
     @Transactional
-    public void onCheck(CheckCompleted check) {
-        if (!processed.firstDelivery(CHECKS_CONSUMER, check.checkId())) {
-            return;
+    public void onChecks(List<CheckCompleted> checks) {
+        List<CheckCompleted> first = firstDeliveries(CHECKS_CONSUMER, checks, CheckCompleted::checkId);
+        applySnapshots(first.stream()
+                .filter(check -> check.server() != null && check.server().serverId() != null
+                        && check.server().serverId().equals(check.serverId()))
+                .map(CheckCompleted::server)
+                .toList());
+        // Per server, the checks that would apply one after the other (each newer than the last): the newest sets the
+        // columns, but a newest without a boot id keeps the last one known, so the last of them that has one goes first.
+        Map<String, CheckCompleted> newest = new LinkedHashMap<>();
+        Map<String, CheckCompleted> lastWithBootId = new HashMap<>();
+        for (CheckCompleted check : first) {
+            if (check.outcome() != CheckOutcome.UP_TO_DATE && check.outcome() != CheckOutcome.REBOOT_REQUIRED) {
+                continue;
+            }
+            CheckCompleted held = newest.get(check.serverId());
+            if (held == null || isAfter(check.checkedAt(), held.checkedAt())) {
+                newest.put(check.serverId(), check);
+                if (check.bootId() != null) {
+                    lastWithBootId.put(check.serverId(), check);
+                }
+            }
         }
-        if (check.server() != null && check.server().serverId() != null && check.server().serverId().equals(check.serverId())) {
-            applySnapshot(check.server());
-        }
-        if (check.outcome() != CheckOutcome.UP_TO_DATE && check.outcome() != CheckOutcome.REBOOT_REQUIRED) {
-            return;
-        }
-        int applied = entityManager.createNativeQuery("""
+        List<CheckCompleted> bootIdsFirst = newest.values().stream()
+                .filter(check -> check.bootId() == null && lastWithBootId.containsKey(check.serverId()))
+                .map(check -> lastWithBootId.get(check.serverId()))
+                .toList();
+        Set<String> changed = new LinkedHashSet<>(upsertChecks(bootIdsFirst));
+        changed.addAll(upsertChecks(List.copyOf(newest.values())));
+        verification.afterChecks(changed);
+    }
+
+    private static boolean isAfter(Instant at, Instant than) {
+        return at != null && (than == null || at.isAfter(than));
+    }
+
+    /** @return the servers whose row the checks changed (one check per server, each applied if newer than the row's) */
+    private List<String> upsertChecks(List<CheckCompleted> checks) {
+        return SetStatement.over(checks, """
                         insert into plan_server (server_id, boot_id, reboot_required, sentinel, last_checked_at, updated_at)
-                        values (:serverId, :bootId, :rebootRequired, :sentinel, :checkedAt, :now)
+                        select v.server_id, v.boot_id, v.reboot_required, v.sentinel, cast(v.checked_at as timestamptz),
+                               cast(? as timestamptz)
+                        from unnest(?::varchar[], ?::varchar[], ?::boolean[], ?::boolean[], ?::text[])
+                             as v(server_id, boot_id, reboot_required, sentinel, checked_at)
                         on conflict (server_id) do update set
                             boot_id = coalesce(excluded.boot_id, plan_server.boot_id),
                             reboot_required = excluded.reboot_required,
                             sentinel = excluded.sentinel,
                             last_checked_at = excluded.last_checked_at,
                             updated_at = excluded.updated_at
-                        where plan_server.last_checked_at is null or plan_server.last_checked_at < excluded.last_checked_at""")
-                .setParameter("serverId", check.serverId())
-                .setParameter("bootId", check.bootId())
-                .setParameter("rebootRequired", check.outcome() == CheckOutcome.REBOOT_REQUIRED)
-                .setParameter("sentinel", sentinelFound(check))
-                .setParameter("checkedAt", check.checkedAt())
-                .setParameter("now", clock.instant())
-                .executeUpdate();
-        if (applied == 1) {
-            verification.afterCheck(check.serverId());
-        }
+                        where plan_server.last_checked_at is null or plan_server.last_checked_at < excluded.last_checked_at
+                        returning server_id""")
+                .value(clock.instant())
+                .column("varchar", CheckCompleted::serverId)
+                .column("varchar", CheckCompleted::bootId)
+                .column("boolean", check -> check.outcome() == CheckOutcome.REBOOT_REQUIRED)
+                .column("boolean", ServerReadModel::sentinelFound)
+                .column("text", CheckCompleted::checkedAt)
+                .returning(entityManager);
     }
 
     /**
@@ -139,29 +184,55 @@ public class ServerReadModel {
         return check.detectedBy().isEmpty() || check.detectedBy().contains(SENTINEL);
     }
 
-    private void applySnapshot(ServerSnapshot snapshot) {
-        Map<String, String> labels = snapshot.labels();
-        entityManager.createNativeQuery("""
+    private static boolean pendingReboot(PriorityAssessed assessed) {
+        return assessed.pending() && assessed.kind() == RestartKind.REBOOT;
+    }
+
+    private void applySnapshots(List<ServerSnapshot> snapshots) {
+        List<ServerSnapshot> newest = newestPerServer(snapshots, ServerSnapshot::serverId,
+                Comparator.comparingLong(ServerSnapshot::revision));
+        SetStatement.over(newest, """
                         insert into plan_server (server_id, hostname, application_id, environment, labels, probe_kind,
                                                  removed, inventory_revision, updated_at)
-                        values (:serverId, :hostname, :applicationId, :environment, cast(:labels as jsonb), :probeKind,
-                                :removed, :revision, :now)
+                        select v.server_id, v.hostname, v.application_id, v.environment, cast(v.labels as jsonb), v.probe_kind,
+                               v.removed, v.revision, cast(? as timestamptz)
+                        from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::varchar[],
+                                    ?::boolean[], ?::bigint[])
+                             as v(server_id, hostname, application_id, environment, labels, probe_kind, removed, revision)
                         on conflict (server_id) do update set
                             hostname = excluded.hostname, application_id = excluded.application_id,
                             environment = excluded.environment, labels = excluded.labels,
                             probe_kind = excluded.probe_kind, removed = excluded.removed,
                             inventory_revision = excluded.inventory_revision, updated_at = excluded.updated_at
                         where plan_server.inventory_revision < excluded.inventory_revision""")
-                .setParameter("serverId", snapshot.serverId())
-                .setParameter("hostname", snapshot.hostname())
-                .setParameter("applicationId", snapshot.applicationId())
-                .setParameter("environment", snapshot.environment())
-                .setParameter("labels", EventJson.write(labels))
-                .setParameter("probeKind", snapshot.probeKind())
-                .setParameter("removed", snapshot.removed())
-                .setParameter("revision", snapshot.revision())
-                .setParameter("now", clock.instant())
-                .executeUpdate();
+                .value(clock.instant())
+                .column("varchar", ServerSnapshot::serverId)
+                .column("varchar", ServerSnapshot::hostname)
+                .column("varchar", ServerSnapshot::applicationId)
+                .column("varchar", ServerSnapshot::environment)
+                .column("text", snapshot -> EventJson.write(snapshot.labels()))
+                .column("varchar", ServerSnapshot::probeKind)
+                .column("boolean", ServerSnapshot::removed)
+                .column("bigint", ServerSnapshot::revision)
+                .execute(entityManager);
     }
 
+    /** The events seen for the first time, each once, in the batch's order. */
+    private <E> List<E> firstDeliveries(String consumer, List<E> events, Function<E, String> eventId) {
+        Set<String> first = new HashSet<>(processed.firstDeliveries(consumer, events.stream().map(eventId).toList()));
+        return events.stream().filter(event -> first.remove(eventId.apply(event))).toList();
+    }
+
+    /**
+     * One event per server: the newest by {@code order}, the earliest of equals (an upsert that only replaces an older
+     * row would have kept it). PostgreSQL refuses an upsert that meets one row twice, and the result is the same as
+     * applying them in turn.
+     */
+    static <E> List<E> newestPerServer(List<E> events, Function<E, String> serverId, Comparator<E> order) {
+        Map<String, E> newest = new LinkedHashMap<>();
+        for (E event : events) {
+            newest.merge(serverId.apply(event), event, (held, next) -> order.compare(next, held) > 0 ? next : held);
+        }
+        return List.copyOf(newest.values());
+    }
 }

@@ -2,6 +2,7 @@ package io.restartwatch.plan.scheduling;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,12 +52,13 @@ public class RestartVerification {
     }
 
     /**
-     * Right after a server's check was applied: verifies its restart in progress when the boot proof suffices. A
-     * restart whose policy has a health URL waits for the tick, which asks the URL outside any transaction.
+     * Right after servers' checks were applied: verifies their restarts in progress when the boot proof suffices (one
+     * read for the whole set; most servers have none). A restart whose policy has a health URL waits for the tick,
+     * which asks the URL outside any transaction.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void afterCheck(String serverId) {
-        for (RestartRow row : rows.inProgressOf(serverId)) {
+    public void afterChecks(Collection<String> serverIds) {
+        for (RestartRow row : rows.inProgressOf(serverIds)) {
             PlannedRestart restart = row.restart();
             if (bootProof(row) && !needsHealth(policies.policyFor(restart.applicationId(), restart.environment()))) {
                 verify(restart);

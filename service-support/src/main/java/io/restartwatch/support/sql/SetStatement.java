@@ -80,18 +80,29 @@ public final class SetStatement<R> {
 
     /** @return the first column of every row the statement returns ({@code … returning server_id}) */
     public List<String> returning(EntityManager entityManager) {
+        return returning(entityManager, row -> row.getString(1));
+    }
+
+    /** @return every row the statement returns, each read by {@code reader} */
+    public <T> List<T> returning(EntityManager entityManager, RowReader<T> reader) {
         if (rows.isEmpty()) {
             return List.of();
         }
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement statement = prepare(connection); ResultSet result = statement.executeQuery()) {
-                List<String> returned = new ArrayList<>();
+                List<T> returned = new ArrayList<>();
                 while (result.next()) {
-                    returned.add(result.getString(1));
+                    returned.add(reader.read(result));
                 }
                 return returned;
             }
         });
+    }
+
+    /** Reads the current row of a statement's result. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
     }
 
     private PreparedStatement prepare(Connection connection) throws SQLException {
