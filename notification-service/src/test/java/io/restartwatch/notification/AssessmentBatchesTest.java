@@ -144,7 +144,11 @@ class AssessmentBatchesTest {
                 .filteredOn(event -> event.key() != null && event.key().startsWith(app)).hasSize(1);
     }
 
-    /** Counts the driver's round trips ({@link RoundTrips}): a query or a write per record would make the big batch's count grow. */
+    /**
+     * Counts the PostgreSQL protocol's Sync messages (one per round trip: pgjdbc sends a JDBC batch's statements and
+     * one Sync) and Execute messages (one per statement run) the driver sends while a batch is applied. A query or a
+     * write per record would make the big batch's count grow.
+     */
     @Test
     void aBatchTakesTheSameNumberOfRoundTripsWhateverItsSize() {
         String app = Assessments.unique("trips");

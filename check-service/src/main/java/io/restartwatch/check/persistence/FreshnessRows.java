@@ -58,9 +58,7 @@ public class FreshnessRows {
         if (attempts.isEmpty()) {
             return verified;
         }
-        // SetStatement returns one column: each changed row comes back as "id verified-before sequence", split from the
-        // right (the last two fields are a boolean and a number, whatever the id holds).
-        List<String> changed = SetStatement.over(attempts, """
+        SetStatement.over(attempts, """
                         update server s set last_verified_at = v.at, last_attempt_at = v.at, last_attempt_outcome = v.outcome,
                             last_attempt_reason = null, last_attempt_detail = null,
                             unverified_since = null, unverified_reason = null, unverified_detail = null,
@@ -69,18 +67,13 @@ public class FreshnessRows {
                         join (select u.id, cast(u.at_text as timestamptz) as at, u.outcome
                               from unnest(?::varchar[], ?::text[], ?::varchar[]) as u(id, at_text, outcome)) v on v.id = before.id
                         where s.id = before.id
-                        returning s.id || ' ' || cast(before.unverified_since is not null as text) || ' ' || s.freshness_sequence""")
+                        returning s.id, before.unverified_since is not null, s.freshness_sequence""")
                 .column("varchar", Attempt::serverId)
                 .column("varchar", Attempt::serverId)
                 .column("text", Attempt::at)
                 .column("varchar", Attempt::outcome)
-                .returning(entityManager);
-        for (String row : changed) {
-            int sequenceAt = row.lastIndexOf(' ');
-            int wasUnverifiedAt = row.lastIndexOf(' ', sequenceAt - 1);
-            verified.put(row.substring(0, wasUnverifiedAt), new Verified(Boolean.parseBoolean(row.substring(wasUnverifiedAt + 1, sequenceAt)),
-                    Long.parseLong(row.substring(sequenceAt + 1))));
-        }
+                .returning(entityManager, row -> Map.entry(row.getString(1), new Verified(row.getBoolean(2), row.getLong(3))))
+                .forEach(changed -> verified.put(changed.getKey(), changed.getValue()));
         return verified;
     }
 

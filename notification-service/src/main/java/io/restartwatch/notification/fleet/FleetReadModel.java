@@ -122,7 +122,7 @@ public class FleetReadModel {
         Map<String, NewestAssessment> newest = new LinkedHashMap<>();
         for (IncomingCloudEvent<PriorityAssessed> received : firstDeliveries(PRIORITIES_CONSUMER, batch, IncomingCloudEvent::id)) {
             PriorityAssessed a = received.data();
-            newest.merge(a.serverId(), NewestAssessment.first(a), (known, next) -> known.then(a));
+            newest.merge(a.serverId(), NewestAssessment.first(a), (known, first) -> known.then(a));
         }
         // A cleared assessment (pending = false) still names the server's last exposure; keep the known one otherwise.
         // Each row carries the sequence its exposure and its exposure facts come from: they replace the stored ones only
