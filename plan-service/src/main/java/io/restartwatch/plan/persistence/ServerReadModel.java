@@ -2,15 +2,12 @@ package io.restartwatch.plan.persistence;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -24,6 +21,7 @@ import io.restartwatch.contracts.RestartKind;
 import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.plan.messaging.Received;
 import io.restartwatch.plan.scheduling.RestartVerification;
+import io.restartwatch.support.messaging.BatchApplier;
 import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.sql.SetStatement;
 
@@ -57,7 +55,7 @@ public class ServerReadModel {
     /** {@code server.*} snapshots: the inventory columns, unless a newer revision is already applied. */
     @Transactional
     public void onServers(List<Received<ServerSnapshot>> received) {
-        List<Received<ServerSnapshot>> first = firstDeliveries(SERVERS_CONSUMER, received, Received::eventId);
+        List<Received<ServerSnapshot>> first = processed.firstDeliveriesOf(SERVERS_CONSUMER, received, Received::eventId);
         applySnapshots(first.stream().map(Received::data).toList());
     }
 
@@ -70,9 +68,9 @@ public class ServerReadModel {
      */
     @Transactional
     public void onPriorities(List<Received<PriorityAssessed>> received) {
-        List<PriorityAssessed> newest = newestPerServer(
-                firstDeliveries(PRIORITIES_CONSUMER, received, Received::eventId).stream().map(Received::data).toList(),
-                PriorityAssessed::serverId, Comparator.comparingLong(PriorityAssessed::sequence));
+        List<PriorityAssessed> newest = BatchApplier.newestPerKey(
+                processed.firstDeliveriesOf(PRIORITIES_CONSUMER, received, Received::eventId).stream().map(Received::data).toList(),
+                PriorityAssessed::serverId, PriorityAssessed::sequence);
         SetStatement.over(newest, """
                         insert into plan_server (server_id, hostname, application_id, environment, pending, level, score,
                                                  exposure, required_since, assessed_sequence, updated_at)
@@ -113,7 +111,7 @@ public class ServerReadModel {
      */
     @Transactional
     public void onChecks(List<CheckCompleted> checks) {
-        List<CheckCompleted> first = firstDeliveries(CHECKS_CONSUMER, checks, CheckCompleted::checkId);
+        List<CheckCompleted> first = processed.firstDeliveriesOf(CHECKS_CONSUMER, checks, CheckCompleted::checkId);
         applySnapshots(first.stream()
                 .filter(check -> check.server() != null && check.server().serverId() != null
                         && check.server().serverId().equals(check.serverId()))
@@ -189,8 +187,7 @@ public class ServerReadModel {
     }
 
     private void applySnapshots(List<ServerSnapshot> snapshots) {
-        List<ServerSnapshot> newest = newestPerServer(snapshots, ServerSnapshot::serverId,
-                Comparator.comparingLong(ServerSnapshot::revision));
+        List<ServerSnapshot> newest = BatchApplier.newestPerKey(snapshots, ServerSnapshot::serverId, ServerSnapshot::revision);
         SetStatement.over(newest, """
                         insert into plan_server (server_id, hostname, application_id, environment, labels, probe_kind,
                                                  removed, inventory_revision, updated_at)
@@ -215,24 +212,5 @@ public class ServerReadModel {
                 .column("boolean", ServerSnapshot::removed)
                 .column("bigint", ServerSnapshot::revision)
                 .execute(entityManager);
-    }
-
-    /** The events seen for the first time, each once, in the batch's order. */
-    private <E> List<E> firstDeliveries(String consumer, List<E> events, Function<E, String> eventId) {
-        Set<String> first = new HashSet<>(processed.firstDeliveries(consumer, events.stream().map(eventId).toList()));
-        return events.stream().filter(event -> first.remove(eventId.apply(event))).toList();
-    }
-
-    /**
-     * One event per server: the newest by {@code order}, the earliest of equals (an upsert that only replaces an older
-     * row would have kept it). PostgreSQL refuses an upsert that meets one row twice, and the result is the same as
-     * applying them in turn.
-     */
-    static <E> List<E> newestPerServer(List<E> events, Function<E, String> serverId, Comparator<E> order) {
-        Map<String, E> newest = new LinkedHashMap<>();
-        for (E event : events) {
-            newest.merge(serverId.apply(event), event, (held, next) -> order.compare(next, held) > 0 ? next : held);
-        }
-        return List.copyOf(newest.values());
     }
 }

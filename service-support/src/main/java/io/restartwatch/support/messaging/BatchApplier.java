@@ -2,7 +2,9 @@ package io.restartwatch.support.messaging;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -103,6 +105,21 @@ public class BatchApplier {
                 }
             }
         }
+    }
+
+    /**
+     * One event per key, the one a table keeps when the events are applied in order by upserts that only replace a
+     * strictly older row: the newest by {@code counter}, the earliest of equals; keys in order of first appearance.
+     * A set-based upsert needs it: PostgreSQL refuses an {@code on conflict do update} that meets one row twice.
+     */
+    public static <E, C extends Comparable<? super C>> List<E> newestPerKey(List<E> events, Function<E, String> key,
+                                                                          Function<E, C> counter) {
+        Comparator<E> byCounter = Comparator.comparing(counter, Comparator.nullsFirst(Comparator.naturalOrder()));
+        Map<String, E> newest = new LinkedHashMap<>();
+        for (E event : events) {
+            newest.merge(key.apply(event), event, (kept, next) -> byCounter.compare(next, kept) > 0 ? next : kept);
+        }
+        return List.copyOf(newest.values());
     }
 
     private record Parsed<E>(ConsumerRecord<String, String> record, E event) {

@@ -2,7 +2,9 @@ package io.restartwatch.support.messaging;
 
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -57,5 +59,15 @@ public class ProcessedEvents {
                 .value(consumer)
                 .column("varchar", id -> id)
                 .returning(entityManager));
+    }
+
+    /**
+     * {@link #firstDeliveries} for a batch of events: those {@code consumer} sees for the first time, in the batch's
+     * order, an event repeated in the batch once (its first occurrence).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public <E> List<E> firstDeliveriesOf(String consumer, List<E> events, Function<E, String> eventId) {
+        Set<String> first = new HashSet<>(firstDeliveries(consumer, events.stream().map(eventId).toList()));
+        return events.stream().filter(event -> first.remove(eventId.apply(event))).toList();
     }
 }
