@@ -1,14 +1,9 @@
 package io.restartwatch.notification.fleet;
 
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -22,6 +17,7 @@ import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.ServerFreshness;
 import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.notification.fleet.FleetConsumers.ReceivedPolicy;
+import io.restartwatch.support.messaging.BatchApplier;
 import io.restartwatch.support.messaging.IncomingCloudEvent;
 import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.sql.SetStatement;
@@ -57,15 +53,15 @@ public class FleetReadModel {
 
     @Transactional
     public void onServers(List<IncomingCloudEvent<ServerSnapshot>> batch) {
-        List<ServerSnapshot> fresh = firstDeliveries(SERVERS_CONSUMER, batch, IncomingCloudEvent::id).stream()
+        List<ServerSnapshot> fresh = processed.firstDeliveriesOf(SERVERS_CONSUMER, batch, IncomingCloudEvent::id).stream()
                 .map(IncomingCloudEvent::data).toList();
-        upsertServers(newestPerKey(fresh, ServerSnapshot::serverId, ServerSnapshot::revision));
+        upsertServers(BatchApplier.newestPerKey(fresh, ServerSnapshot::serverId, ServerSnapshot::revision));
     }
 
     /** A check carries the server as it was checked: it may arrive before the snapshot on the servers topic. */
     @Transactional
     public void onChecks(List<IncomingCloudEvent<CheckCompleted>> batch) {
-        List<CheckCompleted> fresh = firstDeliveries(CHECKS_CONSUMER, batch, IncomingCloudEvent::id).stream()
+        List<CheckCompleted> fresh = processed.firstDeliveriesOf(CHECKS_CONSUMER, batch, IncomingCloudEvent::id).stream()
                 .map(IncomingCloudEvent::data).toList();
         if (fresh.isEmpty()) {
             return;
@@ -74,7 +70,7 @@ public class FleetReadModel {
                 .filter(check -> check.server() != null && check.serverId().equals(check.server().serverId()))
                 .map(CheckCompleted::server)
                 .toList();
-        upsertServers(newestPerKey(snapshots, ServerSnapshot::serverId, ServerSnapshot::revision));
+        upsertServers(BatchApplier.newestPerKey(snapshots, ServerSnapshot::serverId, ServerSnapshot::revision));
         // A check id met twice (in the batch or before) keeps its first row, as one by one would.
         SetStatement.over(fresh, """
                         insert into fleet_check (check_id, server_id, checked_at, trigger, outcome, reason, packages, required_since,
@@ -105,7 +101,7 @@ public class FleetReadModel {
                 .column("text", check -> json(check.discovered()))
                 .execute(entityManager);
         // The history is bounded by count: whatever falls past each server's newest N goes, a late older check included.
-        Set<String> serverIds = new LinkedHashSet<>(fresh.stream().map(CheckCompleted::serverId).toList());
+        List<String> serverIds = fresh.stream().map(CheckCompleted::serverId).distinct().toList();
         SetStatement.over(serverIds, """
                         delete from fleet_check where check_id in (
                             select ranked.check_id from (
@@ -120,7 +116,8 @@ public class FleetReadModel {
     @Transactional
     public void onAssessments(List<IncomingCloudEvent<PriorityAssessed>> batch) {
         Map<String, NewestAssessment> newest = new LinkedHashMap<>();
-        for (IncomingCloudEvent<PriorityAssessed> received : firstDeliveries(PRIORITIES_CONSUMER, batch, IncomingCloudEvent::id)) {
+        for (IncomingCloudEvent<PriorityAssessed> received : processed.firstDeliveriesOf(PRIORITIES_CONSUMER, batch,
+                IncomingCloudEvent::id)) {
             PriorityAssessed a = received.data();
             newest.merge(a.serverId(), NewestAssessment.first(a), (known, first) -> known.then(a));
         }
@@ -175,9 +172,9 @@ public class FleetReadModel {
 
     @Transactional
     public void onFreshnesses(List<IncomingCloudEvent<ServerFreshness>> batch) {
-        List<ServerFreshness> fresh = firstDeliveries(FRESHNESS_CONSUMER, batch, IncomingCloudEvent::id).stream()
+        List<ServerFreshness> fresh = processed.firstDeliveriesOf(FRESHNESS_CONSUMER, batch, IncomingCloudEvent::id).stream()
                 .map(IncomingCloudEvent::data).toList();
-        SetStatement.over(newestPerKey(fresh, ServerFreshness::serverId, ServerFreshness::sequence), """
+        SetStatement.over(BatchApplier.newestPerKey(fresh, ServerFreshness::serverId, ServerFreshness::sequence), """
                         insert into fleet_freshness (server_id, sequence, verified, reason, detail, last_verified_at, last_attempt_at,
                                                      max_silence_seconds, occurred_at)
                         select v.server_id, v.sequence, v.verified, v.reason, v.detail, cast(v.last_verified_at as timestamptz),
@@ -206,8 +203,10 @@ public class FleetReadModel {
     /** The newest policy wins by when it changed, whatever order the topic's partitions deliver in. */
     @Transactional
     public void onPolicies(List<ReceivedPolicy> batch) {
-        List<ReceivedPolicy> fresh = firstDeliveries(POLICIES_CONSUMER, batch, received -> received.event().id());
-        SetStatement.over(newestPerKey(fresh, received -> received.event().data().applicationId(), ReceivedPolicy::changedAt), """
+        List<ReceivedPolicy> fresh = processed.firstDeliveriesOf(POLICIES_CONSUMER, batch, received -> received.event().id());
+        List<ReceivedPolicy> newest = BatchApplier.newestPerKey(fresh, received -> received.event().data().applicationId(),
+                ReceivedPolicy::changedAt);
+        SetStatement.over(newest, """
                         insert into fleet_policy (application_id, removed, stale_after_seconds, critical_after_seconds, multiplier,
                                                   package_weights, changed_at)
                         select v.application_id, v.removed, v.stale_after_seconds, v.critical_after_seconds, v.multiplier,
@@ -256,27 +255,6 @@ public class FleetReadModel {
                 .column("text", ServerSnapshot::probeKind)
                 .column("text", ServerSnapshot::changedAt)
                 .execute(entityManager);
-    }
-
-    /** The batch's events {@code consumer} sees for the first time, in batch order; an id repeated in the batch once. */
-    private <E> List<E> firstDeliveries(String consumer, List<E> batch, Function<E, String> eventId) {
-        Set<String> first = processed.firstDeliveries(consumer, batch.stream().map(eventId).toList());
-        Set<String> taken = new HashSet<>();
-        return batch.stream().filter(event -> first.contains(eventId.apply(event)) && taken.add(eventId.apply(event))).toList();
-    }
-
-    /**
-     * One event per key, the one the table keeps when they are applied in order with upserts that only replace a strictly
-     * older row: the newest by {@code counter}, the earliest of equals. Keys in order of first appearance (the batch's lock
-     * order).
-     */
-    static <E, C extends Comparable<? super C>> List<E> newestPerKey(List<E> events, Function<E, String> key, Function<E, C> counter) {
-        Comparator<E> byCounter = Comparator.comparing(counter);
-        Map<String, E> newest = new LinkedHashMap<>();
-        for (E event : events) {
-            newest.merge(key.apply(event), event, (kept, next) -> byCounter.compare(next, kept) > 0 ? next : kept);
-        }
-        return List.copyOf(newest.values());
     }
 
     /**
