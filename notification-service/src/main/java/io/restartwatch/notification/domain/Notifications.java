@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -99,11 +98,8 @@ public class Notifications {
      */
     @Transactional
     public void onAssessments(List<ReceivedAssessment> batch) {
-        Set<String> firstDeliveries = processed.firstDeliveries(CONSUMER, batch.stream().map(ReceivedAssessment::eventId).toList());
-        Set<String> taken = new HashSet<>();
         // An id twice in the batch is a redelivery too: its first occurrence only.
-        List<PriorityAssessed> fresh = batch.stream()
-                .filter(received -> firstDeliveries.contains(received.eventId()) && taken.add(received.eventId()))
+        List<PriorityAssessed> fresh = processed.firstDeliveriesOf(CONSUMER, batch, ReceivedAssessment::eventId).stream()
                 .map(ReceivedAssessment::assessment)
                 .toList();
         if (fresh.isEmpty()) {

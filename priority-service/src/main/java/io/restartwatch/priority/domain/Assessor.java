@@ -106,14 +106,10 @@ public class Assessor {
      */
     @Transactional
     public void onChecks(List<CheckCompleted> checks) {
-        Set<String> firstDeliveries = processed.firstDeliveries(CHECKS_CONSUMER, checks.stream().map(CheckCompleted::checkId).toList());
-        List<CheckCompleted> toApply = new ArrayList<>();
-        for (CheckCompleted check : checks) {
-            // remove(): a check id twice in one batch applies once. UNREACHABLE says nothing about the restart.
-            if (firstDeliveries.remove(check.checkId()) && check.outcome() != CheckOutcome.UNREACHABLE) {
-                toApply.add(check);
-            }
-        }
+        // A check id twice in one batch applies once. UNREACHABLE says nothing about the restart.
+        List<CheckCompleted> toApply = processed.firstDeliveriesOf(CHECKS_CONSUMER, checks, CheckCompleted::checkId).stream()
+                .filter(check -> check.outcome() != CheckOutcome.UNREACHABLE)
+                .toList();
         if (toApply.isEmpty()) {
             return;
         }
