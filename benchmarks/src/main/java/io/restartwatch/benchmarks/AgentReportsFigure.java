@@ -12,7 +12,7 @@ import java.util.List;
 final class AgentReportsFigure implements Figure {
 
     private static final double P99_BOUND_MS = 50;
-    private static final double TARGET_REPORTS_PER_SECOND = 10_000;
+    private static final double TARGET_REPORTS_PER_SECOND = 3_000;
 
     @Override
     public String phase() {

@@ -71,7 +71,7 @@ final class LatencyFigure implements Figure {
         }
         Arrays.sort(latencies);
         bench.results.add("p2_check_to_notification_p50", Bench.round1(Results.percentile(latencies, 50)), "ms");
-        bench.results.add("p2_check_to_notification_p99", Bench.round1(Results.percentile(latencies, 99)), "ms", 500, false);
+        bench.results.add("p2_check_to_notification_p99", Bench.round1(Results.percentile(latencies, 99)), "ms", 250, false);
     }
 
     private static void deployHookToCleared(Bench bench) throws Exception {
@@ -125,6 +125,6 @@ final class LatencyFigure implements Figure {
         }
         Arrays.sort(latencies);
         bench.results.add("p2_deploy_hook_to_cleared_p50", Bench.round1(Results.percentile(latencies, 50)), "ms");
-        bench.results.add("p2_deploy_hook_to_cleared_p99", Bench.round1(Results.percentile(latencies, 99)), "ms", 1500, false);
+        bench.results.add("p2_deploy_hook_to_cleared_p99", Bench.round1(Results.percentile(latencies, 99)), "ms", 1000, false);
     }
 }
