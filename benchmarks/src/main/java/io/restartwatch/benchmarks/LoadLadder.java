@@ -12,6 +12,11 @@ import java.util.Map;
  * (on a loaded machine even one connection can pass 200 ms; the next steps then still show where the rate stops). Two answers, both measured: the best rate of a step whose p99 stayed within the bound with no
  * errors (none, if no step did), and the saturated rate (the highest of any step) with its own p99 and errors.
  * Neither is chosen so that it meets the bound: the bounded one can be absent, the saturated one can miss it.
+ *
+ * <p>The ladder starts with a warm-up that counts for nothing ({@link #WARM_UP}): it runs right after the services
+ * start (P5), and a freshly started JVM answers its first hundred or so requests several times slower (class loading,
+ * first statements, C1 compiling). Without it the 1- and 2-connection steps measured that start-up, not the load, and
+ * the latency seemed to fall as the load rose (issue 14).
  */
 final class LoadLadder {
 
@@ -19,6 +24,9 @@ final class LoadLadder {
     /** Past saturation: p99 above this, and the rate no longer grows by {@link #STILL_SCALING} over the best step before. */
     private static final double PAST_SATURATION_P99_MS = 200;
     private static final double STILL_SCALING = 1.10;
+    /** Long and wide enough that the request path is compiled before the first step (about 6 s at one connection). */
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
+    private static final int WARM_UP_CONNECTIONS = 4;
 
     /** {@code withinBound} is null when no step met the p99 bound without errors. */
     record Outcome(List<HttpLoad.Step> steps, HttpLoad.Step withinBound, HttpLoad.Step saturated) {
@@ -45,6 +53,9 @@ final class LoadLadder {
         List<HttpLoad.Step> steps = new ArrayList<>();
         HttpLoad.Step withinBound = null;
         HttpLoad.Step saturated = null;
+        HttpLoad.Step warm = load.run(WARM_UP_CONNECTIONS, Duration.ZERO, WARM_UP);
+        Bench.log("  warm-up (not counted): %d connections for %d s, %.0f %s, p50 %.2f ms, errors %d", WARM_UP_CONNECTIONS,
+                WARM_UP.toSeconds(), warm.perSecond(), unit, warm.p50(), warm.errors());
         for (int connections : CONNECTIONS) {
             HttpLoad.Step step = load.run(connections, warmup, measure);
             Bench.log("  %2d connections: %.0f %s, p50 %.2f ms, p99 %.2f ms, errors %d", connections, step.perSecond(), unit,
