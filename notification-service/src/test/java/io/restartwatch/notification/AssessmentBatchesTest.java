@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import jakarta.inject.Inject;
@@ -23,7 +22,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.contracts.CloudEventHeaders;
-import io.restartwatch.contracts.EventJson;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.NotificationEvent;
@@ -37,10 +35,9 @@ import io.restartwatch.notification.messaging.AssessmentsConsumer;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
 import io.restartwatch.testsupport.LocalInfraResource;
+import io.restartwatch.testsupport.PolledRecords;
 import io.restartwatch.testsupport.RoundTrips;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,8 +48,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "notification"))
 class AssessmentBatchesTest {
-
-    private static final AtomicLong OFFSETS = new AtomicLong(1_000_000);
 
     private final KafkaEvents kafka = KafkaEvents.local();
 
@@ -222,21 +217,14 @@ class AssessmentBatchesTest {
 
         ConsumerRecord<String, String> record(String serverId) {
             String eventId = eventIds.computeIfAbsent(serverId, server -> UUID.randomUUID().toString());
-            var record = new ConsumerRecord<>(Topics.PRIORITIES, 0, OFFSETS.incrementAndGet(), serverId,
-                    EventJson.write(assessment.apply(serverId)));
-            record.headers().add(CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE.getBytes())
-                    .add(CloudEventHeaders.ID, eventId.getBytes())
-                    .add(CloudEventHeaders.TYPE, EventTypes.PRIORITY_ASSESSED.getBytes())
-                    .add(CloudEventHeaders.SOURCE, "/restartwatch/tests".getBytes())
-                    .add(CloudEventHeaders.SUBJECT, serverId.getBytes())
-                    .add(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON.getBytes());
-            return record;
+            return PolledRecords.cloudEvent(Topics.PRIORITIES, serverId, EventTypes.PRIORITY_ASSESSED, eventId,
+                    assessment.apply(serverId));
         }
     }
 
     /** What one poll hands the consumer. */
     private void apply(List<ConsumerRecord<String, String>> records) {
-        consumer.onAssessments(new ConsumerRecords<>(Map.of(new TopicPartition(Topics.PRIORITIES, 0), records), Map.of()));
+        consumer.onAssessments(PolledRecords.poll(Topics.PRIORITIES, records));
     }
 
     /** The server's timeline, oldest first: notification kind, entry kind, level. */

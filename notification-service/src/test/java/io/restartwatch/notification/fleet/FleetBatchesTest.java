@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import jakarta.inject.Inject;
@@ -25,7 +24,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckTrigger;
 import io.restartwatch.contracts.CloudEventHeaders;
-import io.restartwatch.contracts.EventJson;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.ExposureFact;
@@ -40,10 +38,10 @@ import io.restartwatch.contracts.Topics;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
 import io.restartwatch.testsupport.LocalInfraResource;
+import io.restartwatch.testsupport.PolledRecords;
 import io.restartwatch.testsupport.RoundTrips;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,7 +54,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "notification"))
 class FleetBatchesTest {
 
-    private static final AtomicLong OFFSETS = new AtomicLong(2_000_000);
     private static final List<String> TOPICS = List.of(Topics.SERVERS, Topics.CHECKS, Topics.PRIORITIES, Topics.FRESHNESS, Topics.POLICIES);
 
     @Inject
@@ -317,14 +314,7 @@ class FleetBatchesTest {
         }
 
         ConsumerRecord<String, String> record() {
-            var record = new ConsumerRecord<>(topic, 0, OFFSETS.incrementAndGet(), key, EventJson.write(data));
-            record.headers().add(CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE.getBytes())
-                    .add(CloudEventHeaders.ID, eventId.getBytes())
-                    .add(CloudEventHeaders.TYPE, type.getBytes())
-                    .add(CloudEventHeaders.SOURCE, "/restartwatch/tests".getBytes())
-                    .add(CloudEventHeaders.SUBJECT, key.getBytes())
-                    .add(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON.getBytes());
-            return record;
+            return PolledRecords.cloudEvent(topic, key, type, eventId, data);
         }
     }
 
@@ -336,7 +326,7 @@ class FleetBatchesTest {
         for (String topic : TOPICS) {
             List<ConsumerRecord<String, String>> records = events.stream().filter(sent -> sent.topic().equals(topic)).map(Sent::record).toList();
             if (!records.isEmpty()) {
-                consumerOf.get(topic).accept(new ConsumerRecords<>(Map.of(new TopicPartition(topic, 0), records), Map.of()));
+                consumerOf.get(topic).accept(PolledRecords.poll(topic, records));
             }
         }
     }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import jakarta.inject.Inject;
@@ -19,8 +18,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
-import io.restartwatch.contracts.CloudEventHeaders;
-import io.restartwatch.contracts.EventJson;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.PriorityAssessed;
@@ -32,10 +29,10 @@ import io.restartwatch.plan.messaging.CheckConsumer;
 import io.restartwatch.plan.messaging.InventoryConsumer;
 import io.restartwatch.plan.messaging.PriorityConsumer;
 import io.restartwatch.testsupport.LocalInfraResource;
+import io.restartwatch.testsupport.PolledRecords;
 import io.restartwatch.testsupport.RoundTrips;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +45,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "plan"))
 class ReadModelBatchesTest {
 
-    private static final AtomicLong OFFSETS = new AtomicLong(2_000_000);
     private static final String COLUMNS = """
             hostname, application_id, environment, cast(labels as text), probe_kind, removed, inventory_revision, pending,
             level, score, exposure, required_since, assessed_sequence, boot_id, reboot_required, sentinel, last_checked_at""";
@@ -183,14 +179,7 @@ class ReadModelBatchesTest {
     }
 
     private static ConsumerRecord<String, String> record(String topic, String key, String type, String eventId, Object data) {
-        var record = new ConsumerRecord<>(topic, 0, OFFSETS.incrementAndGet(), key, EventJson.write(data));
-        record.headers().add(CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE.getBytes())
-                .add(CloudEventHeaders.ID, eventId.getBytes())
-                .add(CloudEventHeaders.TYPE, type.getBytes())
-                .add(CloudEventHeaders.SOURCE, "/restartwatch/tests".getBytes())
-                .add(CloudEventHeaders.SUBJECT, key.getBytes())
-                .add(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON.getBytes());
-        return record;
+        return PolledRecords.cloudEvent(topic, key, type, eventId, data);
     }
 
     /** The same event (one event id per server) each time it is asked for the same server. */
@@ -205,7 +194,7 @@ class ReadModelBatchesTest {
     }
 
     private static ConsumerRecords<String, String> poll(String topic, List<ConsumerRecord<String, String>> records) {
-        return new ConsumerRecords<>(Map.of(new TopicPartition(topic, 0), records), Map.of());
+        return PolledRecords.poll(topic, records);
     }
 
     /** The row with the server's id (in its hostname) replaced, to compare two servers' rows. */
