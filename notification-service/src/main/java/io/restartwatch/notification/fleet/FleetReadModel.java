@@ -63,9 +63,6 @@ public class FleetReadModel {
     public void onChecks(List<IncomingCloudEvent<CheckCompleted>> batch) {
         List<CheckCompleted> fresh = processed.firstDeliveriesOf(CHECKS_CONSUMER, batch, IncomingCloudEvent::id).stream()
                 .map(IncomingCloudEvent::data).toList();
-        if (fresh.isEmpty()) {
-            return;
-        }
         List<ServerSnapshot> snapshots = fresh.stream()
                 .filter(check -> check.server() != null && check.serverId().equals(check.server().serverId()))
                 .map(CheckCompleted::server)

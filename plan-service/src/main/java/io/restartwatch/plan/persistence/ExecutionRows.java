@@ -126,13 +126,9 @@ public class ExecutionRows {
         if (serverIds.isEmpty()) {
             return List.of();
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("select " + RESTART_COLUMNS
-                        + " from planned_restart r left join plan_server s on s.server_id = r.server_id"
-                        + " where r.server_id in (:serverIds) and r.status in ('SCHEDULED', 'STARTED') order by r.server_id, r.restart_id")
-                .setParameter("serverIds", serverIds)
-                .getResultList();
-        return rows.stream().map(ExecutionRows::restartRow).toList();
+        return query("select " + RESTART_COLUMNS + " from planned_restart r left join plan_server s on s.server_id = r.server_id"
+                + " where r.server_id in (:serverIds) and r.status in ('SCHEDULED', 'STARTED') order by r.server_id, r.restart_id",
+                "serverIds", serverIds);
     }
 
     /** Released restarts of watched plans not yet ended, with their servers' last checks. */
@@ -148,7 +144,8 @@ public class ExecutionRows {
                 + " where r.restart_id = :restartId", "restartId", restartId).stream().findFirst();
     }
 
-    private List<RestartRow> query(String sql, String name, String value) {
+    /** @param value one value, or a collection for an {@code in (:name)} list */
+    private List<RestartRow> query(String sql, String name, Object value) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery(sql).setParameter(name, value).getResultList();
         return rows.stream().map(ExecutionRows::restartRow).toList();
