@@ -13,28 +13,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.restartwatch.support.retention.RetentionRule;
 import io.restartwatch.support.retention.RetentionRules;
-import io.restartwatch.support.retention.RetentionSettings;
 
 /**
- * What check-service forgets: consumed deploy ids, checks past the age limit and checks beyond the per-server
- * count. Only {@code GET /api/servers/{id}/checks} reads the history (priority-service keeps its own state), and a
+ * What check-service forgets besides consumed event ids (the platform's rule): checks past the age limit and
+ * checks beyond the per-server count. Only {@code GET /api/servers/{id}/checks} reads the history (priority-service keeps its own state), and a
  * server's latest check is kept so that page never empties.
  */
 @ApplicationScoped
 public class CheckRetention implements RetentionRules {
 
-    private final RetentionSettings settings;
     private final CheckRetentionSettings checks;
 
-    public CheckRetention(RetentionSettings settings, CheckRetentionSettings checks) {
-        this.settings = settings;
+    public CheckRetention(CheckRetentionSettings checks) {
         this.checks = checks;
     }
 
     @Override
     public List<RetentionRule> rules() {
         return List.of(
-                RetentionRule.processedEvents(settings),
                 RetentionRule.olderThan("server_check", checks::maxAge, """
                         delete from server_check where ctid in (
                             select c.ctid from server_check c

@@ -16,24 +16,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.restartwatch.support.retention.RetentionRule;
 import io.restartwatch.support.retention.RetentionRules;
-import io.restartwatch.support.retention.RetentionSettings;
 
 /**
- * What notification-service forgets: consumed assessment ids, finished webhook deliveries (with their attempts)
- * and cleared notifications (with their history). Never an open notification or its history, never a pending
+ * What notification-service forgets besides consumed event ids (the platform's rule): finished webhook
+ * deliveries (with their attempts) and cleared notifications (with their history). Never an open notification or its history, never a pending
  * delivery, and never a delivery of a notification still open: {@code WebhookDeliveries} reads it to know that
  * a webhook must also hear of the clear.
  */
 @ApplicationScoped
 public class NotificationRetention implements RetentionRules {
 
-    private final RetentionSettings settings;
     private final NotificationRetentionSettings.Notifications notifications;
     private final NotificationRetentionSettings.WebhookDeliveries deliveries;
 
-    public NotificationRetention(RetentionSettings settings, NotificationRetentionSettings.Notifications notifications,
+    public NotificationRetention(NotificationRetentionSettings.Notifications notifications,
                                  NotificationRetentionSettings.WebhookDeliveries deliveries) {
-        this.settings = settings;
         this.notifications = notifications;
         this.deliveries = deliveries;
     }
@@ -41,7 +38,6 @@ public class NotificationRetention implements RetentionRules {
     @Override
     public List<RetentionRule> rules() {
         return List.of(
-                RetentionRule.processedEvents(settings),
                 new ParentsAndChildren("webhook_delivery", deliveries.maxAge(), """
                         select d.id from webhook_delivery d
                         where d.status <> 'PENDING' and d.created_at < ?

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,8 +26,11 @@ import io.quarkus.runtime.StartupEvent;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps history tables bounded: once per {@code restartwatch.retention.interval} it runs every rule the service
- * contributes ({@link RetentionRules}), batch by batch, each batch in its own short transaction. One instance
+ * Keeps history tables bounded: once per {@code restartwatch.retention.interval} it runs the platform's own rule
+ * (the idempotent-consumer log, {@code processed_event}, which every service's database has) and every rule the
+ * service contributes for its tables ({@link RetentionRules}), batch by batch, each batch in its own short
+ * transaction. The platform rule lives here, not in each service, so a service that consumes events cannot
+ * forget it. One instance
  * per database at a time: the pass holds a PostgreSQL advisory lock (session level, on the connection it
  * deletes with), and another instance that finds it taken skips its pass.
  */
@@ -50,11 +54,12 @@ public class RetentionJob {
         this.metrics = metrics;
         this.clock = clock;
         this.settings = settings;
-        this.rules = contributed.stream().flatMap(r -> r.rules().stream()).toList();
+        this.rules = Stream.concat(Stream.of(RetentionRule.processedEvents(settings)),
+                contributed.stream().flatMap(r -> r.rules().stream())).toList();
     }
 
     void start(@Observes StartupEvent event) {
-        if (!settings.enabled() || rules.isEmpty()) {
+        if (!settings.enabled()) {
             return;
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -65,7 +65,7 @@ public interface RetentionRule {
         };
     }
 
-    /** The idempotent-consumer log ({@code processed_event}) of a service that consumes events. */
+    /** The idempotent-consumer log ({@code processed_event}, a platform table): {@link RetentionJob} always runs it. */
     static RetentionRule processedEvents(RetentionSettings settings) {
         return olderThan("processed_event", settings::processedEvents, """
                 delete from processed_event where ctid in (

@@ -1,4 +1,4 @@
-package io.restartwatch.priority.retention;
+package io.restartwatch.support.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,18 +10,19 @@ import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.support.messaging.ProcessedEvents;
-import io.restartwatch.support.retention.RetentionJob;
 import io.restartwatch.testsupport.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 
-/** Retention of consumed check and snapshot ids, on real PostgreSQL, one pass run by a method call. */
+/**
+ * The platform's retention rule on real PostgreSQL, one pass run by a method call. This test application contributes
+ * no {@link RetentionRules} of its own, like plan-service: its consumed event ids must be forgotten all the same.
+ */
 @QuarkusTest
-@WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "priority"))
-class RetentionTest {
+@WithTestResource(LocalInfraResource.class)
+class RetentionJobTest {
 
     @Inject
     RetentionJob retention;
