@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -81,14 +83,24 @@ final class Bench {
      * the caller decides whether the figure still means something, but the timeout is never passed over.
      */
     boolean awaitAtLeast(String figure, String what, long expected, Duration timeout, Duration every, Count count) throws Exception {
+        return await(figure, seen -> what + ": " + seen + " of " + expected, seen -> seen >= expected, timeout, every, count);
+    }
+
+    /** Like {@link #awaitAtLeast}, until {@code count} falls to {@code limit} or below. */
+    boolean awaitAtMost(String figure, String what, long limit, Duration timeout, Duration every, Count count) throws Exception {
+        return await(figure, seen -> what + ": " + seen + ", expected at most " + limit, seen -> seen <= limit, timeout, every, count);
+    }
+
+    private boolean await(String figure, LongFunction<String> seenWhat, LongPredicate reached, Duration timeout, Duration every,
+                          Count count) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long seen = count.get();
-            if (seen >= expected) {
+            if (reached.test(seen)) {
                 return true;
             }
             if (System.nanoTime() > deadline) {
-                results.timedOut(figure, what + ": " + seen + " of " + expected, timeout);
+                results.timedOut(figure, seenWhat.apply(seen), timeout);
                 return false;
             }
             Thread.sleep(every.toMillis());

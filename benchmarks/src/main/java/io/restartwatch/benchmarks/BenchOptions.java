@@ -1,6 +1,7 @@
 package io.restartwatch.benchmarks;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -8,11 +9,20 @@ import java.util.Set;
 /** The command line of {@code ./stack bench}: sizes, phases and tuning experiments. */
 record BenchOptions(Path root, int servers, long rawRecords, int latencySamples, int deploySamples, int sweepServers,
                     int agentServers, int agentStepSeconds, int authSeconds, int dueServers, int dueStepSeconds, String serviceJavaOpts,
-                    Path output, boolean keep, Set<String> phases, Map<String, Map<String, String>> serviceEnv, Path aotJdk) {
+                    Path output, boolean keep, Set<String> phases, Map<String, Map<String, String>> serviceEnv, Path aotJdk,
+                    Duration eventLogWindow) {
 
     static final String ALL_PHASES = "plan,auth,due,raw,p1,p2,p3,p4";
     /** P5 always runs (it starts the services); {@code --phases p5} runs it alone. */
     static final String P5 = "p5";
+    /**
+     * How long the services remember consumed event ids in a run, unless {@code --event-log-window default}: a burst of
+     * minutes then spans many windows, as days of a live fleet span many of the default 7 days, and pays for the
+     * deletes a system at steady state makes (as many as it inserts). Retention passes run every
+     * {@link #RETENTION_INTERVAL} instead of hourly, for the same reason.
+     */
+    static final Duration EVENT_LOG_WINDOW = Duration.ofMinutes(1);
+    static final Duration RETENTION_INTERVAL = Duration.ofSeconds(15);
 
     static BenchOptions parse(String[] args) {
         Path root = Path.of(System.getProperty("restartwatch.root", ".")).toAbsolutePath().normalize();
@@ -30,6 +40,7 @@ record BenchOptions(Path root, int servers, long rawRecords, int latencySamples,
         boolean keep = false;
         Set<String> phases = Set.of(ALL_PHASES.split(","));
         Map<String, Map<String, String>> serviceEnv = new LinkedHashMap<>();
+        Duration eventLogWindow = EVENT_LOG_WINDOW;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--servers" -> servers = Integer.parseInt(args[++i]);
@@ -52,6 +63,10 @@ record BenchOptions(Path root, int servers, long rawRecords, int latencySamples,
                     serviceEnv.computeIfAbsent(service, k -> new LinkedHashMap<>())
                             .put(assignment.substring(0, assignment.indexOf('=')), assignment.substring(assignment.indexOf('=') + 1));
                 }
+                case "--event-log-window" -> { // PT1M, or "default": the services' own (7 days, hourly passes)
+                    String window = args[++i];
+                    eventLogWindow = window.equals("default") ? null : Duration.parse(window);
+                }
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--smoke" -> {
                     servers = 500;
@@ -68,7 +83,7 @@ record BenchOptions(Path root, int servers, long rawRecords, int latencySamples,
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (--servers N, --raw-records N, --latency-samples N, --deploy-samples N, --sweep-servers N,"
                         + " --agent-servers N, --agent-step-seconds S, --auth-seconds S, --due-servers N, --due-step-seconds S,"
-                        + " --output FILE, --keep, --smoke, --phases " + ALL_PHASES + ")");
+                        + " --event-log-window PT1M|default, --output FILE, --keep, --smoke, --phases " + ALL_PHASES + ")");
             }
         }
         Set<String> unknown = new java.util.TreeSet<>(phases);
@@ -84,10 +99,17 @@ record BenchOptions(Path root, int servers, long rawRecords, int latencySamples,
         // ./stack passes the JDK 25+ it starts the services on with an AOT cache (its find_aot_jdk), or nothing.
         String aotJdkHome = System.getenv().getOrDefault("RESTARTWATCH_SERVICE_AOT_JDK", "");
         Path aotJdk = aotJdkHome.isBlank() ? null : Path.of(aotJdkHome);
+        if (eventLogWindow != null) {
+            for (String service : BenchStack.SERVICES) {
+                Map<String, String> env = serviceEnv.computeIfAbsent(service, k -> new LinkedHashMap<>());
+                env.putIfAbsent("RESTARTWATCH_RETENTION_PROCESSED_EVENTS", eventLogWindow.toString());
+                env.putIfAbsent("RESTARTWATCH_RETENTION_INTERVAL", RETENTION_INTERVAL.toString());
+            }
+        }
         if (output == null) {
             output = root.resolve("benchmarks/target/benchmarks/results.json");
         }
         return new BenchOptions(root, servers, raw, latency, deploys, sweep, agents, step, authSeconds, dueServers, dueStep, opts, output,
-                keep, phases, serviceEnv, aotJdk);
+                keep, phases, serviceEnv, aotJdk, eventLogWindow);
     }
 }

@@ -43,11 +43,22 @@ final class PipelineThroughputFigure implements Figure {
         // The burst runs on a drained pipeline: earlier phases' events still queued would slow it down.
         bench.awaitDrained(name(), DRAINED_WITHIN);
         int n = bench.options.servers();
-        Results results = bench.results;
         Bench.log("P1 pipeline: publishing %d check results (REBOOT_REQUIRED) for %d servers to %s...", n, n, Topics.CHECKS);
         Map<String, Double> rssBefore = rssAll(bench);
         Map<String, DatabaseSize> dbBefore = databaseSizes(bench);
         CpuTime cpuBefore = CpuTime.sample(bench.stack);
+        EventLogBound eventLog = EventLogBound.start(bench);
+        try {
+            burst(bench, n, rssBefore, dbBefore, cpuBefore);
+            eventLog.report(name());
+        } finally {
+            eventLog.close();
+        }
+    }
+
+    private void burst(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore, CpuTime cpuBefore)
+            throws Exception {
+        Results results = bench.results;
         AtomicLong failed = new AtomicLong();
         long start = System.nanoTime();
         long published;
