@@ -14,11 +14,11 @@ import java.util.Map;
  * Whether the tables that take a row per event stay bounded while P1's burst passes, or grow with it. Every 5 s of
  * the burst it samples, in each service database, the live rows of the idempotent-consumer log
  * ({@code processed_event}), the outbox and notification history (PostgreSQL's statistics, {@code n_live_tup}:
- * updated at most a second after a commit, so a sample, not a count) and keeps each table's peak. Once the pipeline
- * has drained it reports the rows each table took in during the run ({@code n_tup_ins}), its peak and its exact
- * row count, and, when the run shortened the services' event-log window ({@link BenchOptions#eventLogWindow()}),
- * waits until retention has left no consumed id older than the window plus two passes: the log then holds at most
- * what the window holds, whatever N.
+ * updated about a second after a commit, so a sample, not a count) and keeps each table's peak. Once the pipeline
+ * has drained and, when the run shortened the services' event-log window ({@link BenchOptions#eventLogWindow()}),
+ * retention has left no consumed id older than the window plus two passes (the log then holds at most what the
+ * window holds, whatever N), it reports the rows each table took in during the run ({@code n_tup_ins}, read settled
+ * before and after), its peak and its exact row count.
  */
 final class EventLogBound implements AutoCloseable {
 
@@ -32,20 +32,21 @@ final class EventLogBound implements AutoCloseable {
     private final Map<String, Long> peaks = new LinkedHashMap<>();
     private final List<Map<String, Object>> samples = new ArrayList<>();
     private final Thread sampler;
-    private final long started = System.nanoTime();
+    private final long started;
     private volatile boolean running = true;
 
-    private EventLogBound(Bench bench) throws SQLException {
+    private EventLogBound(Bench bench, String figure) throws Exception {
         this.bench = bench;
-        this.insertedBefore = statistics("n_tup_ins");
+        this.insertedBefore = settledStatistics(figure, "n_tup_ins");
+        this.started = System.nanoTime();
         this.sampler = new Thread(this::sampleUntilClosed, "event-log-sampler");
         sampler.setDaemon(true);
         sampler.start();
     }
 
-    /** Starts sampling now (call it right before the burst's first send). */
-    static EventLogBound start(Bench bench) throws SQLException {
-        return new EventLogBound(bench);
+    /** Starts sampling now (call it right before the burst's first send, on a drained pipeline). */
+    static EventLogBound start(Bench bench, String figure) throws Exception {
+        return new EventLogBound(bench, figure);
     }
 
     @Override
@@ -63,7 +64,22 @@ final class EventLogBound implements AutoCloseable {
      */
     void report(String figure) throws Exception {
         close();
-        Map<String, Long> inserted = statistics("n_tup_ins");
+        Results results = bench.results;
+        Duration window = bench.options.eventLogWindow();
+        results.details.put("p1_event_log_window", window == null ? "service defaults" : window.toString());
+        if (window == null) {
+            results.none("p1_event_log_overdue_rows", "rows", "the services kept their default event-log window (7 days)");
+        } else {
+            Duration grace = window.plus(BenchOptions.RETENTION_INTERVAL.multipliedBy(2));
+            String overdue = "select count(*) from processed_event where processed_at < now() - interval '" + grace.toSeconds() + " seconds'";
+            boolean keptUp = bench.awaitAtMost(figure, "consumed ids older than " + grace + " left after retention", 0,
+                    grace.plus(BenchOptions.RETENTION_INTERVAL.multipliedBy(2)), Duration.ofSeconds(1), () -> overdueRows(overdue));
+            long left = overdueRows(overdue);
+            results.add("p1_event_log_overdue_rows", left, "rows", 0, false);
+            Bench.log("P1 event log: %s; %d consumed ids older than %s left", keptUp ? "retention kept up" : "retention did NOT keep up",
+                    left, grace);
+        }
+        Map<String, Long> inserted = settledStatistics(figure, "n_tup_ins");
         Map<String, Object> tables = new LinkedHashMap<>();
         long logInserted = 0;
         long logPeak = 0;
@@ -89,26 +105,35 @@ final class EventLogBound implements AutoCloseable {
                 }
             }
         }
-        Results results = bench.results;
         results.details.put("p1_table_rows", tables);
         results.details.put("p1_table_rows_samples", samples);
-        Duration window = bench.options.eventLogWindow();
-        results.details.put("p1_event_log_window", window == null ? "service defaults" : window.toString());
         if (logInserted > 0) {
             results.add("p1_event_log_peak_share", Bench.round2((double) logPeak / logInserted), "ratio");
         }
         Bench.log("P1 per-event tables (rows taken in, peak sampled, at end): %s", tables);
-        if (window == null) {
-            results.none("p1_event_log_overdue_rows", "rows", "the services kept their default event-log window (7 days)");
-            return;
+    }
+
+    /**
+     * A column of pg_stat_user_tables once it has settled: a busy backend reports its counts at most a second after a
+     * commit, an idle one within 10 s (PGSTAT_IDLE_INTERVAL), so the column is read every 2 s until 12 s have passed
+     * and two reads agree. A read that never settles within a minute is recorded and the last one used.
+     */
+    private Map<String, Long> settledStatistics(String figure, String column) throws Exception {
+        long started = System.nanoTime();
+        Map<String, Long> last = statistics(column);
+        while (true) {
+            Thread.sleep(2_000);
+            Map<String, Long> now = statistics(column);
+            long elapsed = System.nanoTime() - started;
+            if (now.equals(last) && elapsed >= 12_000_000_000L) {
+                return now;
+            }
+            if (elapsed > 60_000_000_000L) {
+                bench.results.timedOut(figure, "table statistics (" + column + ") settled: still changing", Duration.ofMinutes(1));
+                return now;
+            }
+            last = now;
         }
-        Duration grace = window.plus(BenchOptions.RETENTION_INTERVAL.multipliedBy(2));
-        String overdue = "select count(*) from processed_event where processed_at < now() - interval '" + grace.toSeconds() + " seconds'";
-        boolean keptUp = bench.awaitAtMost(figure, "consumed ids older than " + grace + " left after retention", 0,
-                grace.plus(BenchOptions.RETENTION_INTERVAL.multipliedBy(2)), Duration.ofSeconds(1), () -> overdueRows(overdue));
-        long left = overdueRows(overdue);
-        results.add("p1_event_log_overdue_rows", left, "rows", 0, false);
-        Bench.log("P1 event log: %s; %d consumed ids older than %s left", keptUp ? "retention kept up" : "retention did NOT keep up", left, grace);
     }
 
     private long overdueRows(String sql) throws SQLException {
