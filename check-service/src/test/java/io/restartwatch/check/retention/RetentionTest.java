@@ -13,25 +13,21 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.retention.RetentionJob;
 import io.restartwatch.testsupport.LocalInfraResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Retention of check history and consumed deploy ids, on real PostgreSQL, one pass run by a method call. */
+/** Retention of check history, on real PostgreSQL, one pass run by a method call (consumed ids: RetentionJobTest). */
 @QuarkusTest
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "check"))
 class RetentionTest {
 
     @Inject
     RetentionJob retention;
-    @Inject
-    ProcessedEvents processed;
     @Inject
     AgroalDataSource dataSource;
 
@@ -40,7 +36,6 @@ class RetentionTest {
     @AfterEach
     void removeServers() throws SQLException {
         sql("delete from server where id like '" + prefix + "%'");
-        sql("delete from processed_event where consumer = '" + prefix + "'");
     }
 
     @Test
@@ -75,19 +70,6 @@ class RetentionTest {
                 + "' and checked_at < now() - interval '1000 minutes' - interval '30 seconds'"))
                 .as("the oldest five are the ones deleted").isZero();
         assertThat(ages(quiet)).containsExactly("1 day");
-    }
-
-    @Test
-    void consumedDeployIdsAreForgottenAfter7DaysAndRecognisedWithin() throws SQLException {
-        sql("insert into processed_event values ('" + prefix + "', 'old', now() - interval '8 days'), "
-                + "('" + prefix + "', 'recent', now() - interval '6 days')");
-
-        retention.runOnce();
-
-        assertThat(QuarkusTransaction.requiringNew().call(() -> processed.firstDelivery(prefix, "recent")))
-                .as("a duplicate inside the window is still recognised").isFalse();
-        assertThat(QuarkusTransaction.requiringNew().call(() -> processed.firstDelivery(prefix, "old")))
-                .as("an id past the window is forgotten").isTrue();
     }
 
     private String server(String name) throws SQLException {

@@ -10,19 +10,17 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.retention.RetentionJob;
 import io.restartwatch.testsupport.LocalInfraResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Retention of cleared notifications, finished webhook deliveries and consumed assessment ids, on real
- * PostgreSQL, one pass run by a method call. Rows are written with old timestamps through SQL.
+ * Retention of cleared notifications and finished webhook deliveries, on real PostgreSQL, one pass run by a method
+ * call (consumed ids: RetentionJobTest). Rows are written with old timestamps through SQL.
  */
 @QuarkusTest
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "notification"))
@@ -30,8 +28,6 @@ class RetentionTest {
 
     @Inject
     RetentionJob retention;
-    @Inject
-    ProcessedEvents processed;
     @Inject
     AgroalDataSource dataSource;
 
@@ -45,7 +41,6 @@ class RetentionTest {
         sql("delete from webhook where id = '" + webhook + "'");
         sql("delete from notification_history where server_id like '" + prefix + "%'");
         sql("delete from notification where server_id like '" + prefix + "%'");
-        sql("delete from processed_event where consumer = '" + prefix + "'");
     }
 
     @Test
@@ -87,19 +82,6 @@ class RetentionTest {
         assertThat(exists("webhook_delivery", pendingLongAgo)).isTrue();
         assertThat(exists("webhook_delivery", ofAnOpenNotification)).isTrue();
         assertThat(count("select count(*) from webhook_attempt where delivery_id = '" + pendingLongAgo + "'")).isEqualTo(1);
-    }
-
-    @Test
-    void consumedAssessmentIdsAreForgottenAfter7DaysAndRecognisedWithin() throws SQLException {
-        sql("insert into processed_event values ('" + prefix + "', 'old', now() - interval '8 days'), "
-                + "('" + prefix + "', 'recent', now() - interval '6 days')");
-
-        retention.runOnce();
-
-        assertThat(QuarkusTransaction.requiringNew().call(() -> processed.firstDelivery(prefix, "recent")))
-                .as("a duplicate inside the window is still recognised").isFalse();
-        assertThat(QuarkusTransaction.requiringNew().call(() -> processed.firstDelivery(prefix, "old")))
-                .as("an id past the window is forgotten").isTrue();
     }
 
     /** A notification kept off the dashboard and application pages, with an OPENED and (when cleared) a CLEARED entry. */
