@@ -71,7 +71,7 @@ final class Bench {
 
     // ---------------------------------------------------------------- waiting with a deadline
 
-    /** A count polled by {@link #awaitAtLeast}. */
+    /** A count polled by {@link #awaitAtLeast} and {@link #awaitAtMost}. */
     @FunctionalInterface
     interface Count {
         long get() throws Exception;

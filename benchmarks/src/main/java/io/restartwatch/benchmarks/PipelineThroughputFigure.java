@@ -22,7 +22,8 @@ import io.restartwatch.contracts.Topics;
  * check, priority, notification, deployhook and plan: tables, indexes, TOAST, free-space and visibility maps and
  * catalogs; no WAL, which is shared by the cluster) once every consumer group has drained, per server, and the
  * tables that grew, and the CPU time each component of the stack used for them ({@link CpuTime}; the figure is the
- * services', Kafka's and PostgreSQL's, not the load generator's).
+ * services', Kafka's and PostgreSQL's, not the load generator's). And whether the tables that take a row per event
+ * stayed bounded while the burst passed ({@link EventLogBound}).
  */
 final class PipelineThroughputFigure implements Figure {
 
@@ -43,21 +44,22 @@ final class PipelineThroughputFigure implements Figure {
         // The burst runs on a drained pipeline: earlier phases' events still queued would slow it down.
         bench.awaitDrained(name(), DRAINED_WITHIN);
         int n = bench.options.servers();
-        Bench.log("P1 pipeline: publishing %d check results (REBOOT_REQUIRED) for %d servers to %s...", n, n, Topics.CHECKS);
-        // First: it waits for the table statistics to settle, which must not count as the burst's CPU time.
-        EventLogBound eventLog = EventLogBound.start(bench, name());
-        Map<String, Double> rssBefore = rssAll(bench);
-        Map<String, DatabaseSize> dbBefore = databaseSizes(bench);
-        CpuTime cpuBefore = CpuTime.sample(bench.stack);
-        try {
-            burst(bench, n, rssBefore, dbBefore, cpuBefore);
-            eventLog.report(name());
-        } finally {
-            eventLog.close();
+        // EventLogBound.start first: it waits for the table statistics to settle, which is not the burst's CPU time.
+        try (EventLogBound eventLog = EventLogBound.start(bench)) {
+            Map<String, Double> rssBefore = rssAll(bench);
+            Map<String, DatabaseSize> dbBefore = databaseSizes(bench);
+            CpuTime cpuBefore = CpuTime.sample(bench.stack);
+            Bench.log("P1 pipeline: publishing %d check results (REBOOT_REQUIRED) for %d servers to %s...", n, n, Topics.CHECKS);
+            if (burst(bench, n, rssBefore, dbBefore, cpuBefore)) {
+                eventLog.report(name());
+            } else {
+                eventLog.noReport("the burst did not complete and drain: the tables' state is not the burst's");
+            }
         }
     }
 
-    private void burst(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore, CpuTime cpuBefore)
+    /** @return true when the burst completed and every consumer group drained after it */
+    private boolean burst(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore, CpuTime cpuBefore)
             throws Exception {
         Results results = bench.results;
         AtomicLong failed = new AtomicLong();
@@ -93,7 +95,7 @@ final class PipelineThroughputFigure implements Figure {
                 if (System.nanoTime() > deadline) {
                     results.timedOut(name(), "notification.opened events and OPEN rows for p1-*: " + events + " events, "
                             + openRows(db) + " rows of " + n, completeWithin);
-                    return;
+                    return false;
                 }
                 if (eventsDone < 0 && events >= n) {
                     eventsDone = System.nanoTime();
@@ -125,7 +127,7 @@ final class PipelineThroughputFigure implements Figure {
             results.add("p1_ratio_to_raw_kafka", rate / bench.rawRecordsPerSecond, "ratio", 0.025, true);
         }
         results.add("p1_pipeline_time_per_server", Bench.round1(seconds * 1e6 / n), "us");
-        storageCost(bench, n, rssBefore, dbBefore, cpuBefore);
+        return storageCost(bench, n, rssBefore, dbBefore, cpuBefore);
     }
 
     /**
@@ -133,8 +135,8 @@ final class PipelineThroughputFigure implements Figure {
      * also consume the checks and priorities, after the notifications the throughput waited for): RSS of each service,
      * and the growth of each service database per server, the figure being exactly the sum of the per-database lines.
      */
-    private void storageCost(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore,
-                             CpuTime cpuBefore) throws Exception {
+    private boolean storageCost(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore,
+                                CpuTime cpuBefore) throws Exception {
         Results results = bench.results;
         boolean drained = bench.awaitDrained(name(), DRAINED_WITHIN);
         CpuTime cpuAfter = CpuTime.sample(bench.stack);
@@ -156,7 +158,7 @@ final class PipelineThroughputFigure implements Figure {
         results.details.put("p1_cost", rss);
         if (!drained) {
             results.none("p1_db_bytes_per_server", "B", "the pipeline did not drain: the databases had not taken in every event");
-            return;
+            return false;
         }
         Map<String, DatabaseSize> dbAfter = databaseSizes(bench);
         Map<String, Object> growth = new LinkedHashMap<>();
@@ -191,6 +193,7 @@ final class PipelineThroughputFigure implements Figure {
                 + " of pg_database_size growth / N, measured before the burst and after every consumer group drained");
         Bench.log("P1 database growth per server (pg_database_size): %s = %d B", line, total);
         results.add("p1_db_bytes_per_server", total, "B");
+        return true;
     }
 
     private record DatabaseSize(long bytes, Map<String, Long> tables) {

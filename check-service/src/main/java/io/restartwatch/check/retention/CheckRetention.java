@@ -15,9 +15,9 @@ import io.restartwatch.support.retention.RetentionRule;
 import io.restartwatch.support.retention.RetentionRules;
 
 /**
- * What check-service forgets besides consumed event ids (the platform's rule): checks past the age limit and
- * checks beyond the per-server count. Only {@code GET /api/servers/{id}/checks} reads the history (priority-service keeps its own state), and a
- * server's latest check is kept so that page never empties.
+ * What check-service forgets besides consumed event ids (the platform's rule): checks past the age limit and checks
+ * beyond the per-server count. Only {@code GET /api/servers/{id}/checks} reads the history (priority-service keeps its
+ * own state), and a server's latest check is kept so that page never empties.
  */
 @ApplicationScoped
 public class CheckRetention implements RetentionRules {

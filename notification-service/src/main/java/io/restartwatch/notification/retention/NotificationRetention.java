@@ -18,9 +18,9 @@ import io.restartwatch.support.retention.RetentionRule;
 import io.restartwatch.support.retention.RetentionRules;
 
 /**
- * What notification-service forgets besides consumed event ids (the platform's rule): finished webhook
- * deliveries (with their attempts) and cleared notifications (with their history). Never an open notification or its history, never a pending
- * delivery, and never a delivery of a notification still open: {@code WebhookDeliveries} reads it to know that
+ * What notification-service forgets besides consumed event ids (the platform's rule): finished webhook deliveries (with
+ * their attempts) and cleared notifications (with their history). Never an open notification or its history, never a
+ * pending delivery, and never a delivery of a notification still open: {@code WebhookDeliveries} reads it to know that
  * a webhook must also hear of the clear.
  */
 @ApplicationScoped

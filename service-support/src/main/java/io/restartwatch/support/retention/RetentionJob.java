@@ -26,13 +26,12 @@ import io.quarkus.runtime.StartupEvent;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps history tables bounded: once per {@code restartwatch.retention.interval} it runs the platform's own rule
- * (the idempotent-consumer log, {@code processed_event}, which every service's database has) and every rule the
- * service contributes for its tables ({@link RetentionRules}), batch by batch, each batch in its own short
- * transaction. The platform rule lives here, not in each service, so a service that consumes events cannot
- * forget it. One instance
- * per database at a time: the pass holds a PostgreSQL advisory lock (session level, on the connection it
- * deletes with), and another instance that finds it taken skips its pass.
+ * Keeps history tables bounded: once per {@code restartwatch.retention.interval} it runs the platform's own rule (the
+ * idempotent-consumer log, {@code processed_event}, which every service's database has) and every rule the service
+ * contributes for its tables ({@link RetentionRules}), batch by batch, each batch in its own short transaction. The
+ * platform rule lives here, not in each service, so a service that consumes events cannot forget it. One instance per
+ * database at a time: the pass holds a PostgreSQL advisory lock (session level, on the connection it deletes with), and
+ * another instance that finds it taken skips its pass.
  */
 @ApplicationScoped
 public class RetentionJob {
