@@ -36,8 +36,13 @@ public class AgentReports {
         if (server == null) {
             throw ProblemException.notFound("No server '" + serverId + "'");
         }
-        if (server.probeKind != ProbeKind.AGENT) {
-            throw ProblemException.conflict("Server '" + server.id + "' is checked by its " + server.probeKind.json()
+        requireAgent(server.id, server.probeKind);
+    }
+
+    /** 409 unless an agent checks the server. */
+    public static void requireAgent(String serverId, ProbeKind probeKind) {
+        if (probeKind != ProbeKind.AGENT) {
+            throw ProblemException.conflict("Server '" + serverId + "' is checked by its " + probeKind.json()
                     + " probe, not by an agent: its reports are refused");
         }
     }

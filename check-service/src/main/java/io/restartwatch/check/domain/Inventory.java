@@ -131,11 +131,6 @@ public class Inventory {
         return token;
     }
 
-    /** Constant-time check of an agent's token against the stored hash. */
-    public boolean agentTokenMatches(ServerEntity server, String token) {
-        return agentTokenMatches(server.agentTokenHash, token);
-    }
-
     /** Constant-time check of an agent's token against a stored hash (null: no token issued). */
     public static boolean agentTokenMatches(String agentTokenHash, String token) {
         if (agentTokenHash == null || token == null) {

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.restartwatch.check.domain.Inventory;
 import io.restartwatch.check.domain.ProbeKind;
-import io.restartwatch.check.persistence.ReportDueReads;
+import io.restartwatch.check.persistence.AgentReads;
 import io.restartwatch.support.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -38,11 +38,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "agent", description = "What the push agent on a server calls, with that server's agent token")
 public class AgentDueResource {
 
-    private final ReportDueReads reads;
+    private final AgentReads reads;
 
     private final Clock clock;
 
-    public AgentDueResource(ReportDueReads reads, Clock clock) {
+    public AgentDueResource(AgentReads reads, Clock clock) {
         this.reads = reads;
         this.clock = clock;
     }

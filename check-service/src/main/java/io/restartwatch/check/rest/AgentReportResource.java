@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.restartwatch.check.domain.AgentReports;
 import io.restartwatch.check.domain.Inventory;
+import io.restartwatch.check.persistence.AgentReads;
 import io.restartwatch.check.probe.FirewallRules;
 import io.restartwatch.check.probe.Firewalls;
 import io.restartwatch.check.probe.HostFacts;
@@ -62,12 +63,12 @@ public class AgentReportResource {
 
     private static final String BEARER = "Bearer ";
 
-    private final Inventory inventory;
+    private final AgentReads reads;
     private final AgentReports reports;
     private final Validator validator;
 
-    public AgentReportResource(Inventory inventory, AgentReports reports, Validator validator) {
-        this.inventory = inventory;
+    public AgentReportResource(AgentReads reads, AgentReports reports, Validator validator) {
+        this.reads = reads;
         this.reports = reports;
         this.validator = validator;
     }
@@ -85,11 +86,12 @@ public class AgentReportResource {
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);
         }
-        var server = inventory.find(report.serverId())
-                .filter(s -> inventory.agentTokenMatches(s, token))
+        // A few columns by primary key through the agents' own pool: the report's writes are the group commit's.
+        var credentials = reads.credentials(report.serverId())
+                .filter(c -> Inventory.agentTokenMatches(c.agentTokenHash(), token))
                 .orElseThrow(AgentReportResource::unauthorized);
         // After authentication, so the answer tells no stranger how a server is checked; before anything is recorded.
-        AgentReports.requireAgentServer(server, report.serverId());
+        AgentReports.requireAgent(report.serverId(), credentials.probeKind());
         ProbeResult result = ProbeReport.from(report.rebootRequired(), report.requiredSince(), report.packages(),
                 report.bootId(), report.runningKernel(), report.installedKernels(), hostFacts(report));
         if (result.outcome() == CheckOutcome.UNREACHABLE) {
@@ -97,7 +99,7 @@ public class AgentReportResource {
             throw ProblemException.badRequest(result.reason().contains("FIREWALL") ? "firewall" : "body",
                     result.reason() + ": " + result.detail());
         }
-        var check = reports.record(server.id, result);
+        var check = reports.record(report.serverId(), result);
         return Response.accepted(new Accepted(check.id.toString(), check.outcome.name())).build();
     }
 

@@ -2,6 +2,7 @@ package io.restartwatch.check;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,12 +20,12 @@ import io.restartwatch.testsupport.TestCredentials;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agents' "is a report due?" reads use their own pool without validation on borrow: connections that
- * PostgreSQL dropped since they were pooled (as after a restart) cost a retry, never a failed answer.
+ * The agents' reads ("is a report due?", a report's credentials) use their own pool without validation on borrow:
+ * connections that PostgreSQL dropped since they were pooled (as after a restart) cost a retry, never a failed answer.
  */
 @QuarkusTest
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "check"))
-class AgentDueReadsTest {
+class AgentReadsTest {
 
     @Inject
     AgroalDataSource mainPool;
@@ -49,6 +50,18 @@ class AgentDueReadsTest {
         given().filter(TestCredentials.as("rwa_wrong")).queryParam("serverId", id)
                 .when().get("/api/agent/due")
                 .then().statusCode(401).contentType("application/problem+json");
+
+        // A report's token is checked through the same pool: after the drop as well, it is accepted, and a wrong one is not.
+        assertThat(terminateAgentDueBackends()).as("backends of the agent-due pool terminated again").isPositive();
+        report(id, token).then().log().ifValidationFails().statusCode(202).body("outcome", equalTo("REBOOT_REQUIRED"));
+        report(id, "rwa_wrong").then().statusCode(401).contentType("application/problem+json");
+    }
+
+    private static io.restassured.response.Response report(String id, String token) {
+        return given().filter(TestCredentials.as(token)).contentType(ContentType.JSON)
+                .body("""
+                        {"serverId":"%s","rebootRequired":true,"packages":["libc6"]}""".formatted(id))
+                .when().post("/api/agent/reports");
     }
 
     private static io.restassured.response.Response due(String id, String token) {

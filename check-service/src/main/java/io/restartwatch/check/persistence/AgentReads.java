@@ -17,9 +17,10 @@ import io.quarkus.agroal.DataSource;
 import io.restartwatch.check.domain.ProbeKind;
 
 /**
- * The agent's "is a report due?" question, asked by every agent every minute: one primary-key read of a few
- * columns (and one indexed read of the server's scheduled restarts, in the same statement) in autocommit, without Hibernate's session or a JTA transaction, so a large fleet polling costs
- * little (no write, no JSON columns loaded).
+ * What the agents' calls read before anything else: their server's credentials and, for the every-minute "is a
+ * report due?" question, what is due. Each is one primary-key read of a few columns in autocommit, without
+ * Hibernate's session or a JTA transaction, so a large fleet polling and reporting costs little (no write, no JSON
+ * columns loaded). A report's own writes go through the main pool, in {@code CheckRecorder}'s group transaction.
  * <p>
  * It reads through its own small pool ({@value #DATASOURCE}) that does not validate a connection on borrow: the
  * main pool's validation is a second round trip per call, which doubled the call's cost (benchmark phase
@@ -27,7 +28,7 @@ import io.restartwatch.check.domain.ProbeKind;
  * read instead: then the pool's idle connections are validated, the broken ones removed, and the read tried again.
  */
 @ApplicationScoped
-public class ReportDueReads {
+public class AgentReads {
 
     /** The named datasource in application.properties. */
     static final String DATASOURCE = "agent-due";
@@ -37,19 +38,21 @@ public class ReportDueReads {
      * The server's row by primary key and, through index scheduled_restart_due, its earliest restart still to
      * execute whose window has not closed: one round trip.
      */
-    private static final String QUERY = """
+    private static final String DUE = """
             select s.agent_token_hash, s.probe_kind, s.deploy_recheck_id, r.restart_id, r.not_before, r.not_after
             from server s
             left join lateral (select restart_id, not_before, not_after from scheduled_restart
                                where server_id = s.id and status = 'SCHEDULED' and not_after >= ?
                                order by not_before, restart_id limit 1) r on true
             where s.id = ?""";
+    /** What authenticates an agent's report: its server's token hash, and whether an agent checks that server. */
+    private static final String CREDENTIALS = "select agent_token_hash, probe_kind from server where id = ?";
     /** SQLState class 08: connection exception; 57P0x: the server shut down or terminated the backend. */
     private static final List<String> CONNECTION_LOST = List.of("08", "57P0");
 
     private final AgroalDataSource dataSource;
 
-    public ReportDueReads(@DataSource(DATASOURCE) AgroalDataSource dataSource) {
+    public AgentReads(@DataSource(DATASOURCE) AgroalDataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -57,10 +60,19 @@ public class ReportDueReads {
      * @param now restarts whose window closed before this are not due any more
      */
     public Optional<DueRow> find(String serverId, Instant now) {
+        return withRetry("whether a report is due for " + serverId, connection -> due(connection, serverId, now));
+    }
+
+    /** The server's agent credentials; empty when there is no such server. */
+    public Optional<AgentCredentials> credentials(String serverId) {
+        return withRetry("the agent credentials of " + serverId, connection -> credentials(connection, serverId));
+    }
+
+    private <T> T withRetry(String what, Read<T> read) {
         SQLException failure = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            try {
-                return read(serverId, now);
+            try (Connection connection = dataSource.getConnection()) {
+                return read.from(connection);
             } catch (SQLException e) {
                 failure = e;
                 if (!connectionLost(e)) {
@@ -69,7 +81,7 @@ public class ReportDueReads {
                 dataSource.flush(AgroalDataSource.FlushMode.INVALID);
             }
         }
-        throw new IllegalStateException("Could not read whether a report is due for " + serverId, failure);
+        throw new IllegalStateException("Could not read " + what, failure);
     }
 
     private static boolean connectionLost(SQLException e) {
@@ -77,9 +89,8 @@ public class ReportDueReads {
         return state != null && CONNECTION_LOST.stream().anyMatch(state::startsWith);
     }
 
-    private Optional<DueRow> read(String serverId, Instant now) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(QUERY)) {
+    private static Optional<DueRow> due(Connection connection, String serverId, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(DUE)) {
             statement.setObject(1, now.atOffset(ZoneOffset.UTC));
             statement.setString(2, serverId);
             try (ResultSet row = statement.executeQuery()) {
@@ -92,6 +103,25 @@ public class ReportDueReads {
                 return Optional.of(new DueRow(row.getString(1), ProbeKind.valueOf(row.getString(2)), row.getString(3), restart));
             }
         }
+    }
+
+    private static Optional<AgentCredentials> credentials(Connection connection, String serverId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(CREDENTIALS)) {
+            statement.setString(1, serverId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(new AgentCredentials(row.getString(1), ProbeKind.valueOf(row.getString(2))))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T from(Connection connection) throws SQLException;
+    }
+
+    /** @param agentTokenHash null when no token was issued */
+    public record AgentCredentials(String agentTokenHash, ProbeKind probeKind) {
     }
 
     /**
