@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -27,6 +30,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "check"))
 class AgentReadsTest {
 
+    private static final String AGENT_DUE = "check-service-agent-due";
+
     @Inject
     AgroalDataSource mainPool;
 
@@ -42,7 +47,7 @@ class AgentReadsTest {
             due(id, token).then().statusCode(204);
         }
 
-        assertThat(terminateAgentDueBackends()).as("backends of the agent-due pool terminated").isPositive();
+        assertThat(terminateAgentDueBackends()).as("backends of the agent-due pool terminated").isNotEmpty();
 
         for (int i = 0; i < 5; i++) {
             due(id, token).then().log().ifValidationFails().statusCode(204);
@@ -51,9 +56,12 @@ class AgentReadsTest {
                 .when().get("/api/agent/due")
                 .then().statusCode(401).contentType("application/problem+json");
 
-        // A report's token is checked through the same pool: after the drop as well, it is accepted, and a wrong one is not.
-        assertThat(terminateAgentDueBackends()).as("backends of the agent-due pool terminated again").isPositive();
+        // A report's token is checked through the same pool: after the drop as well, it is accepted (the pool connected
+        // anew for it), and a wrong one is not.
+        Set<Integer> dropped = terminateAgentDueBackends();
+        assertThat(dropped).as("backends of the agent-due pool terminated again").isNotEmpty();
         report(id, token).then().log().ifValidationFails().statusCode(202).body("outcome", equalTo("REBOOT_REQUIRED"));
+        assertThat(agentDueBackendsOtherThan(dropped)).as("the report's read connected the agent-due pool again").isPositive();
         report(id, "rwa_wrong").then().statusCode(401).contentType("application/problem+json");
     }
 
@@ -68,13 +76,31 @@ class AgentReadsTest {
         return given().filter(TestCredentials.as(token)).queryParam("serverId", id).when().get("/api/agent/due");
     }
 
-    private int terminateAgentDueBackends() throws Exception {
+    /** The pids of the agent-due pool's backends, each terminated. */
+    private Set<Integer> terminateAgentDueBackends() throws Exception {
+        Set<Integer> pids = new HashSet<>();
         try (Connection connection = mainPool.getConnection();
              ResultSet rows = connection.createStatement().executeQuery(
-                     "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
-                             + " where application_name = 'check-service-agent-due'")) {
-            rows.next();
-            return rows.getInt(1);
+                     // In the select list, so it runs only for the rows the where clause kept.
+                     "select pid, pg_terminate_backend(pid) from pg_stat_activity where application_name = '" + AGENT_DUE + "'")) {
+            while (rows.next()) {
+                if (rows.getBoolean(2)) {
+                    pids.add(rows.getInt(1));
+                }
+            }
+        }
+        return pids;
+    }
+
+    private int agentDueBackendsOtherThan(Set<Integer> pids) throws Exception {
+        try (Connection connection = mainPool.getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "select count(*) from pg_stat_activity where application_name = '" + AGENT_DUE + "' and pid <> all(?)")) {
+            count.setArray(1, connection.createArrayOf("integer", pids.toArray()));
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
         }
     }
 }

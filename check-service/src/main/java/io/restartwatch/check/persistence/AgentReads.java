@@ -17,10 +17,11 @@ import io.quarkus.agroal.DataSource;
 import io.restartwatch.check.domain.ProbeKind;
 
 /**
- * What the agents' calls read before anything else: their server's credentials and, for the every-minute "is a
- * report due?" question, what is due. Each is one primary-key read of a few columns in autocommit, without
- * Hibernate's session or a JTA transaction, so a large fleet polling and reporting costs little (no write, no JSON
- * columns loaded). A report's own writes go through the main pool, in {@code CheckRecorder}'s group transaction.
+ * What an agent's report and its every-minute "is a report due?" question read first: the server's credentials and,
+ * for the question, what is due (the server's row by primary key and its scheduled restarts by index). Each is one
+ * round trip in autocommit, without Hibernate's session or a JTA transaction, so a large fleet polling and reporting
+ * costs little (no write, no JSON columns loaded). A report's own writes go through the main pool, in
+ * {@code CheckRecorder}'s group transaction.
  * <p>
  * It reads through its own small pool ({@value #DATASOURCE}) that does not validate a connection on borrow: the
  * main pool's validation is a second round trip per call, which doubled the call's cost (benchmark phase
