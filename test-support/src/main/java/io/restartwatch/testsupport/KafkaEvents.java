@@ -18,9 +18,12 @@ import java.util.function.Predicate;
 
 import io.restartwatch.contracts.CloudEventHeaders;
 import io.restartwatch.contracts.EventJson;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -167,17 +170,9 @@ public final class KafkaEvents {
      * called. Fails if those ends are not reached within 60 s: a partial list would hide missing or repeated records.
      */
     public List<ReceivedEvent> readAll(String topic) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ReceivedEvent> events = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, String>(config)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
+        try (var consumer = new KafkaConsumer<String, String>(readerConfig())) {
+            List<TopicPartition> partitions = partitionsOf(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -196,6 +191,46 @@ public final class KafkaEvents {
             }
         }
         return events;
+    }
+
+    /**
+     * Waits (polling, with a deadline) until consumer group {@code groupId} has committed, on every partition of
+     * {@code topic}, an offset at or past the partition's end as of this call: every record published before the call
+     * has been consumed. The connectors commit only what was processed, so this also sees an event that was applied
+     * by changing nothing (a late, older one), which no read of the state can tell from one not yet consumed.
+     */
+    public void awaitCommitted(String groupId, String topic, Duration timeout) {
+        Map<TopicPartition, Long> end;
+        try (var consumer = new KafkaConsumer<String, String>(readerConfig())) {
+            end = consumer.endOffsets(partitionsOf(consumer, topic), Duration.ofSeconds(30));
+        }
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                return end.entrySet().stream().allMatch(partition -> partition.getValue() == 0
+                        || committed.get(partition.getKey()) != null && committed.get(partition.getKey()).offset() >= partition.getValue());
+            });
+        }
+    }
+
+    private Properties readerConfig() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return config;
+    }
+
+    private static List<TopicPartition> partitionsOf(KafkaConsumer<String, String> consumer, String topic) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        return partitions;
     }
 
     /** Waits (polling, with a deadline) until {@code topic} holds records matching {@code match}; returns them. */

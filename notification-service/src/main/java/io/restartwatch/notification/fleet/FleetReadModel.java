@@ -19,41 +19,33 @@ import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.notification.fleet.FleetConsumers.ReceivedPolicy;
 import io.restartwatch.support.messaging.BatchApplier;
 import io.restartwatch.support.messaging.IncomingCloudEvent;
-import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.sql.SetStatement;
 
 /**
- * Applies the other services' events to the fleet read model, a polled batch at a time. Idempotent (each consumer's
- * event ids in {@code processed_event}) and order-safe: every write is an upsert that only replaces a row with something
- * newer (revision, sequence or time), so a replay, a duplicate or a late older event changes nothing, and the consumers
- * of different topics never need a lock between them.
+ * Applies the other services' events to the fleet read model, a polled batch at a time. Idempotent and order-safe by
+ * its state alone: every write is an upsert that only replaces a row with something strictly newer (revision, sequence
+ * or time) or an insert of a check id not yet held, so a replay, a duplicate or a late older event changes nothing, and
+ * the consumers of different topics never need a lock between them. It therefore keeps no consumed-id log
+ * ({@code processed_event}): that was an insert and a later delete per event for nothing.
  *
- * <p>A batch costs a constant number of statements, whatever its size: one de-duplication, then one statement per
- * table over the whole set ({@link SetStatement}). An upsert may not meet a key twice, so each batch is first reduced to
- * one row per key, the one applying the events one by one would leave.
+ * <p>A batch costs a constant number of statements, whatever its size: one statement per table over the whole set
+ * ({@link SetStatement}). An upsert may not meet a key twice, so each batch is first reduced to one row per key, the one
+ * applying the events one by one would leave.
  */
 @ApplicationScoped
 public class FleetReadModel {
 
-    static final String SERVERS_CONSUMER = "fleet-servers";
-    static final String CHECKS_CONSUMER = "fleet-checks";
-    static final String PRIORITIES_CONSUMER = "fleet-priorities";
-    static final String FRESHNESS_CONSUMER = "fleet-freshness";
-    static final String POLICIES_CONSUMER = "fleet-policies";
-
-    private final ProcessedEvents processed;
     private final EntityManager entityManager;
     private final FleetSettings settings;
 
-    public FleetReadModel(ProcessedEvents processed, EntityManager entityManager, FleetSettings settings) {
-        this.processed = processed;
+    public FleetReadModel(EntityManager entityManager, FleetSettings settings) {
         this.entityManager = entityManager;
         this.settings = settings;
     }
 
     @Transactional
     public void onServers(List<IncomingCloudEvent<ServerSnapshot>> batch) {
-        List<ServerSnapshot> fresh = processed.firstDeliveriesOf(SERVERS_CONSUMER, batch, IncomingCloudEvent::id).stream()
+        List<ServerSnapshot> fresh = BatchApplier.firstOccurrences(batch, IncomingCloudEvent::id).stream()
                 .map(IncomingCloudEvent::data).toList();
         upsertServers(BatchApplier.newestPerKey(fresh, ServerSnapshot::serverId, ServerSnapshot::revision));
     }
@@ -61,14 +53,15 @@ public class FleetReadModel {
     /** A check carries the server as it was checked: it may arrive before the snapshot on the servers topic. */
     @Transactional
     public void onChecks(List<IncomingCloudEvent<CheckCompleted>> batch) {
-        List<CheckCompleted> fresh = processed.firstDeliveriesOf(CHECKS_CONSUMER, batch, IncomingCloudEvent::id).stream()
+        List<CheckCompleted> fresh = BatchApplier.firstOccurrences(batch, IncomingCloudEvent::id).stream()
                 .map(IncomingCloudEvent::data).toList();
         List<ServerSnapshot> snapshots = fresh.stream()
                 .filter(check -> check.server() != null && check.serverId().equals(check.server().serverId()))
                 .map(CheckCompleted::server)
                 .toList();
         upsertServers(BatchApplier.newestPerKey(snapshots, ServerSnapshot::serverId, ServerSnapshot::revision));
-        // A check id met twice (in the batch or before) keeps its first row, as one by one would.
+        // A check id met twice (in the batch or before) keeps its first row, as one by one would. A check trimmed from
+        // the history and delivered again is trimmed again by the statement after this one.
         SetStatement.over(fresh, """
                         insert into fleet_check (check_id, server_id, checked_at, trigger, outcome, reason, packages, required_since,
                                                  boot_id, running_kernel, installed_kernel, services, detected_by, livepatch, discovered)
@@ -113,8 +106,7 @@ public class FleetReadModel {
     @Transactional
     public void onAssessments(List<IncomingCloudEvent<PriorityAssessed>> batch) {
         Map<String, NewestAssessment> newest = new LinkedHashMap<>();
-        for (IncomingCloudEvent<PriorityAssessed> received : processed.firstDeliveriesOf(PRIORITIES_CONSUMER, batch,
-                IncomingCloudEvent::id)) {
+        for (IncomingCloudEvent<PriorityAssessed> received : BatchApplier.firstOccurrences(batch, IncomingCloudEvent::id)) {
             PriorityAssessed a = received.data();
             newest.merge(a.serverId(), NewestAssessment.first(a), (known, first) -> known.then(a));
         }
@@ -169,7 +161,7 @@ public class FleetReadModel {
 
     @Transactional
     public void onFreshnesses(List<IncomingCloudEvent<ServerFreshness>> batch) {
-        List<ServerFreshness> fresh = processed.firstDeliveriesOf(FRESHNESS_CONSUMER, batch, IncomingCloudEvent::id).stream()
+        List<ServerFreshness> fresh = BatchApplier.firstOccurrences(batch, IncomingCloudEvent::id).stream()
                 .map(IncomingCloudEvent::data).toList();
         SetStatement.over(BatchApplier.newestPerKey(fresh, ServerFreshness::serverId, ServerFreshness::sequence), """
                         insert into fleet_freshness (server_id, sequence, verified, reason, detail, last_verified_at, last_attempt_at,
@@ -200,7 +192,7 @@ public class FleetReadModel {
     /** The newest policy wins by when it changed, whatever order the topic's partitions deliver in. */
     @Transactional
     public void onPolicies(List<ReceivedPolicy> batch) {
-        List<ReceivedPolicy> fresh = processed.firstDeliveriesOf(POLICIES_CONSUMER, batch, received -> received.event().id());
+        List<ReceivedPolicy> fresh = BatchApplier.firstOccurrences(batch, received -> received.event().id());
         List<ReceivedPolicy> newest = BatchApplier.newestPerKey(fresh, received -> received.event().data().applicationId(),
                 ReceivedPolicy::changedAt);
         SetStatement.over(newest, """

@@ -15,9 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +31,7 @@ import io.restartwatch.contracts.Surface;
 import io.restartwatch.contracts.Topics;
 import io.restartwatch.testsupport.LocalInfraResource;
 import io.restassured.path.json.JsonPath;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** The fleet read model over real Kafka and PostgreSQL: events in on five topics, the fleet endpoints out. */
@@ -44,8 +43,9 @@ class FleetReadModelTest {
 
     private final FleetEvents events = new FleetEvents();
 
-    @Inject
-    EntityManager entityManager;
+    /** Every fleet channel consumes in this group. */
+    @ConfigProperty(name = "mp.messaging.incoming.fleet-servers.group.id")
+    String fleetGroup;
 
     @Test
     void theFleetListFiltersBySearchApplicationEnvironmentLevelExposureLabelAndFreshness() {
@@ -96,8 +96,10 @@ class FleetReadModelTest {
                 given().get("/api/fleet/servers/{id}", v2.serverId()).then().statusCode(200).body("server.labels.owner", org.hamcrest.Matchers.equalTo("new")));
 
         ServerSnapshot v1 = FleetEvents.server(app + "-1", 1, app, "staging", Map.of("owner", "old"), List.of(), "ssh");
-        awaitConsumed(FleetReadModel.SERVERS_CONSUMER, events.publish(v1));
-        awaitConsumed(FleetReadModel.CHECKS_CONSUMER, events.publish(FleetEvents.upToDate(v1, now())));
+        events.publish(v1);
+        awaitConsumed(Topics.SERVERS);
+        events.publish(FleetEvents.upToDate(v1, now()));
+        awaitConsumed(Topics.CHECKS);
         JsonPath server = given().get("/api/fleet/servers/{id}", v2.serverId()).then().statusCode(200).extract().jsonPath();
         assertThat(server.getString("server.labels.owner")).as("revision 1 and the check's older snapshot are ignored").isEqualTo("new");
         assertThat(server.getString("server.environment")).isEqualTo("production");
@@ -108,7 +110,8 @@ class FleetReadModelTest {
                 .contentType("application/problem+json"));
         assertThat(ids("application=" + app)).isEmpty();
         // An older snapshot arriving after the removal does not bring the server back; a newer registration does.
-        awaitConsumed(FleetReadModel.SERVERS_CONSUMER, events.publish(v2));
+        events.publish(v2);
+        awaitConsumed(Topics.SERVERS);
         assertThat(ids("application=" + app)).isEmpty();
         ServerSnapshot again = FleetEvents.server(app + "-1", 4, app, "production", Map.of("owner", "again"), List.of(), "agent");
         events.publish(again);
@@ -181,9 +184,10 @@ class FleetReadModelTest {
         await().atMost(PATIENCE).untilAsserted(() ->
                 given().get("/api/fleet/servers/{id}", server.serverId()).then().body("restart.score", org.hamcrest.Matchers.equalTo(97)));
         // Older assessment and freshness events arriving late change nothing.
-        awaitConsumed(FleetReadModel.PRIORITIES_CONSUMER,
-                events.publish(FleetEvents.pending(server, 1, PriorityLevel.LOW, 10, Exposure.INTERNAL, Duration.ofDays(1))));
-        awaitConsumed(FleetReadModel.FRESHNESS_CONSUMER, events.publish(FleetEvents.verified(server, 0)));
+        events.publish(FleetEvents.pending(server, 1, PriorityLevel.LOW, 10, Exposure.INTERNAL, Duration.ofDays(1)));
+        awaitConsumed(Topics.PRIORITIES);
+        events.publish(FleetEvents.verified(server, 0));
+        awaitConsumed(Topics.FRESHNESS);
 
         JsonPath detail = given().get("/api/fleet/servers/{id}", server.serverId()).then().extract().jsonPath();
         assertThat(detail.getString("restart.kind")).isEqualTo("REBOOT");
@@ -238,8 +242,8 @@ class FleetReadModelTest {
         await().atMost(PATIENCE).untilAsserted(() ->
                 given().get("/api/fleet/applications/{id}", app).then().body("policy.source", org.hamcrest.Matchers.equalTo("application")));
         // An older policy arriving late is ignored.
-        awaitConsumed(FleetReadModel.POLICIES_CONSUMER,
-                events.publish(FleetEvents.policy(app, Duration.ofDays(30), Duration.ofDays(90), 0.5, changed.minusSeconds(60))));
+        events.publish(FleetEvents.policy(app, Duration.ofDays(30), Duration.ofDays(90), 0.5, changed.minusSeconds(60)));
+        awaitConsumed(Topics.POLICIES);
         JsonPath withPolicy = given().get("/api/fleet/applications/{id}", app).then().extract().jsonPath();
         assertThat(withPolicy.getString("policy.staleAfter")).isEqualTo("PT72H");
         assertThat(withPolicy.getString("policy.criticalAfter")).isEqualTo("PT336H");
@@ -283,11 +287,12 @@ class FleetReadModelTest {
         assertThat(new String(dead.get(0).value().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo("{not json");
     }
 
-    /** Waits until the consumer has applied (or knowingly skipped) the event: its id is in processed_event. */
-    private void awaitConsumed(String consumer, String eventId) {
-        await().atMost(PATIENCE).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                        "select count(*) from processed_event where consumer = ?1 and event_id = ?2")
-                .setParameter(1, consumer).setParameter(2, eventId).getSingleResult()).longValue() == 1));
+    /**
+     * Waits until the fleet view's consumers have consumed the events just published to {@code topic} (applied, or
+     * skipped as older: the read model keeps no log of consumed ids, so only the group's committed offsets tell).
+     */
+    private void awaitConsumed(String topic) {
+        events.kafka().awaitCommitted(fleetGroup, topic, PATIENCE);
     }
 
     private static JsonPath list(String query) {

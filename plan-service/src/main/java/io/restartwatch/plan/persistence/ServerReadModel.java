@@ -22,32 +22,28 @@ import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.plan.messaging.Received;
 import io.restartwatch.plan.scheduling.RestartVerification;
 import io.restartwatch.support.messaging.BatchApplier;
-import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.sql.SetStatement;
 
 /**
  * plan-service's copy of the fleet ({@code plan_server}), one row per server fed by three topics. Each topic owns
  * its columns and its own "newest wins" counter (inventory revision, assessment sequence, check time), so events of
  * one topic arriving late or twice never undo a newer one, and the topics never overwrite each other's columns.
- * A polled batch is applied as a set: one de-duplication, then one upsert per kind of column, whatever its size.
+ * That makes it idempotent by its state alone (a redelivered event finds its row already as new), so it keeps no
+ * consumed-id log ({@code processed_event}). A polled batch is applied as a set: one upsert per kind of column,
+ * whatever its size.
  */
 @ApplicationScoped
 public class ServerReadModel {
 
-    static final String SERVERS_CONSUMER = "servers";
-    static final String PRIORITIES_CONSUMER = "priorities";
-    static final String CHECKS_CONSUMER = "checks";
     /** CheckCompleted.detectedBy of /var/run/reboot-required. */
     static final String SENTINEL = "sentinel";
 
     private final EntityManager entityManager;
-    private final ProcessedEvents processed;
     private final RestartVerification verification;
     private final Clock clock;
 
-    public ServerReadModel(EntityManager entityManager, ProcessedEvents processed, RestartVerification verification, Clock clock) {
+    public ServerReadModel(EntityManager entityManager, RestartVerification verification, Clock clock) {
         this.entityManager = entityManager;
-        this.processed = processed;
         this.verification = verification;
         this.clock = clock;
     }
@@ -55,7 +51,7 @@ public class ServerReadModel {
     /** {@code server.*} snapshots: the inventory columns, unless a newer revision is already applied. */
     @Transactional
     public void onServers(List<Received<ServerSnapshot>> received) {
-        List<Received<ServerSnapshot>> first = processed.firstDeliveriesOf(SERVERS_CONSUMER, received, Received::eventId);
+        List<Received<ServerSnapshot>> first = BatchApplier.firstOccurrences(received, Received::eventId);
         applySnapshots(first.stream().map(Received::data).toList());
     }
 
@@ -69,7 +65,7 @@ public class ServerReadModel {
     @Transactional
     public void onPriorities(List<Received<PriorityAssessed>> received) {
         List<PriorityAssessed> newest = BatchApplier.newestPerKey(
-                processed.firstDeliveriesOf(PRIORITIES_CONSUMER, received, Received::eventId).stream().map(Received::data).toList(),
+                BatchApplier.firstOccurrences(received, Received::eventId).stream().map(Received::data).toList(),
                 PriorityAssessed::serverId, PriorityAssessed::sequence);
         SetStatement.over(newest, """
                         insert into plan_server (server_id, hostname, application_id, environment, pending, level, score,
@@ -111,7 +107,7 @@ public class ServerReadModel {
      */
     @Transactional
     public void onChecks(List<CheckCompleted> checks) {
-        List<CheckCompleted> first = processed.firstDeliveriesOf(CHECKS_CONSUMER, checks, CheckCompleted::checkId);
+        List<CheckCompleted> first = BatchApplier.firstOccurrences(checks, CheckCompleted::checkId);
         applySnapshots(first.stream()
                 .filter(check -> check.server() != null && check.server().serverId() != null
                         && check.server().serverId().equals(check.serverId()))

@@ -2,9 +2,11 @@ package io.restartwatch.support.messaging;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -105,6 +107,16 @@ public class BatchApplier {
                 }
             }
         }
+    }
+
+    /**
+     * The batch with each event id once, at its first occurrence, in order: a record delivered twice in one poll
+     * (a producer's retry) counts once. For consumers whose writes only replace a strictly older row and need no
+     * {@link ProcessedEvents} log: a redelivery in a later poll finds its row already as new and changes nothing.
+     */
+    public static <E> List<E> firstOccurrences(List<E> events, Function<E, String> eventId) {
+        Set<String> seen = new HashSet<>();
+        return events.stream().filter(event -> seen.add(eventId.apply(event))).toList();
     }
 
     /**
