@@ -165,7 +165,7 @@ class AssessmentBatchesTest {
                 big.size(), bigTrips.syncs(), bigTrips.typeLookups(), bigTrips.executes());
         System.out.println("round trips of the batch of " + big.size() + ":\n  " + String.join("\n  ", bigTrips.statements()));
         assertThat(smallTrips.syncs()).as("the driver's messages are seen").isGreaterThanOrEqualTo(5);
-        // 9 statements, at most 3 JDBC batches, the commit; the driver may add a describe round trip for a batch whose
+        // 8 statements, at most 3 JDBC batches, the commit; the driver may add a describe round trip for a batch whose
         // parameter types it does not know yet. 240 assessments against 8: one statement per record or per server
         // would add 30 round trips or more.
         assertThat(bigTrips.syncs()).as("round trips of %d assessments", big.size()).isLessThanOrEqualTo(15);

@@ -39,6 +39,7 @@ import io.restartwatch.notification.persistence.HistoryEntryEntity;
 import io.restartwatch.notification.persistence.HistoryEntryEntity.Kind;
 import io.restartwatch.notification.persistence.NotificationEntity;
 import io.restartwatch.notification.webhook.WebhookDeliveries;
+import io.restartwatch.support.messaging.BatchApplier;
 import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.outbox.Outbox;
 import io.restartwatch.support.outbox.OutboxMessage;
@@ -57,7 +58,6 @@ import io.restartwatch.support.tx.AfterCommit;
 public class Notifications {
 
     public static final Duration MAX_SNOOZE = Duration.ofDays(30);
-    private static final String CONSUMER = "priorities";
     private static final String FRESHNESS_CONSUMER = "freshness";
     private static final String RESTARTS_CONSUMER = "restarts";
     private static final PriorityLevel PLAN_HALTED_LEVEL = PriorityLevel.HIGH;
@@ -87,7 +87,7 @@ public class Notifications {
 
     /**
      * Applies a polled batch of assessments with a constant number of database round trips, whatever its size: one
-     * de-duplication statement, one read of the batch's servers' cursors and one of their open notifications, the
+     * read of the batch's servers' cursors and one of their open notifications, the
      * transitions computed in memory, then the writes of {@link #write} (batched entity writes, one insert each for
      * the timeline and the outbox). The result is that of applying the assessments one by one in the order given
      * (a server's in its sequence order, as its partition delivered them); a single assessment is a batch of one.
@@ -98,8 +98,9 @@ public class Notifications {
      */
     @Transactional
     public void onAssessments(List<ReceivedAssessment> batch) {
-        // An id twice in the batch is a redelivery too: its first occurrence only.
-        List<PriorityAssessed> fresh = processed.firstDeliveriesOf(CONSUMER, batch, ReceivedAssessment::eventId).stream()
+        // No consumed-id log here: each server's cursor (its newest sequence applied, written with the effect) already
+        // turns a redelivered assessment, in this batch or a later one, into "not newer", which changes nothing.
+        List<PriorityAssessed> fresh = BatchApplier.firstOccurrences(batch, ReceivedAssessment::eventId).stream()
                 .map(ReceivedAssessment::assessment)
                 .toList();
         if (fresh.isEmpty()) {
