@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.restartwatch.check.domain.ProbeKind;
+import io.restartwatch.support.sql.DatabaseFailures;
 
 /**
  * What an agent's report and its every-minute "is a report due?" question read first: the server's credentials and,
@@ -48,8 +48,6 @@ public class AgentReads {
             where s.id = ?""";
     /** What authenticates an agent's report: its server's token hash, and whether an agent checks that server. */
     private static final String CREDENTIALS = "select agent_token_hash, probe_kind from server where id = ?";
-    /** SQLState class 08: connection exception; 57P0x: the server shut down or terminated the backend. */
-    private static final List<String> CONNECTION_LOST = List.of("08", "57P0");
 
     private final AgroalDataSource dataSource;
 
@@ -76,18 +74,13 @@ public class AgentReads {
                 return read.from(connection);
             } catch (SQLException e) {
                 failure = e;
-                if (!connectionLost(e)) {
+                if (!DatabaseFailures.unavailable(e)) {
                     break;
                 }
                 dataSource.flush(AgroalDataSource.FlushMode.INVALID);
             }
         }
         throw new IllegalStateException("Could not read " + what, failure);
-    }
-
-    private static boolean connectionLost(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && CONNECTION_LOST.stream().anyMatch(state::startsWith);
     }
 
     private static Optional<DueRow> due(Connection connection, String serverId, Instant now) throws SQLException {

@@ -1,13 +1,11 @@
 package io.restartwatch.support.messaging;
 
-import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.restartwatch.support.sql.DatabaseFailures;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -67,29 +65,9 @@ public class RetryingProcessor {
         });
     }
 
-    /** Connection trouble (SQLState class 08), shutdown (57P), serialisation failure and deadlock (40xxx). */
+    /** Connection trouble, shutdown, serialisation failure and deadlock: {@link DatabaseFailures#transientFailure}. */
     static boolean isTransient(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientException || cause instanceof SQLRecoverableException
-                    || cause instanceof java.net.ConnectException) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("40")) {
-                    return true;
-                }
-            }
-            if (cause.getClass().getName().endsWith("JDBCConnectionException")
-                    || cause.getClass().getName().endsWith("OptimisticLockException")
-                    || cause.getClass().getName().endsWith("StaleObjectStateException")) {
-                return true;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return false;
+        return DatabaseFailures.transientFailure(failure);
     }
 
     private static String rootMessage(Throwable failure) {

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.restartwatch.support.sql.DatabaseFailures;
 import io.restartwatch.support.tx.GroupCommit;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -30,6 +31,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** A PostgreSQL restart or fail-over takes seconds; the pool reconnects on the next request after it. */
+    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response problem(ProblemException exception) {
@@ -105,8 +108,23 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException exception) {
+        if (DatabaseFailures.unavailable(exception)) {
+            return databaseUnavailable(exception);
+        }
         LOG.error("Unexpected failure answering a request", exception);
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.").toResponse();
+    }
+
+    /**
+     * The database is unreachable or restarting: nothing is wrong with the request, so say the service is unavailable
+     * for now and when to come back (agents and pipelines retry on 503 with Retry-After), rather than a bare 500.
+     */
+    private static Response databaseUnavailable(RuntimeException exception) {
+        LOG.warnf("Answering 503: the database is unavailable (%s)", exception.toString());
+        return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                        "The service's database is unavailable for the moment; retry shortly.").toResponse())
+                .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS)
+                .build();
     }
 
     /** "register.request.openPorts[0].port" → "openPorts[0].port": the method and parameter are not the client's business. */
