@@ -12,6 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import jakarta.inject.Inject;
@@ -112,6 +117,60 @@ class AssessmentBatchesTest {
                 "opened REBOOT OPEN MEDIUM", "escalated REBOOT OPEN HIGH", "cleared REBOOT CLEARED HIGH");
         assertThat(timeline(appliedBefore)).containsExactly("REBOOT OPENED MEDIUM", "REBOOT ESCALATED HIGH");
         assertThat(published(appliedBefore)).containsExactly("opened REBOOT OPEN MEDIUM", "escalated REBOOT OPEN HIGH");
+    }
+
+    /**
+     * Two instances holding the same records while a partition moves between them, applying them at once: the one that
+     * comes second waits for the first to commit, then finds the server's cursor moved and applies nothing. Without a
+     * consumed-id log it is the cursor, read under the server's lock, that makes this hold.
+     */
+    @Test
+    void twoInstancesApplyingTheSameBatchAtOnceApplyItOnce() throws Exception {
+        String app = Assessments.unique("twice");
+        String server = app + "-1";
+        apply(List.of(step(s -> pending(s, 1, app, PriorityLevel.MEDIUM, 40, Exposure.INTERNAL, Duration.ofDays(1))).record(server)));
+        List<ReceivedAssessment> batch = List.of(received(pending(server, 2, app, PriorityLevel.HIGH, 70, Exposure.INTERNAL, Duration.ofDays(1))));
+        CountDownLatch firstApplied = new CountDownLatch(1);
+        CountDownLatch firstMayCommit = new CountDownLatch(1);
+        ExecutorService instances = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> first = instances.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                notifications.onAssessments(batch);
+                entityManager.flush();
+                firstApplied.countDown();
+                awaitRelease(firstMayCommit);
+            }));
+            assertThat(firstApplied.await(30, TimeUnit.SECONDS)).as("the first instance applied the batch").isTrue();
+            Future<?> second = instances.submit(() -> QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(batch)));
+            // The second either waits on a lock the first holds, or (were nothing locked) is already done.
+            await().atMost(Duration.ofSeconds(30)).until(() -> second.isDone() || backendsWaitingOnALock() > 0);
+            firstMayCommit.countDown();
+            first.get(30, TimeUnit.SECONDS);
+            second.get(30, TimeUnit.SECONDS);
+        } finally {
+            firstMayCommit.countDown();
+            instances.shutdownNow();
+        }
+
+        assertThat(timeline(server)).containsExactly("REBOOT OPENED MEDIUM", "REBOOT ESCALATED HIGH");
+        assertThat(published(server)).containsExactly("opened REBOOT OPEN MEDIUM", "escalated REBOOT OPEN HIGH");
+    }
+
+    private long backendsWaitingOnALock() {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery("""
+                        select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'""")
+                .getSingleResult()).longValue());
+    }
+
+    private static void awaitRelease(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

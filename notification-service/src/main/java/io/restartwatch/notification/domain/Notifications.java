@@ -45,6 +45,7 @@ import io.restartwatch.support.outbox.Outbox;
 import io.restartwatch.support.outbox.OutboxMessage;
 import io.restartwatch.support.rest.ProblemException;
 import io.restartwatch.support.tx.AfterCommit;
+import io.restartwatch.support.tx.KeyLocks;
 
 /**
  * The notification lifecycle. Each assessment moves a server's restart notification (a reboot, or services to
@@ -86,8 +87,8 @@ public class Notifications {
     }
 
     /**
-     * Applies a polled batch of assessments with a constant number of database round trips, whatever its size: one
-     * read of the batch's servers' cursors and one of their open notifications, the
+     * Applies a polled batch of assessments with a constant number of database round trips, whatever its size: the
+     * batch's servers' locks, one read of their cursors and one of their open notifications, the
      * transitions computed in memory, then the writes of {@link #write} (batched entity writes, one insert each for
      * the timeline and the outbox). The result is that of applying the assessments one by one in the order given
      * (a server's in its sequence order, as its partition delivered them); a single assessment is a batch of one.
@@ -98,8 +99,8 @@ public class Notifications {
      */
     @Transactional
     public void onAssessments(List<ReceivedAssessment> batch) {
-        // No consumed-id log here: each server's cursor (its newest sequence applied, written with the effect) already
-        // turns a redelivered assessment, in this batch or a later one, into "not newer", which changes nothing.
+        // No consumed-id log here: each server's cursor (its newest sequence applied, written with the effect, read under
+        // the server's lock) already turns a redelivered assessment, in this batch or a later one, into "not newer".
         List<PriorityAssessed> fresh = BatchApplier.firstOccurrences(batch, ReceivedAssessment::eventId).stream()
                 .map(ReceivedAssessment::assessment)
                 .toList();
@@ -107,6 +108,9 @@ public class Notifications {
             return;
         }
         Set<String> serverIds = fresh.stream().map(PriorityAssessed::serverId).collect(Collectors.toSet());
+        // Two instances may hold the same records while a partition moves between them: the second waits here, then
+        // reads the cursor the first committed and skips what it applied.
+        KeyLocks.lockAll(entityManager, serverIds);
         Map<String, AssessmentCursorEntity> cursors = new HashMap<>();
         AssessmentCursorEntity.listOf(serverIds).forEach(cursor -> cursors.put(cursor.serverId, cursor));
         // Each server's open notifications, one per kind at most, kept current as the batch moves them.

@@ -61,7 +61,8 @@ public class FleetReadModel {
                 .toList();
         upsertServers(BatchApplier.newestPerKey(snapshots, ServerSnapshot::serverId, ServerSnapshot::revision));
         // A check id met twice (in the batch or before) keeps its first row, as one by one would. A check trimmed from
-        // the history and delivered again is trimmed again by the statement after this one.
+        // the history and delivered again is trimmed again by the statement after this one (unless check-history was
+        // raised in between: it then stays, a real check of the server's all the same).
         SetStatement.over(fresh, """
                         insert into fleet_check (check_id, server_id, checked_at, trigger, outcome, reason, packages, required_since,
                                                  boot_id, running_kernel, installed_kernel, services, detected_by, livepatch, discovered)

@@ -30,9 +30,9 @@ import io.restartwatch.priority.persistence.ApplicationPolicyEntity;
 import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.priority.persistence.ServerProfileEntity;
 import io.restartwatch.support.messaging.ProcessedEvents;
+import io.restartwatch.support.tx.KeyLocks;
 import io.restartwatch.support.outbox.Outbox;
 import io.restartwatch.support.outbox.OutboxMessage;
-import org.hibernate.Session;
 
 /**
  * Keeps each server's restart state from its checks and inventory, and publishes {@code priority.assessed}
@@ -281,19 +281,11 @@ public class Assessor {
 
     /**
      * Snapshots and checks of one server arrive on different topics, handled by different threads: these
-     * transaction-scoped locks make them apply one after the other, each seeing the other's committed writes.
-     * One statement for a whole batch, taken in the order given (sorted), so two batches never wait on each other
-     * in a cycle.
+     * transaction-scoped locks ({@link KeyLocks}) make them apply one after the other, each seeing the other's
+     * committed writes.
      */
     private void lockServers(List<String> serverIds) {
-        entityManager.unwrap(Session.class).doWork(connection -> {
-            try (var lock = connection.prepareStatement("""
-                    select count(pg_advisory_xact_lock(hashtext(id)))
-                    from unnest(?::varchar[]) as server(id)""")) {
-                lock.setArray(1, connection.createArrayOf("varchar", serverIds.toArray()));
-                lock.executeQuery().close();
-            }
-        });
+        KeyLocks.lockAll(entityManager, serverIds);
     }
 
     private void assessAndPublish(RestartStateEntity state, ServerProfileEntity profile, Function<String, Policy> policies,
