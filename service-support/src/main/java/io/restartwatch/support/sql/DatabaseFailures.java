@@ -15,21 +15,23 @@ public final class DatabaseFailures {
     }
 
     /**
-     * The database cannot be reached or is going away: connection trouble (SQLState class 08), an administrator or
-     * crash shutdown (57P), a refused connect. The same work may well succeed in a moment.
+     * The database cannot be reached or is going away: connection trouble (SQLState class 08, pgjdbc's refused
+     * connect included), an administrator or crash shutdown (57P). The same work may well succeed in a moment. A bare
+     * {@link ConnectException} does not count: it may be any other peer's.
      */
     public static boolean unavailable(Throwable failure) {
-        return anyCause(failure, cause -> cause instanceof SQLRecoverableException || cause instanceof ConnectException
+        return anyCause(failure, cause -> cause instanceof SQLRecoverableException
                 || state(cause).startsWith("08") || state(cause).startsWith("57P")
                 || cause.getClass().getName().endsWith("JDBCConnectionException"));
     }
 
     /**
-     * {@link #unavailable}, or a conflict that a second attempt resolves: a serialisation failure or deadlock (class
-     * 40), an optimistic-lock clash, any {@link SQLTransientException}.
+     * {@link #unavailable}, a refused connect, or a conflict that a second attempt resolves: a serialisation failure or
+     * deadlock (class 40), an optimistic-lock clash, any {@link SQLTransientException}.
      */
     public static boolean transientFailure(Throwable failure) {
         return unavailable(failure) || anyCause(failure, cause -> cause instanceof SQLTransientException
+                || cause instanceof ConnectException
                 || state(cause).startsWith("40")
                 || cause.getClass().getName().endsWith("OptimisticLockException")
                 || cause.getClass().getName().endsWith("StaleObjectStateException"));

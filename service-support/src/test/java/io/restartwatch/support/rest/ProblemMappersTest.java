@@ -48,6 +48,8 @@ class ProblemMappersTest {
     void anyOtherFailureStays500() {
         SQLException duplicate = new SQLException("duplicate key value violates unique constraint", "23505");
         assertThat(mappers.unexpected(new ConstraintViolationException("insert", duplicate, "pk")).getStatus()).isEqualTo(500);
+        assertThat(mappers.unexpected(new IllegalStateException("webhook", new java.net.ConnectException("Connection refused")))
+                .getStatus()).as("another peer refusing a connect is not the database").isEqualTo(500);
         Response response = mappers.unexpected(new IllegalStateException("a bug"));
         assertThat(response.getStatus()).isEqualTo(500);
         assertThat(response.getHeaderString(HttpHeaders.RETRY_AFTER)).isNull();
