@@ -38,11 +38,7 @@ class AgentReadsTest {
     @Test
     void aPooledConnectionDroppedByPostgresqlIsRetriedNotAnswered500() throws Exception {
         String id = "due-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body("""
-                        {"id":"%s","hostname":"%s.example.com","applicationId":"due-app","environment":"production","probeKind":"agent"}"""
-                        .formatted(id, id))
-                .when().post("/api/servers").then().statusCode(201);
-        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        String token = AgentServers.register(id, id + ".example.com", "due-app");
         for (int i = 0; i < 5; i++) {
             due(id, token).then().statusCode(204);
         }

@@ -30,7 +30,7 @@ class AgentReportTest {
         // UNREACHABLE, so a REBOOT_REQUIRED would be the old token's report.
         register(id, """
                 "probeKind":"agent\"""");
-        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        String token = AgentServers.token(id);
         given().contentType(ContentType.JSON).body("""
                         {"hostname":"%s.example.com","applicationId":"shop","environment":"production",
                          "probeKind":"ssh","address":{"host":"127.0.0.1","sshPort":1}}""".formatted(id))
@@ -71,7 +71,7 @@ class AgentReportTest {
         String id = "agent-" + UUID.randomUUID().toString().substring(0, 8);
         register(id, """
                 "probeKind":"agent\"""");
-        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        String token = AgentServers.token(id);
 
         given().contentType(ContentType.JSON).filter(TestCredentials.as(token))
                 .body(report(id, "5.15.0-91-generic", List.of("5.15.0-91-generic", "5.15.0-99999999999999999999-generic")))
@@ -153,7 +153,7 @@ class AgentReportTest {
 
     private static String agentServer(String id) {
         register(id, "\"probeKind\":\"agent\"");
-        return given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        return AgentServers.token(id);
     }
 
     private static String withFacts(String id, String facts) {

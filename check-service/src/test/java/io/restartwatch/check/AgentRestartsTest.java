@@ -175,11 +175,7 @@ class AgentRestartsTest {
     }
 
     private static String agentServer(String id) {
-        given().contentType(ContentType.JSON).body("""
-                        {"id":"%s","hostname":"%s.example.com","applicationId":"shop","environment":"production","probeKind":"agent"}"""
-                        .formatted(id, id))
-                .when().post("/api/servers").then().log().ifValidationFails().statusCode(201);
-        return given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        return AgentServers.register(id, id + ".example.com", "shop");
     }
 
     static RestartEvent scheduled(String serverId, String restartId, Instant notBefore, Instant notAfter) {

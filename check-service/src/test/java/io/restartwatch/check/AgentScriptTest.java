@@ -66,11 +66,7 @@ class AgentScriptTest {
         Instant since = Instant.now().minus(5, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         FakeServerRoot root = FakeServerRoot.under(base, id).requireRestart(since, "linux-image-6.8.0-49-generic", "libc6");
         Files.writeString(root.root().resolve("boot/vmlinuz-6.8.0-49-generic"), "");
-        given().contentType(ContentType.JSON).body("""
-                        {"id":"%s","hostname":"%s","applicationId":"shop","environment":"production","probeKind":"agent"}"""
-                        .formatted(id, id))
-                .when().post("/api/servers").then().statusCode(201);
-        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        String token = AgentServers.register(id, id, "shop");
 
         Result result = runAgent(Map.of("RESTARTWATCH_ROOT", root.root().toString(), "RESTARTWATCH_URL", service.toString(),
                 "RESTARTWATCH_SERVER_ID", id, "RESTARTWATCH_TOKEN", token));
@@ -94,11 +90,7 @@ class AgentScriptTest {
         String id = app + "-1";
         Path base = Files.createTempDirectory("agent-root");
         FakeServerRoot root = FakeServerRoot.under(base, id);
-        given().contentType(ContentType.JSON).body("""
-                        {"id":"%s","hostname":"%s","applicationId":"%s","environment":"production","probeKind":"agent"}"""
-                        .formatted(id, id, app))
-                .when().post("/api/servers").then().statusCode(201);
-        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        String token = AgentServers.register(id, id, app);
         Map<String, String> env = Map.of("RESTARTWATCH_ROOT", root.root().toString(), "RESTARTWATCH_URL", service.toString(),
                 "RESTARTWATCH_SERVER_ID", id, "RESTARTWATCH_TOKEN", token,
                 "RESTARTWATCH_STATE_DIR", base.resolve("state").toString());
@@ -146,11 +138,7 @@ class AgentScriptTest {
                 .tool("needrestart", SshProbeTest.fixture("needrestart/batch-kernel-and-services.txt"), 0)
                 .tool("kpatch", SshProbeTest.fixture("livepatch/kpatch-list-none-loaded.txt"), 0)
                 .tool("ufw", SshProbeTest.fixture("ufw/status-verbose.txt"), 0);
-        given().contentType(ContentType.JSON).body("""
-                        {"id":"%s","hostname":"%s","applicationId":"shop","environment":"production","probeKind":"agent"}"""
-                        .formatted(id, id))
-                .when().post("/api/servers").then().statusCode(201);
-        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        String token = AgentServers.register(id, id, "shop");
 
         Result result = runAgent(Map.of("RESTARTWATCH_ROOT", root.root().toString(), "RESTARTWATCH_URL", service.toString(),
                 "RESTARTWATCH_SERVER_ID", id, "RESTARTWATCH_TOKEN", token));
@@ -172,11 +160,7 @@ class AgentScriptTest {
     @Test
     void anOlderAgentsReportHasNoDiscoveredFacts() throws Exception {
         String id = "agent-old-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body("""
-                        {"id":"%s","hostname":"%s","applicationId":"shop","environment":"production","probeKind":"agent"}"""
-                        .formatted(id, id))
-                .when().post("/api/servers").then().statusCode(201);
-        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        String token = AgentServers.register(id, id, "shop");
         // Exactly what agent version 2 sent.
         given().contentType(ContentType.JSON).filter(TestCredentials.as(token)).body("""
                         {"serverId":"%s","rebootRequired":false,"requiredSince":null,"packages":[],"bootId":"b","runningKernel":"6.8.0-48-generic","installedKernels":["6.8.0-48-generic"],"agentVersion":"2"}"""
@@ -277,11 +261,7 @@ class AgentScriptTest {
         FakeServerRoot root = FakeServerRoot.under(base, id).requireRestart(Instant.now().minus(1, ChronoUnit.DAYS), "linux-image-6.8.0-49-generic");
         Files.writeString(root.root().resolve("boot/vmlinuz-6.8.0-48-generic"), "");
         Files.writeString(root.root().resolve("boot/vmlinuz-6.8.0-49-generic"), "");
-        given().contentType(ContentType.JSON).body("""
-                        {"id":"%s","hostname":"%s","applicationId":"shop","environment":"production","probeKind":"agent"}"""
-                        .formatted(id, id))
-                .when().post("/api/servers").then().statusCode(201);
-        String token = given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
+        String token = AgentServers.register(id, id, "shop");
         Path state = base.resolve("state");
         Map<String, String> env = new java.util.HashMap<>(Map.of("RESTARTWATCH_ROOT", root.root().toString(),
                 "RESTARTWATCH_URL", service.toString(), "RESTARTWATCH_SERVER_ID", id, "RESTARTWATCH_TOKEN", token,

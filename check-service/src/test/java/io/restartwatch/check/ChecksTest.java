@@ -104,8 +104,7 @@ class ChecksTest {
     void agentReportsNeedTheServersToken() {
         String id = "agent-" + UUID.randomUUID().toString().substring(0, 8);
         register(id, "shop", "agent");
-        String token = given().when().post("/api/servers/{id}/agent-token", id)
-                .then().statusCode(200).extract().path("token");
+        String token = AgentServers.token(id);
         String report = """
                 {"serverId":"%s","rebootRequired":true,"packages":["openssh-server"],"bootId":"b-1"}""".formatted(id);
 
@@ -131,7 +130,7 @@ class ChecksTest {
         for (int i = 0; i < servers; i++) {
             String id = app + "-" + i;
             register(id, app, "agent");
-            tokens.put(id, given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token"));
+            tokens.put(id, AgentServers.token(id));
         }
         ExecutorService pool = Executors.newFixedThreadPool(servers);
         try {

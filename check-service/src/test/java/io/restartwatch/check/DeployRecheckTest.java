@@ -63,8 +63,8 @@ class DeployRecheckTest {
         register(ssh, app, "\"probeKind\":\"ssh\",\"address\":{\"host\":\"127.0.0.1\",\"sshPort\":1}");
         register(agent, app, "\"probeKind\":\"agent\"");
         register(silent, app, "\"probeKind\":\"agent\"");
-        String token = token(agent);
-        token(silent);
+        String token = AgentServers.token(agent);
+        AgentServers.token(silent);
 
         // Before the deploy: nothing due. The answer comes only to the server's own token.
         given().filter(TestCredentials.as(token)).queryParam("serverId", agent)
@@ -142,7 +142,7 @@ class DeployRecheckTest {
         String app = "dep-" + UUID.randomUUID().toString().substring(0, 8);
         String id = app + "-moved";
         register(id, app, "\"probeKind\":\"agent\"");
-        String token = token(id);
+        String token = AgentServers.token(id);
         given().contentType(ContentType.JSON).body("""
                         {"hostname":"%s.example.com","applicationId":"%s","environment":"production",
                          "probeKind":"ssh","address":{"host":"127.0.0.1","sshPort":1}}""".formatted(id, app))
@@ -158,10 +158,6 @@ class DeployRecheckTest {
                         .formatted(id, id, app, probe))
                 .when().post("/api/servers")
                 .then().log().ifValidationFails().statusCode(201);
-    }
-
-    private static String token(String id) {
-        return given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
     }
 
     private static JsonPath view(String app, String deploy) {

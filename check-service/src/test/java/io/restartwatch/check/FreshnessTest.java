@@ -67,7 +67,7 @@ class FreshnessTest {
         String id = app + "-agent";
         register(id, app, "\"probeKind\":\"agent\"");
         assertThat(freshness(id).getString("state")).isEqualTo("AWAITING_FIRST_CHECK");
-        String token = token(id);
+        String token = AgentServers.token(id);
         report(id, token);
         JsonPath verified = freshness(id);
         assertThat(verified.getString("state")).isEqualTo("VERIFIED");
@@ -130,7 +130,7 @@ class FreshnessTest {
         String app = newId("fresh-gone");
         String id = app + "-agent";
         register(id, app, "\"probeKind\":\"agent\"");
-        report(id, token(id));
+        report(id, AgentServers.token(id));
         clock.advance(Duration.ofHours(3).plusMinutes(1));
         ServerFreshness silent = awaitFreshness(id, EventTypes.SERVER_UNVERIFIED).data(ServerFreshness.class);
 
@@ -143,7 +143,7 @@ class FreshnessTest {
         // Registered again and silent again: its transitions number above everything of its first life.
         clock.advance(Duration.ofMinutes(1));
         register(id, app, "\"probeKind\":\"agent\"");
-        report(id, token(id));
+        report(id, AgentServers.token(id));
         clock.advance(Duration.ofHours(3).plusMinutes(1));
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(freshnessEvents(id)).hasSize(3));
@@ -162,7 +162,7 @@ class FreshnessTest {
         register(often, "fresh-often", "\"probeKind\":\"agent\"");
         register(plain, "plain-app-" + suffix, "\"probeKind\":\"agent\"");
         for (String id : List.of(quick, often, plain)) {
-            report(id, token(id));
+            report(id, AgentServers.token(id));
         }
         assertThat(freshness(quick).getString("maxSilence")).isEqualTo("PT10M");
         assertThat(freshness(often).getString("maxSilence")).isEqualTo("PT15M");
@@ -294,10 +294,6 @@ class FreshnessTest {
     private static void registerSsh(String id, String app, int port) {
         register(id, app, """
                 "probeKind":"ssh","sshUser":"restartwatch","address":{"host":"127.0.0.1","sshPort":%d}""".formatted(port));
-    }
-
-    private static String token(String id) {
-        return given().when().post("/api/servers/{id}/agent-token", id).then().statusCode(200).extract().path("token");
     }
 
     private static String newId(String prefix) {
