@@ -48,7 +48,7 @@ public class RetryingProcessor {
             } catch (PoisonEventException e) {
                 throw e;
             } catch (RuntimeException e) {
-                if (!isTransient(e) && ++otherFailures >= attemptsForOtherErrors) {
+                if (!DatabaseFailures.transientFailure(e) && ++otherFailures >= attemptsForOtherErrors) {
                     throw e;
                 }
                 LOG.warnf("Processing %s failed (%s), retrying in %d ms", what, rootMessage(e), backoff.toMillis());
@@ -63,11 +63,6 @@ public class RetryingProcessor {
             work.run();
             return null;
         });
-    }
-
-    /** Connection trouble, shutdown, serialisation failure and deadlock: {@link DatabaseFailures#transientFailure}. */
-    static boolean isTransient(Throwable failure) {
-        return DatabaseFailures.transientFailure(failure);
     }
 
     private static String rootMessage(Throwable failure) {
