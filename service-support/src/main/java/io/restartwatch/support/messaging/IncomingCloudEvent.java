@@ -8,6 +8,7 @@ import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CloudEventHeaders;
 import io.restartwatch.contracts.EventJson;
 import io.restartwatch.contracts.EventTypes;
+import io.restartwatch.contracts.Timestamps;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -79,7 +80,7 @@ public record IncomingCloudEvent<T>(String id, String type, String source, Insta
             return null;
         }
         try {
-            return Instant.parse(value);
+            return Timestamps.parse(value);
         } catch (DateTimeParseException e) {
             throw new PoisonEventException("Bad " + CloudEventHeaders.TIME + " header: " + value, e);
         }
