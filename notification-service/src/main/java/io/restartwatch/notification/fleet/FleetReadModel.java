@@ -10,7 +10,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.restartwatch.contracts.CheckCompleted;
-import io.restartwatch.contracts.EventJson;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.contracts.ExposureFact;
 import io.restartwatch.contracts.PriorityAssessed;
@@ -81,15 +80,15 @@ public class FleetReadModel {
                 .column("text", CheckCompleted::trigger)
                 .column("text", CheckCompleted::outcome)
                 .column("text", CheckCompleted::reason)
-                .column("text", check -> json(check.packages()))
+                .jsonColumn(CheckCompleted::packages)
                 .column("text", CheckCompleted::requiredSince)
                 .column("text", CheckCompleted::bootId)
                 .column("text", CheckCompleted::runningKernel)
                 .column("text", CheckCompleted::installedKernel)
-                .column("text", check -> json(check.services()))
-                .column("text", check -> json(check.detectedBy()))
-                .column("text", check -> json(check.livepatch()))
-                .column("text", check -> json(check.discovered()))
+                .jsonColumn(CheckCompleted::services)
+                .jsonColumn(CheckCompleted::detectedBy)
+                .jsonColumn(CheckCompleted::livepatch)
+                .jsonColumn(CheckCompleted::discovered)
                 .execute(entityManager);
         // The history is bounded by count: whatever falls past each server's newest N goes, a late older check included.
         List<String> serverIds = fresh.stream().map(CheckCompleted::serverId).distinct().toList();
@@ -148,12 +147,12 @@ public class FleetReadModel {
                 .column("text", NewestAssessment::exposure)
                 .column("bigint", NewestAssessment::exposureSequence)
                 .column("text", row -> row.newest().kind())
-                .column("text", row -> json(row.newest().factors()))
-                .column("text", row -> json(row.newest().surfaces()))
-                .column("text", row -> json(row.newest().packages()))
-                .column("text", row -> json(row.newest().services()))
-                .column("text", row -> json(row.newest().livepatch()))
-                .column("text", row -> json(row.exposureFacts()))
+                .jsonColumn(row -> row.newest().factors())
+                .jsonColumn(row -> row.newest().surfaces())
+                .jsonColumn(row -> row.newest().packages())
+                .jsonColumn(row -> row.newest().services())
+                .jsonColumn(row -> row.newest().livepatch())
+                .jsonColumn(NewestAssessment::exposureFacts)
                 .column("bigint", NewestAssessment::exposureFactsSequence)
                 .column("text", row -> row.newest().requiredSince())
                 .column("text", row -> row.newest().assessedAt())
@@ -213,7 +212,7 @@ public class FleetReadModel {
                 .column("bigint", received -> seconds(received.event().data().staleAfter()))
                 .column("bigint", received -> seconds(received.event().data().criticalAfter()))
                 .column("float8", received -> received.event().data().multiplier())
-                .column("text", received -> json(received.event().data().packageWeights()))
+                .jsonColumn(received -> received.event().data().packageWeights())
                 .column("text", ReceivedPolicy::changedAt)
                 .execute(entityManager);
     }
@@ -240,8 +239,8 @@ public class FleetReadModel {
                 .column("text", ServerSnapshot::hostname)
                 .column("text", ServerSnapshot::applicationId)
                 .column("text", ServerSnapshot::environment)
-                .column("text", s -> json(s.labels()))
-                .column("text", s -> json(s.openPorts()))
+                .jsonColumn(s -> s.labels())
+                .jsonColumn(s -> s.openPorts())
                 .column("text", ServerSnapshot::probeKind)
                 .column("text", ServerSnapshot::changedAt)
                 .execute(entityManager);
@@ -273,10 +272,6 @@ public class FleetReadModel {
                     a.exposure() != null ? a.exposure() : exposure, a.exposure() != null ? Long.valueOf(a.sequence()) : exposureSequence,
                     a.pending() ? a.exposureFacts() : exposureFacts, a.pending() ? Long.valueOf(a.sequence()) : exposureFactsSequence);
         }
-    }
-
-    private static String json(Object value) {
-        return value == null ? null : EventJson.write(value);
     }
 
     private static Long seconds(Duration duration) {

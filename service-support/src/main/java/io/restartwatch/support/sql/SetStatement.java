@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import jakarta.persistence.EntityManager;
 
+import io.restartwatch.contracts.EventJson;
 import org.hibernate.Session;
 
 /**
@@ -64,6 +65,17 @@ public final class SetStatement<R> {
             }
         });
         return this;
+    }
+
+    /**
+     * The next parameter: a {@code text} array of each row's value as JSON, written as events carry it
+     * ({@link EventJson}), null as SQL null; the SQL casts it ({@code ?::jsonb[]}).
+     */
+    public SetStatement<R> jsonColumn(Function<? super R, ?> value) {
+        return column("text", row -> {
+            Object data = value.apply(row);
+            return data == null ? null : EventJson.write(data);
+        });
     }
 
     /** @return the number of rows the statement changed */
