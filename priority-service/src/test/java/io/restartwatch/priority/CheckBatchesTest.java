@@ -20,7 +20,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
+import io.restartwatch.contracts.DiscoveredExposure;
+import io.restartwatch.contracts.FirewallFacts;
+import io.restartwatch.contracts.ListeningSocket;
+import io.restartwatch.contracts.Livepatch;
+import io.restartwatch.contracts.OpenPort;
 import io.restartwatch.contracts.PriorityAssessed;
+import io.restartwatch.contracts.RestartKind;
+import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.priority.domain.Assessor;
 import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.testsupport.LocalInfraResource;
@@ -87,9 +94,62 @@ class CheckBatchesTest {
     }
 
     /**
-     * The statements Hibernate prepares for a batch (reads of states, profiles and policies, one JDBC batch per
-     * table written) are as many for 80 new servers as for 8: a per-check read or write would add one per check.
-     * (De-duplication, locks and the outbox insert run on the connection itself: one statement each by construction.)
+     * The batch writes its rows with its own upserts, JSON columns as events carry them, and reads them back through
+     * the entities: every value must come back as written, or the next check would see a change that is not there
+     * and publish again. Here a second check with the same content publishes nothing.
+     */
+    @Test
+    void everyValueABatchWritesReadsBackAsWritten() {
+        String id = uniqueId("round-trip");
+        ServerSnapshot snapshot = server(id, "shop", 3, "0.0.0.0/0", "::/0");
+        fixtures.register(snapshot);
+        Instant now = fixtures.now();
+        Livepatch livepatch = new Livepatch("canonical-livepatch", "applied", false);
+        DiscoveredExposure discovered = new DiscoveredExposure(
+                List.of(new ListeningSocket("tcp", "0.0.0.0", 443), new ListeningSocket("tcp", "::", 9100)),
+                new FirewallFacts("nftables", true, List.of(new OpenPort(9100, "tcp", List.of("10.0.0.0/8")))));
+        Function<Instant, CheckCompleted> check = at -> Fixtures.check2(id, at, CheckOutcome.REBOOT_REQUIRED,
+                now.minus(Duration.ofDays(3)).plusNanos(123_456_000), "boot-7", List.of("openssl", "libc6"),
+                List.of("nginx.service"), List.of("sentinel", "kernel"), livepatch, discovered);
+
+        assessor.onChecks(List.of(check.apply(now.minus(Duration.ofHours(2)))));
+        RestartStateEntity written = fixtures.state(id);
+        assertThat(written.pending).isTrue();
+        assertThat(written.kind).isEqualTo(RestartKind.REBOOT);
+        assertThat(written.requiredSince).isEqualTo(now.minus(Duration.ofDays(3)).plusNanos(123_456_000));
+        assertThat(written.packages).containsExactly("openssl", "libc6");
+        assertThat(written.services).containsExactly("nginx.service");
+        assertThat(written.detectedBy).containsExactly("sentinel", "kernel");
+        assertThat(written.livepatch).isEqualTo(livepatch);
+        assertThat(written.discovered).isEqualTo(discovered);
+        assertThat(written.bootId).isEqualTo("boot-7");
+        assertThat(written.runningKernel).isEqualTo("6.8.0-49-generic");
+        assertThat(written.hostname).isEqualTo(snapshot.hostname());
+        assertThat(written.applicationId).isEqualTo("shop");
+        assertThat(written.sequence).isEqualTo(1);
+        assertThat(written.published).isTrue();
+        assertThat(written.level).isNotNull();
+        assertThat(written.surfaces).isNotEmpty();
+        assertThat(written.factors).isNotEmpty();
+        assertThat(written.exposureFacts).isNotEmpty();
+        assertThat(written.publishedPackages).isEqualTo(written.packages);
+        assertThat(written.publishedServices).isEqualTo(written.services);
+        assertThat(written.publishedLivepatch).isEqualTo(livepatch);
+        assertThat(written.nextReassessAt).isAfter(now);
+        PriorityAssessed published = awaitAssessments(id, 1).get(0);
+        assertThat(written.factors).isEqualTo(published.factors());
+        assertThat(written.exposureFacts).isEqualTo(published.exposureFacts());
+
+        assessor.onChecks(List.of(check.apply(now.minus(Duration.ofHours(1)))));
+        RestartStateEntity again = fixtures.state(id);
+        assertThat(again.lastCheckAt).isEqualTo(now.minus(Duration.ofHours(1)));
+        assertThat(again.sequence).as("the same content again: nothing new to publish").isEqualTo(1);
+    }
+
+    /**
+     * The statements Hibernate prepares for a batch (reads of states, profiles and policies) are as many for 80 new
+     * servers as for 8: a per-check read or write would add one per check. (De-duplication, locks, the upserts of
+     * states and profiles and the outbox insert run on the connection itself: one statement each by construction.)
      */
     @Test
     void theStatementsOfABatchDoNotGrowWithItsSize() {

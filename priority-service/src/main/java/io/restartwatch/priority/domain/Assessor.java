@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -33,6 +34,7 @@ import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.tx.KeyLocks;
 import io.restartwatch.support.outbox.Outbox;
 import io.restartwatch.support.outbox.OutboxMessage;
+import org.hibernate.jpa.HibernateHints;
 
 /**
  * Keeps each server's restart state from its checks and inventory, and publishes {@code priority.assessed}
@@ -92,7 +94,7 @@ public class Assessor {
     /**
      * Applies a polled batch of check results (in server-id order, each server's checks in their topic order) with
      * a constant number of round trips: one de-duplication insert, one lock statement, one read each of the
-     * servers' states, profiles and policies, the entity writes batched at the one flush, one outbox insert.
+     * servers' states, profiles and policies, one upsert each of the states and profiles, one outbox insert.
      * Applying a batch gives exactly what applying its checks one by one would.
      *
      * <p>Duplicates (an already-applied check id) and checks older than the newest applied one change nothing;
@@ -115,30 +117,33 @@ public class Assessor {
         }
         List<String> serverIds = toApply.stream().map(CheckCompleted::serverId).distinct().sorted().toList();
         lockServers(serverIds);
+        // Read-only: the rows are written below by one statement each, so Hibernate need not snapshot and
+        // dirty-check them.
         Batch batch = new Batch(
-                byId(RestartStateEntity.<RestartStateEntity>list("serverId in ?1", serverIds), state -> state.serverId),
-                byId(ServerProfileEntity.<ServerProfileEntity>list("serverId in ?1", serverIds), profile -> profile.serverId));
+                byId(RestartStateEntity.<RestartStateEntity>find("serverId in ?1", serverIds)
+                        .withHint(HibernateHints.HINT_READ_ONLY, true).list(), state -> state.serverId),
+                byId(ServerProfileEntity.<ServerProfileEntity>find("serverId in ?1", serverIds)
+                        .withHint(HibernateHints.HINT_READ_ONLY, true).list(), profile -> profile.serverId));
         Map<String, Policy> policies = policiesOf(Stream.concat(batch.profiles.values().stream().map(profile -> profile.applicationId),
                 toApply.stream().filter(check -> check.server() != null).map(check -> check.server().applicationId())));
         for (CheckCompleted check : toApply) {
             applyCheck(check, batch, applicationId -> applicationId == null ? Policy.defaults()
                     : policies.computeIfAbsent(applicationId, ApplicationPolicyEntity::policyFor));
         }
-        // New rows last, each table's together: the flush then sends them as one batched insert per table.
-        batch.newStates.forEach(state -> state.persist());
-        batch.newProfiles.forEach(profile -> profile.persist());
-        outbox.enqueueAll(batch.published);
-        // Written here rather than at commit, so a row the database refuses fails this call with its own reason
+        // Each statement runs now, not at commit, so a row the database refuses fails this call with its own reason
         // (the dead letter says why), not the commit with a bare rollback.
-        entityManager.flush();
+        RestartStateEntity.upsertAll(entityManager, batch.changedStates.values());
+        ServerProfileEntity.upsertAll(entityManager, batch.changedProfiles.values());
+        outbox.enqueueAll(batch.published);
     }
 
     /** The state of the batch's servers while it is applied, and what it publishes. */
     private static final class Batch {
         final Map<String, RestartStateEntity> states;
         final Map<String, ServerProfileEntity> profiles;
-        final List<RestartStateEntity> newStates = new ArrayList<>();
-        final List<ServerProfileEntity> newProfiles = new ArrayList<>();
+        /** The rows the batch creates or changes, by server: each is written once, as the batch leaves it. */
+        final Map<String, RestartStateEntity> changedStates = new TreeMap<>();
+        final Map<String, ServerProfileEntity> changedProfiles = new TreeMap<>();
         final List<OutboxMessage> published = new ArrayList<>();
 
         Batch(Map<String, RestartStateEntity> states, Map<String, ServerProfileEntity> profiles) {
@@ -171,18 +176,18 @@ public class Assessor {
             state = new RestartStateEntity();
             state.serverId = check.serverId();
             batch.states.put(state.serverId, state);
-            batch.newStates.add(state);
         } else if (state.lastCheckAt != null && check.checkedAt().isBefore(state.lastCheckAt)) {
             return; // reordered: a newer check was already applied
         }
+        batch.changedStates.put(state.serverId, state);
         ServerProfileEntity profile = batch.profiles.get(check.serverId());
         if (check.server() != null && (profile == null || profile.revision < check.server().revision())) {
             if (profile == null) {
                 profile = newProfile(check.serverId());
                 batch.profiles.put(profile.serverId, profile);
-                batch.newProfiles.add(profile);
             }
             applySnapshot(profile, check.server());
+            batch.changedProfiles.put(profile.serverId, profile);
         }
         boolean rebooted = state.bootId != null && check.bootId() != null && !state.bootId.equals(check.bootId());
         RestartKind kind = check.outcome() == CheckOutcome.REBOOT_REQUIRED ? RestartKind.REBOOT
