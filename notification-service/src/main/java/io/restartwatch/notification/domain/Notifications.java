@@ -4,11 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -89,8 +93,8 @@ public class Notifications {
     /**
      * Applies a polled batch of assessments with a constant number of database round trips, whatever its size: the
      * batch's servers' locks, one read of their cursors and one of their open notifications, the
-     * transitions computed in memory, then the writes of {@link #write} (batched entity writes, one insert each for
-     * the timeline and the outbox). The result is that of applying the assessments one by one in the order given
+     * transitions computed in memory, one upsert of the cursors moved, then the writes of {@link #write} (one upsert
+     * each for the notifications changed and opened, one insert each for the timeline and the outbox). The result is that of applying the assessments one by one in the order given
      * (a server's in its sequence order, as its partition delivered them); a single assessment is a batch of one.
      *
      * <p>An assessment is the server's whole restart state: a pending reboot, only services to restart, or nothing.
@@ -115,9 +119,10 @@ public class Notifications {
         AssessmentCursorEntity.listOf(serverIds).forEach(cursor -> cursors.put(cursor.serverId, cursor));
         // Each server's open notifications, one per kind at most, kept current as the batch moves them.
         Map<String, Map<NotificationKind, NotificationEntity>> open = new HashMap<>();
-        NotificationEntity.listOpen(serverIds).forEach(n ->
+        NotificationEntity.listOpenToWrite(serverIds).forEach(n ->
                 open.computeIfAbsent(n.serverId, server -> new EnumMap<>(NotificationKind.class)).put(n.kind, n));
-        Changes changes = new Changes();
+        Changes changes = Changes.writtenBySet();
+        Map<String, AssessmentCursorEntity> moved = new TreeMap<>();
         for (PriorityAssessed assessment : fresh) {
             String serverId = assessment.serverId();
             AssessmentCursorEntity cursor = cursors.get(serverId);
@@ -126,9 +131,11 @@ public class Notifications {
             } else if (!cursor.advance(assessment.sequence(), assessment.exposure())) {
                 continue; // a replay or a late, older assessment
             }
+            moved.put(serverId, cursor);
             assess(assessment, cursor.exposure, open.computeIfAbsent(serverId, server -> new EnumMap<>(NotificationKind.class)),
                     changes, clock.instant());
         }
+        AssessmentCursorEntity.upsertAll(entityManager, moved.values());
         write(changes);
     }
 
@@ -411,13 +418,19 @@ public class Notifications {
     /**
      * Writes a call's changes: the notifications it loaded and changed first (one it cleared frees its server and
      * kind for one opened in the same batch: a unique index allows one open per server and kind, and Hibernate
-     * writes inserts before updates within a flush), then the ones it opened and their webhook deliveries (JDBC
-     * batches), the timeline entries and the outbox events with one insert each. Transitions are counted and told
+     * writes inserts before updates within a flush), by statement or by flush, then the ones it opened and their
+     * webhook deliveries (JDBC batches), the timeline entries and the outbox events with one insert each. Transitions are counted and told
      * to the listeners once committed: a batch that rolls back and is applied again must not count twice.
      */
     private void write(Changes changes) {
-        entityManager.flush();
-        changes.opened.forEach(opened -> opened.persist());
+        if (changes.bySet) {
+            // Read-only entities: written by statement, the changed ones first (a cleared row frees its slot).
+            NotificationEntity.upsertAll(entityManager, changes.changedBeforeThisCall());
+            NotificationEntity.upsertAll(entityManager, changes.opened);
+        } else {
+            entityManager.flush();
+            changes.opened.forEach(opened -> opened.persist());
+        }
         // Same transaction as the transitions: a delivery exists exactly when its transition does.
         webhooks.enqueueAll(changes.deliveries);
         entityManager.flush();
@@ -439,18 +452,44 @@ public class Notifications {
     /** What a call changes besides the notifications it loaded, collected in order and written by {@link #write}. */
     private static final class Changes {
 
+        /** Whether the notifications were read read-only and are written by statement rather than by Hibernate's flush. */
+        private final boolean bySet;
         private final List<NotificationEntity> opened = new ArrayList<>();
+        /** Every notification a transition or update touched, in order (identity: the entities do not define equals). */
+        private final Set<NotificationEntity> touched = new LinkedHashSet<>();
         private final List<HistoryEntryEntity> history = new ArrayList<>();
         private final List<OutboxMessage> events = new ArrayList<>();
         private final List<WebhookDeliveries.Transition> deliveries = new ArrayList<>();
         private final List<Transition> told = new ArrayList<>();
 
+        private Changes(boolean bySet) {
+            this.bySet = bySet;
+        }
+
+        Changes() {
+            this(false);
+        }
+
+        /** Changes to notifications read with {@link NotificationEntity#listOpenToWrite}. */
+        static Changes writtenBySet() {
+            return new Changes(true);
+        }
+
         void open(NotificationEntity notification) {
             opened.add(notification);
         }
 
+        /** Every change to a notification is recorded on its timeline, so this sees every notification changed. */
         void record(NotificationEntity notification, Kind kind, Instant at, String note) {
+            touched.add(notification);
             history.add(HistoryEntryEntity.entry(notification, kind, at, null, note));
+        }
+
+        /** The notifications changed that existed before this call (the others are {@link #opened}). */
+        List<NotificationEntity> changedBeforeThisCall() {
+            Set<NotificationEntity> created = Collections.newSetFromMap(new IdentityHashMap<>());
+            created.addAll(opened);
+            return touched.stream().filter(n -> !created.contains(n)).toList();
         }
 
         /** The transition as the notification is now (later changes in the same batch are transitions of their own). */

@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
@@ -12,6 +13,8 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.restartwatch.contracts.Exposure;
+import io.restartwatch.support.sql.SetStatement;
+import org.hibernate.jpa.HibernateHints;
 
 /** The newest assessment sequence applied for a server, and the exposure it reported. */
 @Entity
@@ -27,19 +30,33 @@ public class AssessmentCursorEntity extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public Exposure exposure;
 
-    /** The cursors of these servers (one query); a server never assessed has none. */
+    /**
+     * The cursors of these servers (one query), read-only: a batch writes the ones it moves with {@link #upsertAll}.
+     * A server never assessed has none.
+     */
     public static List<AssessmentCursorEntity> listOf(Collection<String> serverIds) {
-        return list("serverId in ?1", serverIds);
+        return find("serverId in ?1", serverIds).withHint(HibernateHints.HINT_READ_ONLY, true).list();
     }
 
-    /** A server's first assessment: its cursor, persisted (written at the next flush). */
+    /** A server's first assessment: its cursor, written by {@link #upsertAll}. */
     public static AssessmentCursorEntity start(String serverId, long sequence, Exposure exposure) {
         AssessmentCursorEntity cursor = new AssessmentCursorEntity();
         cursor.serverId = serverId;
         cursor.lastSequence = sequence;
         cursor.exposure = exposure;
-        cursor.persist();
         return cursor;
+    }
+
+    /** Writes these cursors, new or moved, with one statement; one cursor per server. */
+    public static void upsertAll(EntityManager entityManager, Collection<AssessmentCursorEntity> cursors) {
+        SetStatement.over(cursors, """
+                        insert into assessment_cursor (server_id, last_sequence, exposure)
+                        select * from unnest(?::varchar[], ?::bigint[], ?::varchar[])
+                        on conflict (server_id) do update set last_sequence = excluded.last_sequence, exposure = excluded.exposure""")
+                .column("varchar", cursor -> cursor.serverId)
+                .column("bigint", cursor -> cursor.lastSequence)
+                .column("varchar", cursor -> cursor.exposure)
+                .execute(entityManager);
     }
 
     /** Moves the cursor forward; false when {@code sequence} is not newer (a replay or a late, older assessment). */
