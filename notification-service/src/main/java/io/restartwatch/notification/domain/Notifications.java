@@ -94,8 +94,9 @@ public class Notifications {
      * Applies a polled batch of assessments with a constant number of database round trips, whatever its size: the
      * batch's servers' locks, one read of their cursors and one of their open notifications, the
      * transitions computed in memory, one upsert of the cursors moved, then the writes of {@link #write} (one upsert
-     * each for the notifications changed and opened, one insert each for the timeline and the outbox). The result is that of applying the assessments one by one in the order given
-     * (a server's in its sequence order, as its partition delivered them); a single assessment is a batch of one.
+     * each for the notifications changed and opened, one insert each for the timeline and the outbox). The result is
+     * that of applying the assessments one by one in the order given (a server's in its sequence order, as its
+     * partition delivered them); a single assessment is a batch of one.
      *
      * <p>An assessment is the server's whole restart state: a pending reboot, only services to restart, or nothing.
      * So a reboot replaces an open services notification (rebooting restarts every service) and a services-only
@@ -417,10 +418,11 @@ public class Notifications {
 
     /**
      * Writes a call's changes: the notifications it loaded and changed first (one it cleared frees its server and
-     * kind for one opened in the same batch: a unique index allows one open per server and kind, and Hibernate
-     * writes inserts before updates within a flush), by statement or by flush, then the ones it opened and their
-     * webhook deliveries (JDBC batches), the timeline entries and the outbox events with one insert each. Transitions are counted and told
-     * to the listeners once committed: a batch that rolls back and is applied again must not count twice.
+     * kind for one opened in the same batch: a unique index allows one open per server and kind), then the ones it
+     * opened (by statement for a batch of assessments; otherwise by two flushes, as Hibernate writes a flush's
+     * inserts before its updates), their webhook deliveries (a JDBC batch), the timeline entries and the outbox
+     * events with one insert each. Transitions are counted and told to the listeners once committed: a batch that
+     * rolls back and is applied again must not count twice.
      */
     private void write(Changes changes) {
         if (changes.bySet) {
