@@ -13,7 +13,7 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.restartwatch.contracts.Exposure;
-import io.restartwatch.support.sql.SetStatement;
+import io.restartwatch.support.sql.SetUpsert;
 import org.hibernate.jpa.HibernateHints;
 
 /** The newest assessment sequence applied for a server, and the exposure it reported. */
@@ -47,16 +47,14 @@ public class AssessmentCursorEntity extends PanacheEntityBase {
         return cursor;
     }
 
+    private static final SetUpsert<AssessmentCursorEntity> UPSERT = SetUpsert.<AssessmentCursorEntity>into("assessment_cursor")
+            .key("server_id", "varchar", cursor -> cursor.serverId)
+            .column("last_sequence", "bigint", cursor -> cursor.lastSequence)
+            .column("exposure", "varchar", cursor -> cursor.exposure);
+
     /** Writes these cursors, new or moved, with one statement; one cursor per server. */
     public static void upsertAll(EntityManager entityManager, Collection<AssessmentCursorEntity> cursors) {
-        SetStatement.over(cursors, """
-                        insert into assessment_cursor (server_id, last_sequence, exposure)
-                        select * from unnest(?::varchar[], ?::bigint[], ?::varchar[])
-                        on conflict (server_id) do update set last_sequence = excluded.last_sequence, exposure = excluded.exposure""")
-                .column("varchar", cursor -> cursor.serverId)
-                .column("bigint", cursor -> cursor.lastSequence)
-                .column("varchar", cursor -> cursor.exposure)
-                .execute(entityManager);
+        UPSERT.execute(entityManager, cursors);
     }
 
     /** Moves the cursor forward; false when {@code sequence} is not newer (a replay or a late, older assessment). */

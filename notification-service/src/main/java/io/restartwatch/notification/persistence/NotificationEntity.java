@@ -21,7 +21,7 @@ import io.restartwatch.contracts.NotificationKind;
 import io.restartwatch.contracts.NotificationStatus;
 import io.restartwatch.contracts.PriorityFactor;
 import io.restartwatch.contracts.PriorityLevel;
-import io.restartwatch.support.sql.SetStatement;
+import io.restartwatch.support.sql.SetUpsert;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.Mutability;
 import org.hibernate.jpa.HibernateHints;
@@ -121,6 +121,41 @@ public class NotificationEntity extends PanacheEntityBase {
                 .withHint(HibernateHints.HINT_READ_ONLY, true).list();
     }
 
+    /** Writes a batch's new and changed notifications: see {@link #upsertAll}. */
+    private static final SetUpsert<NotificationEntity> UPSERT = SetUpsert.<NotificationEntity>into("notification")
+            .key("id", "uuid", n -> n.id.toString())
+            .insertOnly("server_id", "varchar", n -> n.serverId)
+            .insertOnly("kind", "varchar", n -> n.kind)
+            .column("status", "varchar", n -> n.status)
+            .column("hostname", "varchar", n -> n.hostname)
+            .column("application_id", "varchar", n -> n.applicationId)
+            .column("environment", "varchar", n -> n.environment)
+            .column("level", "varchar", n -> n.level)
+            .column("score", "integer", n -> n.score)
+            .column("exposure", "varchar", n -> n.exposure)
+            .column("on_dashboard", "boolean", n -> n.onDashboard)
+            .column("on_application", "boolean", n -> n.onApplication)
+            .json("packages", n -> n.packages)
+            .json("factors", n -> n.factors)
+            .json("services", n -> n.services)
+            .column("reason", "varchar", n -> n.reason)
+            .column("reason_detail", "varchar", n -> n.reasonDetail)
+            .column("last_verified_at", "timestamptz", n -> n.lastVerifiedAt)
+            .column("last_attempt_at", "timestamptz", n -> n.lastAttemptAt)
+            .column("plan_id", "varchar", n -> n.planId)
+            .column("restart_id", "varchar", n -> n.restartId)
+            .column("pending_since", "timestamptz", n -> n.pendingSince)
+            .column("message", "text", n -> n.message)
+            .insertOnly("opened_at", "timestamptz", n -> n.openedAt)
+            .column("updated_at", "timestamptz", n -> n.updatedAt)
+            .column("cleared_at", "timestamptz", n -> n.clearedAt)
+            // An operator's, never the batch's: an acknowledgement made while a batch runs stays.
+            .insertOnly("acknowledged_at", "timestamptz", n -> n.acknowledgedAt)
+            .insertOnly("acknowledged_by", "varchar", n -> n.acknowledgedBy)
+            .insertOnly("acknowledge_note", "varchar", n -> n.acknowledgeNote)
+            .column("snoozed_until", "timestamptz", n -> n.snoozedUntil)
+            .column("snoozed_at_level", "varchar", n -> n.snoozedAtLevel);
+
     /**
      * Writes these notifications, new or changed, with one statement (a batch of assessments: Hibernate's flush of one
      * entity per assessment was most of this service's CPU). The caller holds the servers' locks and read the rows
@@ -129,60 +164,7 @@ public class NotificationEntity extends PanacheEntityBase {
      * open notifications checks each row as it is written.
      */
     public static void upsertAll(EntityManager entityManager, Collection<NotificationEntity> notifications) {
-        SetStatement.over(notifications, """
-                        insert into notification (id, server_id, kind, status, hostname, application_id, environment, level, score,
-                               exposure, on_dashboard, on_application, packages, factors, services, reason, reason_detail,
-                               last_verified_at, last_attempt_at, plan_id, restart_id, pending_since, message, opened_at,
-                               updated_at, cleared_at, acknowledged_at, acknowledged_by, acknowledge_note, snoozed_until,
-                               snoozed_at_level)
-                        select * from unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
-                               ?::varchar[], ?::varchar[], ?::integer[], ?::varchar[], ?::boolean[], ?::boolean[], ?::jsonb[],
-                               ?::jsonb[], ?::jsonb[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::timestamptz[],
-                               ?::varchar[], ?::varchar[], ?::timestamptz[], ?::text[], ?::timestamptz[], ?::timestamptz[],
-                               ?::timestamptz[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[])
-                        on conflict (id) do update set status = excluded.status, hostname = excluded.hostname,
-                               application_id = excluded.application_id, environment = excluded.environment,
-                               level = excluded.level, score = excluded.score, exposure = excluded.exposure,
-                               on_dashboard = excluded.on_dashboard, on_application = excluded.on_application,
-                               packages = excluded.packages, factors = excluded.factors, services = excluded.services,
-                               reason = excluded.reason, reason_detail = excluded.reason_detail,
-                               last_verified_at = excluded.last_verified_at, last_attempt_at = excluded.last_attempt_at,
-                               plan_id = excluded.plan_id, restart_id = excluded.restart_id,
-                               pending_since = excluded.pending_since, message = excluded.message,
-                               updated_at = excluded.updated_at, cleared_at = excluded.cleared_at,
-                               snoozed_until = excluded.snoozed_until, snoozed_at_level = excluded.snoozed_at_level""")
-                .column("varchar", n -> n.id.toString())
-                .column("varchar", n -> n.serverId)
-                .column("varchar", n -> n.kind)
-                .column("varchar", n -> n.status)
-                .column("varchar", n -> n.hostname)
-                .column("varchar", n -> n.applicationId)
-                .column("varchar", n -> n.environment)
-                .column("varchar", n -> n.level)
-                .column("integer", n -> n.score)
-                .column("varchar", n -> n.exposure)
-                .column("boolean", n -> n.onDashboard)
-                .column("boolean", n -> n.onApplication)
-                .jsonColumn(n -> n.packages)
-                .jsonColumn(n -> n.factors)
-                .jsonColumn(n -> n.services)
-                .column("varchar", n -> n.reason)
-                .column("varchar", n -> n.reasonDetail)
-                .column("varchar", n -> n.lastVerifiedAt)
-                .column("varchar", n -> n.lastAttemptAt)
-                .column("varchar", n -> n.planId)
-                .column("varchar", n -> n.restartId)
-                .column("varchar", n -> n.pendingSince)
-                .column("text", n -> n.message)
-                .column("varchar", n -> n.openedAt)
-                .column("varchar", n -> n.updatedAt)
-                .column("varchar", n -> n.clearedAt)
-                .column("varchar", n -> n.acknowledgedAt)
-                .column("varchar", n -> n.acknowledgedBy)
-                .column("varchar", n -> n.acknowledgeNote)
-                .column("varchar", n -> n.snoozedUntil)
-                .column("varchar", n -> n.snoozedAtLevel)
-                .execute(entityManager);
+        UPSERT.execute(entityManager, notifications);
     }
 
     /** The open PLAN_HALTED notifications of a plan (one per server it halted on). */

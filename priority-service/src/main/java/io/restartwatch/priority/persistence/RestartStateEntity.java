@@ -22,7 +22,7 @@ import io.restartwatch.contracts.PriorityFactor;
 import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.RestartKind;
 import io.restartwatch.contracts.Surface;
-import io.restartwatch.support.sql.SetStatement;
+import io.restartwatch.support.sql.SetUpsert;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
@@ -121,71 +121,48 @@ public class RestartStateEntity extends PanacheEntityBase {
     @Column(name = "next_reassess_at")
     public Instant nextReassessAt;
 
+    /** Writes a batch's new and changed states: see {@link #upsertAll}. */
+    private static final SetUpsert<RestartStateEntity> UPSERT = SetUpsert.<RestartStateEntity>into("restart_state")
+            .key("server_id", "varchar", state -> state.serverId)
+            .column("application_id", "varchar", state -> state.applicationId)
+            .column("environment", "varchar", state -> state.environment)
+            .column("hostname", "varchar", state -> state.hostname)
+            .column("pending", "boolean", state -> state.pending)
+            .column("kind", "varchar", state -> state.kind)
+            .column("required_since", "timestamptz", state -> state.requiredSince)
+            .json("packages", state -> state.packages)
+            .json("services", state -> state.services)
+            .json("detected_by", state -> state.detectedBy)
+            .json("livepatch", state -> state.livepatch)
+            .json("discovered", state -> state.discovered)
+            .column("discovered_at", "timestamptz", state -> state.discoveredAt)
+            .column("boot_id", "varchar", state -> state.bootId)
+            .column("boot_seen_at", "timestamptz", state -> state.bootSeenAt)
+            .column("running_kernel", "varchar", state -> state.runningKernel)
+            .column("installed_kernel", "varchar", state -> state.installedKernel)
+            .column("last_check_id", "varchar", state -> state.lastCheckId)
+            .column("last_check_at", "timestamptz", state -> state.lastCheckAt)
+            .column("sequence", "bigint", state -> state.sequence)
+            .column("published", "boolean", state -> state.published)
+            .column("level", "varchar", state -> state.level)
+            .column("score", "integer", state -> state.score)
+            .column("score_band", "integer", state -> state.scoreBand)
+            .column("exposure", "varchar", state -> state.exposure)
+            .json("surfaces", state -> state.surfaces)
+            .json("published_packages", state -> state.publishedPackages)
+            .json("published_services", state -> state.publishedServices)
+            .json("published_livepatch", state -> state.publishedLivepatch)
+            .json("exposure_facts", state -> state.exposureFacts)
+            .json("factors", state -> state.factors)
+            .column("assessed_at", "timestamptz", state -> state.assessedAt)
+            .column("next_reassess_at", "timestamptz", state -> state.nextReassessAt);
+
     /**
      * Writes these states, new or changed, with one statement, whatever their number (the hot path applies a polled
      * batch of checks: Hibernate's flush of one entity per check was most of this service's CPU). The caller holds the
      * servers' locks and read their rows in this transaction, so each row is replaced whole. One state per server.
      */
     public static void upsertAll(EntityManager entityManager, Collection<RestartStateEntity> states) {
-        SetStatement.over(states, """
-                        insert into restart_state (server_id, application_id, environment, hostname, pending, kind, required_since,
-                               packages, services, detected_by, livepatch, discovered, discovered_at, boot_id, boot_seen_at,
-                               running_kernel, installed_kernel, last_check_id, last_check_at, sequence, published, level, score,
-                               score_band, exposure, surfaces, published_packages, published_services, published_livepatch,
-                               exposure_facts, factors, assessed_at, next_reassess_at)
-                        select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[],
-                               ?::timestamptz[], ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::timestamptz[],
-                               ?::varchar[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[],
-                               ?::bigint[], ?::boolean[], ?::varchar[], ?::integer[], ?::integer[], ?::varchar[], ?::jsonb[],
-                               ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::timestamptz[], ?::timestamptz[])
-                        on conflict (server_id) do update set application_id = excluded.application_id,
-                               environment = excluded.environment, hostname = excluded.hostname, pending = excluded.pending,
-                               kind = excluded.kind, required_since = excluded.required_since, packages = excluded.packages,
-                               services = excluded.services, detected_by = excluded.detected_by, livepatch = excluded.livepatch,
-                               discovered = excluded.discovered, discovered_at = excluded.discovered_at, boot_id = excluded.boot_id,
-                               boot_seen_at = excluded.boot_seen_at, running_kernel = excluded.running_kernel,
-                               installed_kernel = excluded.installed_kernel, last_check_id = excluded.last_check_id,
-                               last_check_at = excluded.last_check_at, sequence = excluded.sequence,
-                               published = excluded.published, level = excluded.level, score = excluded.score,
-                               score_band = excluded.score_band, exposure = excluded.exposure, surfaces = excluded.surfaces,
-                               published_packages = excluded.published_packages,
-                               published_services = excluded.published_services,
-                               published_livepatch = excluded.published_livepatch, exposure_facts = excluded.exposure_facts,
-                               factors = excluded.factors, assessed_at = excluded.assessed_at,
-                               next_reassess_at = excluded.next_reassess_at""")
-                .column("varchar", state -> state.serverId)
-                .column("varchar", state -> state.applicationId)
-                .column("varchar", state -> state.environment)
-                .column("varchar", state -> state.hostname)
-                .column("boolean", state -> state.pending)
-                .column("varchar", state -> state.kind)
-                .column("varchar", state -> state.requiredSince)
-                .jsonColumn(state -> state.packages)
-                .jsonColumn(state -> state.services)
-                .jsonColumn(state -> state.detectedBy)
-                .jsonColumn(state -> state.livepatch)
-                .jsonColumn(state -> state.discovered)
-                .column("varchar", state -> state.discoveredAt)
-                .column("varchar", state -> state.bootId)
-                .column("varchar", state -> state.bootSeenAt)
-                .column("varchar", state -> state.runningKernel)
-                .column("varchar", state -> state.installedKernel)
-                .column("varchar", state -> state.lastCheckId)
-                .column("varchar", state -> state.lastCheckAt)
-                .column("bigint", state -> state.sequence)
-                .column("boolean", state -> state.published)
-                .column("varchar", state -> state.level)
-                .column("integer", state -> state.score)
-                .column("integer", state -> state.scoreBand)
-                .column("varchar", state -> state.exposure)
-                .jsonColumn(state -> state.surfaces)
-                .jsonColumn(state -> state.publishedPackages)
-                .jsonColumn(state -> state.publishedServices)
-                .jsonColumn(state -> state.publishedLivepatch)
-                .jsonColumn(state -> state.exposureFacts)
-                .jsonColumn(state -> state.factors)
-                .column("varchar", state -> state.assessedAt)
-                .column("varchar", state -> state.nextReassessAt)
-                .execute(entityManager);
+        UPSERT.execute(entityManager, states);
     }
 }

@@ -12,7 +12,7 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.restartwatch.contracts.OpenPort;
-import io.restartwatch.support.sql.SetStatement;
+import io.restartwatch.support.sql.SetUpsert;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
@@ -39,22 +39,17 @@ public class ServerProfileEntity extends PanacheEntityBase {
     @Column(name = "open_ports")
     public List<OpenPort> openPorts = new ArrayList<>();
 
+    private static final SetUpsert<ServerProfileEntity> UPSERT = SetUpsert.<ServerProfileEntity>into("server_profile")
+            .key("server_id", "varchar", profile -> profile.serverId)
+            .column("revision", "bigint", profile -> profile.revision)
+            .column("removed", "boolean", profile -> profile.removed)
+            .column("hostname", "varchar", profile -> profile.hostname)
+            .column("application_id", "varchar", profile -> profile.applicationId)
+            .column("environment", "varchar", profile -> profile.environment)
+            .json("open_ports", profile -> profile.openPorts);
+
     /** Writes these profiles, new or changed, with one statement (see {@link RestartStateEntity#upsertAll}). */
     public static void upsertAll(EntityManager entityManager, Collection<ServerProfileEntity> profiles) {
-        SetStatement.over(profiles, """
-                        insert into server_profile (server_id, revision, removed, hostname, application_id, environment, open_ports)
-                        select * from unnest(?::varchar[], ?::bigint[], ?::boolean[], ?::varchar[], ?::varchar[], ?::varchar[],
-                               ?::jsonb[])
-                        on conflict (server_id) do update set revision = excluded.revision, removed = excluded.removed,
-                               hostname = excluded.hostname, application_id = excluded.application_id,
-                               environment = excluded.environment, open_ports = excluded.open_ports""")
-                .column("varchar", profile -> profile.serverId)
-                .column("bigint", profile -> profile.revision)
-                .column("boolean", profile -> profile.removed)
-                .column("varchar", profile -> profile.hostname)
-                .column("varchar", profile -> profile.applicationId)
-                .column("varchar", profile -> profile.environment)
-                .jsonColumn(profile -> profile.openPorts)
-                .execute(entityManager);
+        UPSERT.execute(entityManager, profiles);
     }
 }
