@@ -37,6 +37,7 @@ import io.restartwatch.contracts.Topics;
 import io.restartwatch.notification.domain.Notifications;
 import io.restartwatch.notification.domain.ReceivedAssessment;
 import io.restartwatch.notification.messaging.AssessmentsConsumer;
+import io.restartwatch.notification.persistence.NotificationEntity;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
 import io.restartwatch.testsupport.LocalInfraResource;
@@ -154,6 +155,29 @@ class AssessmentBatchesTest {
 
         assertThat(timeline(server)).containsExactly("REBOOT OPENED MEDIUM", "REBOOT ESCALATED HIGH");
         assertThat(published(server)).containsExactly("opened REBOOT OPEN MEDIUM", "escalated REBOOT OPEN HIGH");
+    }
+
+    /**
+     * An operator acknowledges a notification after a batch read it and before the batch writes it (acknowledging takes
+     * no server lock): the batch's write replaces what assessments own and leaves the acknowledgement as written.
+     */
+    @Test
+    void anAcknowledgementMadeWhileABatchRunsStays() {
+        String app = Assessments.unique("ack");
+        String server = app + "-1";
+        apply(List.of(step(s -> pending(s, 1, app, PriorityLevel.MEDIUM, 40, Exposure.INTERNAL, Duration.ofDays(1))).record(server)));
+        NotificationEntity readByTheBatch = QuarkusTransaction.requiringNew()
+                .call(() -> NotificationEntity.listOpenToWrite(List.of(server)).get(0));
+
+        notifications.acknowledge(readByTheBatch.id, "alice", "rebooting tonight");
+        readByTheBatch.score = 45;
+        QuarkusTransaction.requiringNew().run(() -> NotificationEntity.upsertAll(entityManager, List.of(readByTheBatch)));
+
+        NotificationEntity written = QuarkusTransaction.requiringNew().call(() -> NotificationEntity.findById(readByTheBatch.id));
+        assertThat(written.score).isEqualTo(45);
+        assertThat(written.acknowledgedBy).isEqualTo("alice");
+        assertThat(written.acknowledgeNote).isEqualTo("rebooting tonight");
+        assertThat(written.acknowledgedAt).isNotNull();
     }
 
     private long backendsWaitingOnALock() {
