@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -178,6 +180,47 @@ class AssessmentBatchesTest {
         assertThat(written.acknowledgedBy).isEqualTo("alice");
         assertThat(written.acknowledgeNote).isEqualTo("rebooting tonight");
         assertThat(written.acknowledgedAt).isNotNull();
+    }
+
+    /**
+     * An operator snoozes a notification while a batch that wrote it has not committed: the snooze waits for the batch
+     * (the server's lock), then applies to what the batch wrote, and both stay. Without that wait the snooze read the
+     * row as it was before the batch and its update replaced the batch's score with the old one (seen: 40, not 45);
+     * the other way round, a batch writes back the snooze it read.
+     */
+    @Test
+    void aSnoozeMadeWhileABatchRunsStays() throws Exception {
+        String app = Assessments.unique("snooze");
+        String server = app + "-1";
+        apply(List.of(step(s -> pending(s, 1, app, PriorityLevel.MEDIUM, 40, Exposure.INTERNAL, Duration.ofDays(1))).record(server)));
+        UUID id = QuarkusTransaction.requiringNew().call(() -> NotificationEntity.listOpenToWrite(List.of(server)).get(0).id);
+        List<ReceivedAssessment> update = List.of(received(pending(server, 2, app, PriorityLevel.MEDIUM, 45, Exposure.INTERNAL, Duration.ofDays(1))));
+        Instant until = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        CountDownLatch batchWritten = new CountDownLatch(1);
+        CountDownLatch batchMayCommit = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> batch = threads.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                notifications.onAssessments(update);
+                batchWritten.countDown();
+                awaitRelease(batchMayCommit);
+            }));
+            assertThat(batchWritten.await(30, TimeUnit.SECONDS)).as("the batch wrote its update").isTrue();
+            Future<?> snooze = threads.submit(() -> notifications.snooze(id, until, "alice", "maintenance window tomorrow"));
+            // The snooze either waits on the server's lock, or (were nothing locked) is already done.
+            await().atMost(Duration.ofSeconds(30)).until(() -> snooze.isDone() || backendsWaitingOnALock() > 0);
+            batchMayCommit.countDown();
+            batch.get(30, TimeUnit.SECONDS);
+            snooze.get(30, TimeUnit.SECONDS);
+        } finally {
+            batchMayCommit.countDown();
+            threads.shutdownNow();
+        }
+
+        NotificationEntity written = QuarkusTransaction.requiringNew().call(() -> NotificationEntity.findById(id));
+        assertThat(written.score).as("the batch's update").isEqualTo(45);
+        assertThat(written.snoozedUntil).as("the operator's snooze").isEqualTo(until);
+        assertThat(written.snoozedAtLevel).isEqualTo(PriorityLevel.MEDIUM);
     }
 
     private long backendsWaitingOnALock() {

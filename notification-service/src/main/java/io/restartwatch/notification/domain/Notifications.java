@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -115,14 +116,14 @@ public class Notifications {
         Set<String> serverIds = fresh.stream().map(PriorityAssessed::serverId).collect(Collectors.toSet());
         // Two instances may hold the same records while a partition moves between them: the second waits here, then
         // reads the cursor the first committed and skips what it applied.
-        KeyLocks.lockAll(entityManager, serverIds);
+        lockServers(serverIds);
         Map<String, AssessmentCursorEntity> cursors = new HashMap<>();
         AssessmentCursorEntity.listOf(serverIds).forEach(cursor -> cursors.put(cursor.serverId, cursor));
         // Each server's open notifications, one per kind at most, kept current as the batch moves them.
         Map<String, Map<NotificationKind, NotificationEntity>> open = new HashMap<>();
         NotificationEntity.listOpenToWrite(serverIds).forEach(n ->
                 open.computeIfAbsent(n.serverId, server -> new EnumMap<>(NotificationKind.class)).put(n.kind, n));
-        Changes changes = Changes.writtenBySet();
+        Changes changes = new Changes();
         Map<String, AssessmentCursorEntity> moved = new TreeMap<>();
         for (PriorityAssessed assessment : fresh) {
             String serverId = assessment.serverId();
@@ -167,13 +168,14 @@ public class Notifications {
      */
     @Transactional
     public void onFreshness(String eventId, ServerFreshness freshness) {
+        lockServers(List.of(freshness.serverId()));
         if (!processed.firstDelivery(FRESHNESS_CONSUMER, eventId)
                 || !FreshnessCursorEntity.advance(freshness.serverId(), freshness.sequence())) {
             return;
         }
         Instant now = clock.instant();
         Changes changes = new Changes();
-        NotificationEntity open = NotificationEntity.findOpen(freshness.serverId(), NotificationKind.UNVERIFIED).orElse(null);
+        NotificationEntity open = NotificationEntity.findOpenToWrite(freshness.serverId(), NotificationKind.UNVERIFIED).orElse(null);
         if (freshness.verified()) {
             if (open != null) {
                 open.lastVerifiedAt = freshness.lastVerifiedAt();
@@ -217,12 +219,13 @@ public class Notifications {
      */
     @Transactional
     public void onPlanHalted(String eventId, PlanEvent halted) {
+        lockServers(List.of(halted.serverId()));
         if (!processed.firstDelivery(RESTARTS_CONSUMER, eventId)) {
             return;
         }
         Instant now = clock.instant();
         Changes changes = new Changes();
-        NotificationEntity open = NotificationEntity.findOpen(halted.serverId(), NotificationKind.PLAN_HALTED).orElse(null);
+        NotificationEntity open = NotificationEntity.findOpenToWrite(halted.serverId(), NotificationKind.PLAN_HALTED).orElse(null);
         NotificationEntity n = open != null ? open : new NotificationEntity();
         n.hostname = halted.hostname() != null ? halted.hostname() : n.hostname;
         n.applicationId = halted.applicationId() != null ? halted.applicationId() : n.applicationId;
@@ -257,12 +260,13 @@ public class Notifications {
     /** A {@code plan.resumed}, {@code plan.cancelled} or {@code plan.completed} clears the plan's PLAN_HALTED notifications. */
     @Transactional
     public void onPlanGoesOn(String eventId, PlanEvent plan, String how) {
+        lockServers(NotificationEntity.serversHaltedBy(plan.planId()));
         if (!processed.firstDelivery(RESTARTS_CONSUMER, eventId)) {
             return;
         }
         Instant now = clock.instant();
         Changes changes = new Changes();
-        for (NotificationEntity open : NotificationEntity.listOpenOfPlan(plan.planId())) {
+        for (NotificationEntity open : NotificationEntity.listOpenOfPlanToWrite(plan.planId())) {
             clear(open, n -> NotificationMessages.planHaltCleared(n, how), now, changes);
         }
         write(changes);
@@ -271,10 +275,11 @@ public class Notifications {
     /** A {@code restart.verified}: the server came back after all, so it holds no plan up any more. */
     @Transactional
     public void onRestartVerified(String eventId, RestartEvent verified) {
+        lockServers(List.of(verified.serverId()));
         if (!processed.firstDelivery(RESTARTS_CONSUMER, eventId)) {
             return;
         }
-        NotificationEntity open = NotificationEntity.findOpen(verified.serverId(), NotificationKind.PLAN_HALTED).orElse(null);
+        NotificationEntity open = NotificationEntity.findOpenToWrite(verified.serverId(), NotificationKind.PLAN_HALTED).orElse(null);
         Changes changes = new Changes();
         clear(open, n -> NotificationMessages.planHaltCleared(n, "restart verified after all"), clock.instant(), changes);
         write(changes);
@@ -316,10 +321,23 @@ public class Notifications {
         if (notification == null) {
             throw ProblemException.notFound("No notification " + id);
         }
+        // A transition may have read this notification and not written it yet: it would write back the snooze it read.
+        // Wait for it, then read what it committed.
+        lockServers(List.of(notification.serverId));
+        entityManager.refresh(notification);
         if (notification.status != NotificationStatus.OPEN) {
             throw ProblemException.conflict("Notification " + id + " is already cleared");
         }
         return notification;
+    }
+
+    /**
+     * Every change to a server's notifications holds the server's lock from before it reads them until it commits:
+     * transitions write back whole rows they read (by statement), so an operator's snooze or a second instance's
+     * transition in between would otherwise be overwritten. Taken first, before any row lock, so nothing waits in a cycle.
+     */
+    private void lockServers(Collection<String> serverIds) {
+        KeyLocks.lockAll(entityManager, serverIds);
     }
 
     /** @return the server's open notification of this kind: {@code open}, or the one it opens */
@@ -417,22 +435,15 @@ public class Notifications {
     }
 
     /**
-     * Writes a call's changes: the notifications it loaded and changed first (one it cleared frees its server and
-     * kind for one opened in the same batch: a unique index allows one open per server and kind), then the ones it
-     * opened (by statement for a batch of assessments; otherwise by two flushes, as Hibernate writes a flush's
-     * inserts before its updates), their webhook deliveries (a JDBC batch), the timeline entries and the outbox
-     * events with one insert each. Transitions are counted and told to the listeners once committed: a batch that
-     * rolls back and is applied again must not count twice.
+     * Writes a call's changes, each with one statement: the notifications it read (read-only) and changed first (one
+     * it cleared frees its server and kind for one opened in the same batch: a unique index allows one open per server
+     * and kind), then the ones it opened, their webhook deliveries (a JDBC batch), the timeline entries and the outbox
+     * events. Transitions are counted and told to the listeners once committed: a batch that rolls back and is
+     * applied again must not count twice.
      */
     private void write(Changes changes) {
-        if (changes.bySet) {
-            // Read-only entities: written by statement, the changed ones first (a cleared row frees its slot).
-            NotificationEntity.upsertAll(entityManager, changes.changedBeforeThisCall());
-            NotificationEntity.upsertAll(entityManager, changes.opened);
-        } else {
-            entityManager.flush();
-            changes.opened.forEach(opened -> opened.persist());
-        }
+        NotificationEntity.upsertAll(entityManager, changes.changedBeforeThisCall());
+        NotificationEntity.upsertAll(entityManager, changes.opened);
         // Same transaction as the transitions: a delivery exists exactly when its transition does.
         webhooks.enqueueAll(changes.deliveries);
         entityManager.flush();
@@ -451,11 +462,12 @@ public class Notifications {
         });
     }
 
-    /** What a call changes besides the notifications it loaded, collected in order and written by {@link #write}. */
+    /**
+     * What a call changes, collected in order and written by {@link #write}. The notifications it changes were read
+     * read-only ({@link NotificationEntity#listOpenToWrite} and its siblings): nothing is written by Hibernate's flush.
+     */
     private static final class Changes {
 
-        /** Whether the notifications were read read-only and are written by statement rather than by Hibernate's flush. */
-        private final boolean bySet;
         private final List<NotificationEntity> opened = new ArrayList<>();
         /** Every notification a transition or update touched, in order (identity: the entities do not define equals). */
         private final Set<NotificationEntity> touched = new LinkedHashSet<>();
@@ -463,19 +475,6 @@ public class Notifications {
         private final List<OutboxMessage> events = new ArrayList<>();
         private final List<WebhookDeliveries.Transition> deliveries = new ArrayList<>();
         private final List<Transition> told = new ArrayList<>();
-
-        private Changes(boolean bySet) {
-            this.bySet = bySet;
-        }
-
-        Changes() {
-            this(false);
-        }
-
-        /** Changes to notifications read with {@link NotificationEntity#listOpenToWrite}. */
-        static Changes writtenBySet() {
-            return new Changes(true);
-        }
 
         void open(NotificationEntity notification) {
             opened.add(notification);

@@ -107,6 +107,12 @@ public class NotificationEntity extends PanacheEntityBase {
         return find("serverId = ?1 and kind = ?2 and status = ?3", serverId, kind, NotificationStatus.OPEN).firstResultOptional();
     }
 
+    /** The server's open notification of this kind, read-only: the transition that changes it writes it with {@link #upsertAll}. */
+    public static Optional<NotificationEntity> findOpenToWrite(String serverId, NotificationKind kind) {
+        return find("serverId = ?1 and kind = ?2 and status = ?3", serverId, kind, NotificationStatus.OPEN)
+                .withHint(HibernateHints.HINT_READ_ONLY, true).firstResultOptional();
+    }
+
     /** The server's open notifications, one per kind at most, in the kinds' order. */
     public static List<NotificationEntity> listOpen(String serverId) {
         return list("serverId = ?1 and status = ?2 order by kind", serverId, NotificationStatus.OPEN);
@@ -157,9 +163,10 @@ public class NotificationEntity extends PanacheEntityBase {
             .column("snoozed_at_level", "varchar", n -> n.snoozedAtLevel);
 
     /**
-     * Writes these notifications, new or changed, with one statement (a batch of assessments: Hibernate's flush of one
-     * entity per assessment was most of this service's CPU). The caller holds the servers' locks and read the rows
-     * in this transaction, so each is replaced whole, except what only an operator changes (the acknowledgement).
+     * Writes these notifications, new or changed, with one statement (for a batch of assessments, Hibernate's flush of
+     * one entity per assessment was most of this service's CPU; every transition writes this way, so there is one way).
+     * The caller read the rows in this transaction (under the servers' locks for a batch), so each is replaced whole,
+     * except what only an operator changes (the acknowledgement).
      * A row that clears must be written before one that opens for the same server and kind: the unique index on
      * open notifications checks each row as it is written.
      */
@@ -167,9 +174,18 @@ public class NotificationEntity extends PanacheEntityBase {
         UPSERT.execute(entityManager, notifications);
     }
 
-    /** The open PLAN_HALTED notifications of a plan (one per server it halted on). */
-    public static List<NotificationEntity> listOpenOfPlan(String planId) {
-        return list("planId = ?1 and kind = ?2 and status = ?3", planId, NotificationKind.PLAN_HALTED, NotificationStatus.OPEN);
+    /** The servers with an open PLAN_HALTED notification of this plan. */
+    public static List<String> serversHaltedBy(String planId) {
+        return getEntityManager().createQuery("""
+                        select n.serverId from NotificationEntity n where n.planId = ?1 and n.kind = ?2 and n.status = ?3""", String.class)
+                .setParameter(1, planId).setParameter(2, NotificationKind.PLAN_HALTED).setParameter(3, NotificationStatus.OPEN)
+                .getResultList();
+    }
+
+    /** The open PLAN_HALTED notifications of a plan (one per server it halted on), read-only: see {@link #findOpenToWrite}. */
+    public static List<NotificationEntity> listOpenOfPlanToWrite(String planId) {
+        return find("planId = ?1 and kind = ?2 and status = ?3", planId, NotificationKind.PLAN_HALTED, NotificationStatus.OPEN)
+                .withHint(HibernateHints.HINT_READ_ONLY, true).list();
     }
 
     public boolean snoozedAt(Instant now) {
