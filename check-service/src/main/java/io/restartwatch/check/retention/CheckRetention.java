@@ -69,7 +69,7 @@ public class CheckRetention implements RetentionRules {
                                           order by k.checked_at desc offset ? limit 1) as edge
                             from server s where s.id = any(?)) e
                         where c.server_id = e.id and c.checked_at < e.edge""")) {
-                    Array ids = connection.createArrayOf("varchar", servers.toArray());
+                    Array ids = connection.createArrayOf("varchar", servers.toArray(String[]::new));
                     delete.setInt(1, keep - 1);
                     delete.setArray(2, ids);
                     deleted.add("server_check", delete.executeUpdate());

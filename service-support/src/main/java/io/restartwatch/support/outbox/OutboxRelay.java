@@ -223,7 +223,7 @@ public class OutboxRelay {
 
     private static void delete(Connection connection, Set<Long> ids) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("delete from outbox_event where id = any(?)")) {
-            delete.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+            delete.setArray(1, connection.createArrayOf("bigint", ids.toArray(Long[]::new)));
             delete.executeUpdate();
         }
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import jakarta.persistence.EntityManager;
 
@@ -22,8 +23,8 @@ import org.hibernate.Session;
  * without flushing the persistence context.
  *
  * <p>Parameters are bound in the order they are declared: {@link #value} for a scalar, {@link #column} for an array
- * built from the rows. Array elements are sent as text and cast by the SQL: an {@link Instant} goes as ISO-8601, an
- * enum as its name, null as SQL null.
+ * built from the rows. An {@link Instant} goes as ISO-8601 text and an enum as its name, each cast by the SQL; null as
+ * SQL null. Strings, numbers and booleans go in PostgreSQL's binary array format ({@link ElementKind}).
  *
  * <p>An {@code insert … on conflict do update} must not meet one key twice in a statement (PostgreSQL refuses to
  * update a row twice): callers reduce the set to one row per key first.
@@ -53,10 +54,11 @@ public final class SetStatement<R> {
 
     /** The next parameter: an array of {@code elementType} with one element per row, in the rows' order. */
     public SetStatement<R> column(String elementType, Function<? super R, ?> value) {
+        ElementKind kind = ElementKind.of(elementType);
         parameters.add(connection -> {
-            Object[] elements = new Object[rows.size()];
+            Object[] elements = kind.newArray(rows.size());
             for (int i = 0; i < elements.length; i++) {
-                elements[i] = element(value.apply(rows.get(i)));
+                elements[i] = kind.convert(element(value.apply(rows.get(i))));
             }
             try {
                 return connection.createArrayOf(elementType, elements);
@@ -128,6 +130,74 @@ public final class SetStatement<R> {
             statement.close();
             throw e;
         }
+    }
+
+    /**
+     * The Java array an element type is sent as. The driver sends a {@code String[]}, {@code Long[]}, {@code Integer[]},
+     * {@code Boolean[]} or {@code Double[]} in PostgreSQL's binary array format; an {@code Object[]} goes as an array
+     * literal, escaped character by character, which the server then parses: that escaping was an eighth of the
+     * consumers' CPU (JFR), the JSON columns and outbox payloads being long and full of quotes.
+     */
+    private enum ElementKind {
+        STRING(String[]::new) {
+            @Override
+            Object convert(Object element) {
+                return element == null ? null : element.toString();
+            }
+        },
+        LONG(Long[]::new) {
+            @Override
+            Object convert(Object element) {
+                return element == null ? null : ((Number) element).longValue();
+            }
+        },
+        INTEGER(Integer[]::new) {
+            @Override
+            Object convert(Object element) {
+                return element == null ? null : ((Number) element).intValue();
+            }
+        },
+        DOUBLE(Double[]::new) {
+            @Override
+            Object convert(Object element) {
+                return element == null ? null : ((Number) element).doubleValue();
+            }
+        },
+        BOOLEAN(Boolean[]::new) {
+            @Override
+            Object convert(Object element) {
+                return element;
+            }
+        },
+        OTHER(Object[]::new) {
+            @Override
+            Object convert(Object element) {
+                return element;
+            }
+        };
+
+        private final IntFunction<Object[]> arrays;
+
+        ElementKind(IntFunction<Object[]> arrays) {
+            this.arrays = arrays;
+        }
+
+        static ElementKind of(String elementType) {
+            return switch (elementType) {
+                case "varchar", "text" -> STRING;
+                case "bigint", "int8" -> LONG;
+                case "integer", "int", "int4" -> INTEGER;
+                case "float8" -> DOUBLE;
+                case "boolean", "bool" -> BOOLEAN;
+                default -> OTHER;
+            };
+        }
+
+        Object[] newArray(int size) {
+            return arrays.apply(size);
+        }
+
+        abstract Object convert(Object element);
     }
 
     private static Object element(Object value) {

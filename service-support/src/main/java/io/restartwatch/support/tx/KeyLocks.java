@@ -26,7 +26,7 @@ public final class KeyLocks {
             try (var lock = connection.prepareStatement("""
                     select count(pg_advisory_xact_lock(lock_key))
                     from (select distinct hashtext(key) as lock_key from unnest(?::varchar[]) as keys(key) order by lock_key) locks""")) {
-                lock.setArray(1, connection.createArrayOf("varchar", keys.toArray()));
+                lock.setArray(1, connection.createArrayOf("varchar", keys.toArray(String[]::new)));
                 lock.executeQuery().close();
             }
         });
