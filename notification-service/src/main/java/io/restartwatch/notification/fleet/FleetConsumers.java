@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.PolicyChanged;
-import io.restartwatch.contracts.PriorityAssessed;
 import io.restartwatch.contracts.ServerFreshness;
 import io.restartwatch.contracts.ServerSnapshot;
 import io.restartwatch.support.messaging.BatchApplier;
@@ -23,16 +22,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Feeds the fleet read model from five topics, a polled batch per transaction, applied as a set (poison records
- * dead-lettered one by one by {@link BatchApplier}). The channels have their own consumer group: the notification
- * lifecycle's {@code priorities} channel reads the same topic, and one group would split its partitions between the two.
+ * Feeds the fleet read model from four topics, a polled batch per transaction, applied as a set (poison records
+ * dead-lettered one by one by {@link BatchApplier}). Its priorities come with the notification lifecycle's batches
+ * ({@code AssessmentsConsumer}): one read of that topic for both. The channels have their own consumer group: the
+ * lifecycle's {@code freshness} channel reads the same topic, and one group would split its partitions between the two.
  */
 @ApplicationScoped
 public class FleetConsumers {
 
     public static final String SERVERS = "fleet-servers";
     public static final String CHECKS = "fleet-checks";
-    public static final String PRIORITIES = "fleet-priorities";
     public static final String FRESHNESS = "fleet-freshness";
     public static final String POLICIES = "fleet-policies";
 
@@ -58,13 +57,6 @@ public class FleetConsumers {
     @Blocking
     public void onChecks(ConsumerRecords<String, String> records) {
         batches.applyAll(records, FleetConsumers::parseCheck, received -> received.data().serverId(), model::onChecks);
-    }
-
-    @Incoming(PRIORITIES)
-    @Blocking
-    public void onPriorities(ConsumerRecords<String, String> records) {
-        batches.applyAll(records, record -> parse(record, PriorityAssessed.class, Set.of(EventTypes.PRIORITY_ASSESSED), PriorityAssessed::serverId),
-                received -> received.data().serverId(), model::onAssessments);
     }
 
     @Incoming(FRESHNESS)

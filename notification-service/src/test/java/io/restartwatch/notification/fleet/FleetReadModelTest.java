@@ -46,6 +46,9 @@ class FleetReadModelTest {
     /** Every fleet channel consumes in this group. */
     @ConfigProperty(name = "mp.messaging.incoming.fleet-servers.group.id")
     String fleetGroup;
+    /** The priorities reach the fleet view with the lifecycle's batches, in its group (the application's name, the connector's default). */
+    @ConfigProperty(name = "quarkus.application.name")
+    String lifecycleGroup;
 
     @Test
     void theFleetListFiltersBySearchApplicationEnvironmentLevelExposureLabelAndFreshness() {
@@ -292,7 +295,7 @@ class FleetReadModelTest {
      * skipped as older: the read model keeps no log of consumed ids, so only the group's committed offsets tell).
      */
     private void awaitConsumed(String topic) {
-        events.kafka().awaitCommitted(fleetGroup, topic, PATIENCE);
+        events.kafka().awaitCommitted(topic.equals(Topics.PRIORITIES) ? lifecycleGroup : fleetGroup, topic, PATIENCE);
     }
 
     private static JsonPath list(String query) {
