@@ -133,27 +133,9 @@ class AssessmentBatchesTest {
         String server = app + "-1";
         apply(List.of(step(s -> pending(s, 1, app, PriorityLevel.MEDIUM, 40, Exposure.INTERNAL, Duration.ofDays(1))).record(server)));
         List<ReceivedAssessment> batch = List.of(received(pending(server, 2, app, PriorityLevel.HIGH, 70, Exposure.INTERNAL, Duration.ofDays(1))));
-        CountDownLatch firstApplied = new CountDownLatch(1);
-        CountDownLatch firstMayCommit = new CountDownLatch(1);
-        ExecutorService instances = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> first = instances.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
-                notifications.onAssessments(batch);
-                entityManager.flush();
-                firstApplied.countDown();
-                awaitRelease(firstMayCommit);
-            }));
-            assertThat(firstApplied.await(30, TimeUnit.SECONDS)).as("the first instance applied the batch").isTrue();
-            Future<?> second = instances.submit(() -> QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(batch)));
-            // The second either waits on a lock the first holds, or (were nothing locked) is already done.
-            await().atMost(Duration.ofSeconds(30)).until(() -> second.isDone() || backendsWaitingOnALock() > 0);
-            firstMayCommit.countDown();
-            first.get(30, TimeUnit.SECONDS);
-            second.get(30, TimeUnit.SECONDS);
-        } finally {
-            firstMayCommit.countDown();
-            instances.shutdownNow();
-        }
+
+        whileOneHasNotCommitted(() -> notifications.onAssessments(batch),
+                () -> QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(batch)));
 
         assertThat(timeline(server)).containsExactly("REBOOT OPENED MEDIUM", "REBOOT ESCALATED HIGH");
         assertThat(published(server)).containsExactly("opened REBOOT OPEN MEDIUM", "escalated REBOOT OPEN HIGH");
@@ -196,31 +178,41 @@ class AssessmentBatchesTest {
         UUID id = QuarkusTransaction.requiringNew().call(() -> NotificationEntity.listOpenToWrite(List.of(server)).get(0).id);
         List<ReceivedAssessment> update = List.of(received(pending(server, 2, app, PriorityLevel.MEDIUM, 45, Exposure.INTERNAL, Duration.ofDays(1))));
         Instant until = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
-        CountDownLatch batchWritten = new CountDownLatch(1);
-        CountDownLatch batchMayCommit = new CountDownLatch(1);
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> batch = threads.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
-                notifications.onAssessments(update);
-                batchWritten.countDown();
-                awaitRelease(batchMayCommit);
-            }));
-            assertThat(batchWritten.await(30, TimeUnit.SECONDS)).as("the batch wrote its update").isTrue();
-            Future<?> snooze = threads.submit(() -> notifications.snooze(id, until, "alice", "maintenance window tomorrow"));
-            // The snooze either waits on the server's lock, or (were nothing locked) is already done.
-            await().atMost(Duration.ofSeconds(30)).until(() -> snooze.isDone() || backendsWaitingOnALock() > 0);
-            batchMayCommit.countDown();
-            batch.get(30, TimeUnit.SECONDS);
-            snooze.get(30, TimeUnit.SECONDS);
-        } finally {
-            batchMayCommit.countDown();
-            threads.shutdownNow();
-        }
+
+        whileOneHasNotCommitted(() -> notifications.onAssessments(update),
+                () -> notifications.snooze(id, until, "alice", "maintenance window tomorrow"));
 
         NotificationEntity written = QuarkusTransaction.requiringNew().call(() -> NotificationEntity.findById(id));
         assertThat(written.score).as("the batch's update").isEqualTo(45);
         assertThat(written.snoozedUntil).as("the operator's snooze").isEqualTo(until);
         assertThat(written.snoozedAtLevel).isEqualTo(PriorityLevel.MEDIUM);
+    }
+
+    /**
+     * Runs {@code first} in a transaction held open (its statements sent) while {@code second} runs in another thread,
+     * until {@code second} either waits on a lock or is done; then lets the first commit and waits for both.
+     */
+    private void whileOneHasNotCommitted(Runnable first, Runnable second) throws Exception {
+        CountDownLatch firstDone = new CountDownLatch(1);
+        CountDownLatch firstMayCommit = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> held = threads.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                first.run();
+                entityManager.flush();
+                firstDone.countDown();
+                awaitRelease(firstMayCommit);
+            }));
+            assertThat(firstDone.await(30, TimeUnit.SECONDS)).as("the first transaction did its work").isTrue();
+            Future<?> then = threads.submit(second);
+            await().atMost(Duration.ofSeconds(30)).until(() -> then.isDone() || backendsWaitingOnALock() > 0);
+            firstMayCommit.countDown();
+            held.get(30, TimeUnit.SECONDS);
+            then.get(30, TimeUnit.SECONDS);
+        } finally {
+            firstMayCommit.countDown();
+            threads.shutdownNow();
+        }
     }
 
     private long backendsWaitingOnALock() {

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 import jakarta.persistence.EntityManager;
 
@@ -139,47 +140,19 @@ public final class SetStatement<R> {
      * consumers' CPU (JFR), the JSON columns and outbox payloads being long and full of quotes.
      */
     private enum ElementKind {
-        STRING(String[]::new) {
-            @Override
-            Object convert(Object element) {
-                return element == null ? null : element.toString();
-            }
-        },
-        LONG(Long[]::new) {
-            @Override
-            Object convert(Object element) {
-                return element == null ? null : ((Number) element).longValue();
-            }
-        },
-        INTEGER(Integer[]::new) {
-            @Override
-            Object convert(Object element) {
-                return element == null ? null : ((Number) element).intValue();
-            }
-        },
-        DOUBLE(Double[]::new) {
-            @Override
-            Object convert(Object element) {
-                return element == null ? null : ((Number) element).doubleValue();
-            }
-        },
-        BOOLEAN(Boolean[]::new) {
-            @Override
-            Object convert(Object element) {
-                return element;
-            }
-        },
-        OTHER(Object[]::new) {
-            @Override
-            Object convert(Object element) {
-                return element;
-            }
-        };
+        STRING(String[]::new, Object::toString),
+        LONG(Long[]::new, element -> ((Number) element).longValue()),
+        INTEGER(Integer[]::new, element -> ((Number) element).intValue()),
+        DOUBLE(Double[]::new, element -> ((Number) element).doubleValue()),
+        BOOLEAN(Boolean[]::new, element -> element),
+        OTHER(Object[]::new, element -> element);
 
         private final IntFunction<Object[]> arrays;
+        private final UnaryOperator<Object> conversion;
 
-        ElementKind(IntFunction<Object[]> arrays) {
+        ElementKind(IntFunction<Object[]> arrays, UnaryOperator<Object> conversion) {
             this.arrays = arrays;
+            this.conversion = conversion;
         }
 
         static ElementKind of(String elementType) {
@@ -197,7 +170,9 @@ public final class SetStatement<R> {
             return arrays.apply(size);
         }
 
-        abstract Object convert(Object element);
+        Object convert(Object element) {
+            return element == null ? null : conversion.apply(element);
+        }
     }
 
     private static Object element(Object value) {
