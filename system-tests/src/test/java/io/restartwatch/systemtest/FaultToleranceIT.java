@@ -293,10 +293,12 @@ class FaultToleranceIT {
                 }
             }
         });
-        // Each consuming group dead-letters what it cannot read, once: restartwatch.servers, .checks and .priorities are
-        // also read by notification-service's fleet read model (the pages), in a group of its own, and by plan-service;
-        // restartwatch.restarts by check-service (the agent's commands), notification-service and plan-service.
-        Map<String, Integer> consumingGroups = Map.of(Topics.DEPLOYS, 1, Topics.SERVERS, 3, Topics.CHECKS, 3, Topics.PRIORITIES, 3,
+        // Each consuming group dead-letters what it cannot read, once: restartwatch.servers and .checks are also read by
+        // notification-service's fleet read model (the pages), in a group of its own, and by plan-service;
+        // restartwatch.priorities by notification-service (its lifecycle, which also keeps the fleet view's priorities:
+        // one group) and plan-service; restartwatch.restarts by check-service (the agent's commands),
+        // notification-service and plan-service.
+        Map<String, Integer> consumingGroups = Map.of(Topics.DEPLOYS, 1, Topics.SERVERS, 3, Topics.CHECKS, 3, Topics.PRIORITIES, 2,
                 Topics.RESTARTS, 3);
         for (var poison : poisonKeys.entrySet()) {
             int groups = consumingGroups.get(poison.getKey());
