@@ -14,11 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import jakarta.inject.Inject;
@@ -134,7 +129,7 @@ class AssessmentBatchesTest {
         apply(List.of(step(s -> pending(s, 1, app, PriorityLevel.MEDIUM, 40, Exposure.INTERNAL, Duration.ofDays(1))).record(server)));
         List<ReceivedAssessment> batch = List.of(received(pending(server, 2, app, PriorityLevel.HIGH, 70, Exposure.INTERNAL, Duration.ofDays(1))));
 
-        whileOneHasNotCommitted(() -> notifications.onAssessments(batch),
+        HeldTransactions.whileOneHasNotCommitted(entityManager, () -> notifications.onAssessments(batch),
                 () -> QuarkusTransaction.requiringNew().run(() -> notifications.onAssessments(batch)));
 
         assertThat(timeline(server)).containsExactly("REBOOT OPENED MEDIUM", "REBOOT ESCALATED HIGH");
@@ -179,57 +174,13 @@ class AssessmentBatchesTest {
         List<ReceivedAssessment> update = List.of(received(pending(server, 2, app, PriorityLevel.MEDIUM, 45, Exposure.INTERNAL, Duration.ofDays(1))));
         Instant until = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
 
-        whileOneHasNotCommitted(() -> notifications.onAssessments(update),
+        HeldTransactions.whileOneHasNotCommitted(entityManager, () -> notifications.onAssessments(update),
                 () -> notifications.snooze(id, until, "alice", "maintenance window tomorrow"));
 
         NotificationEntity written = QuarkusTransaction.requiringNew().call(() -> NotificationEntity.findById(id));
         assertThat(written.score).as("the batch's update").isEqualTo(45);
         assertThat(written.snoozedUntil).as("the operator's snooze").isEqualTo(until);
         assertThat(written.snoozedAtLevel).isEqualTo(PriorityLevel.MEDIUM);
-    }
-
-    /**
-     * Runs {@code first} in a transaction held open (its statements sent) while {@code second} runs in another thread,
-     * until {@code second} either waits on a lock or is done; then lets the first commit and waits for both.
-     */
-    private void whileOneHasNotCommitted(Runnable first, Runnable second) throws Exception {
-        CountDownLatch firstDone = new CountDownLatch(1);
-        CountDownLatch firstMayCommit = new CountDownLatch(1);
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> held = threads.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
-                first.run();
-                entityManager.flush();
-                firstDone.countDown();
-                awaitRelease(firstMayCommit);
-            }));
-            assertThat(firstDone.await(30, TimeUnit.SECONDS)).as("the first transaction did its work").isTrue();
-            Future<?> then = threads.submit(second);
-            await().atMost(Duration.ofSeconds(30)).until(() -> then.isDone() || backendsWaitingOnALock() > 0);
-            firstMayCommit.countDown();
-            held.get(30, TimeUnit.SECONDS);
-            then.get(30, TimeUnit.SECONDS);
-        } finally {
-            firstMayCommit.countDown();
-            threads.shutdownNow();
-        }
-    }
-
-    private long backendsWaitingOnALock() {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery("""
-                        select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'""")
-                .getSingleResult()).longValue());
-    }
-
-    private static void awaitRelease(CountDownLatch latch) {
-        try {
-            if (!latch.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("never released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.restartwatch.notification;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -10,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,6 +32,8 @@ import io.restartwatch.contracts.PriorityLevel;
 import io.restartwatch.contracts.RestartEvent;
 import io.restartwatch.contracts.RestartStatus;
 import io.restartwatch.contracts.Topics;
+import io.restartwatch.notification.domain.Notifications;
+import io.restartwatch.notification.persistence.NotificationEntity;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
 import io.restartwatch.testsupport.LocalInfraResource;
@@ -40,6 +47,11 @@ class PlanHaltedTest {
     private static final Duration EVENTS = Duration.ofSeconds(30);
 
     private final KafkaEvents kafka = KafkaEvents.local();
+
+    @Inject
+    Notifications notifications;
+    @Inject
+    EntityManager entityManager;
 
     @Test
     void aHaltedPlanOpensOneNotificationAndItsResumeClearsItOnce() {
@@ -108,6 +120,32 @@ class PlanHaltedTest {
         assertThat(received.get(1).data(NotificationEvent.class).message()).contains(" cancelled: ");
         List<ReceivedEvent> dead = kafka.awaitEvents(Topics.deadLetter(Topics.RESTARTS), EVENTS, e -> plan.equals(e.key()), 1);
         assertThat(dead).extracting(ReceivedEvent::value).contains(poison);
+    }
+
+    /**
+     * A plan resumes while its halt on a second server has been written but not committed (another instance still
+     * applying it): the resume waits for the halt (the plan's lock) and clears both. Without that wait it read the
+     * plan's halts before the second one committed and left it open for good.
+     */
+    @Test
+    void aPlanThatGoesOnWhileAHaltOfItCommitsClearsThatHaltToo() throws Exception {
+        String app = Assessments.unique("halt");
+        String plan = "plan-" + app;
+        String first = app + "-web-1";
+        String second = app + "-web-2";
+        notifications.onPlanHalted(UUID.randomUUID().toString(), planEvent(plan, app, PlanStatus.HALTED, "NOT_BACK", first, Instant.now()));
+
+        HeldTransactions.whileOneHasNotCommitted(entityManager,
+                () -> notifications.onPlanHalted(UUID.randomUUID().toString(),
+                        planEvent(plan, app, PlanStatus.HALTED, "HEALTH_CHECK_FAILED", second, Instant.now())),
+                () -> notifications.onPlanGoesOn(UUID.randomUUID().toString(),
+                        planEvent(plan, app, PlanStatus.RUNNING, null, null, Instant.now()), "resumed"));
+
+        List<NotificationEntity> halts = QuarkusTransaction.requiringNew().call(() -> NotificationEntity.<NotificationEntity>list(
+                "planId = ?1 and kind = ?2", plan, NotificationKind.PLAN_HALTED));
+        assertThat(halts).extracting(n -> n.serverId, n -> n.status).containsExactlyInAnyOrder(
+                tuple(first, NotificationStatus.CLEARED),
+                tuple(second, NotificationStatus.CLEARED));
     }
 
     private JsonPath openNotifications(String serverId) {

@@ -67,6 +67,8 @@ public class Notifications {
     private static final String FRESHNESS_CONSUMER = "freshness";
     private static final String RESTARTS_CONSUMER = "restarts";
     private static final PriorityLevel PLAN_HALTED_LEVEL = PriorityLevel.HIGH;
+    /** Plans' lock keys share the advisory-lock space with server ids; the prefix keeps a plan id from naming a server. */
+    private static final String PLAN_LOCK_PREFIX = "plan:";
     /** Shown when a {@code server.unverified} names no reason: the server is a blind spot all the same. */
     static final String UNKNOWN_REASON = "UNKNOWN";
 
@@ -219,6 +221,7 @@ public class Notifications {
      */
     @Transactional
     public void onPlanHalted(String eventId, PlanEvent halted) {
+        lockPlan(halted.planId());
         lockServers(List.of(halted.serverId()));
         if (!processed.firstDelivery(RESTARTS_CONSUMER, eventId)) {
             return;
@@ -260,6 +263,8 @@ public class Notifications {
     /** A {@code plan.resumed}, {@code plan.cancelled} or {@code plan.completed} clears the plan's PLAN_HALTED notifications. */
     @Transactional
     public void onPlanGoesOn(String eventId, PlanEvent plan, String how) {
+        // With the plan's lock held no halt of it can open until this commits, so the servers read here are all of them.
+        lockPlan(plan.planId());
         lockServers(NotificationEntity.serversHaltedBy(plan.planId()));
         if (!processed.firstDelivery(RESTARTS_CONSUMER, eventId)) {
             return;
@@ -338,6 +343,15 @@ public class Notifications {
      */
     private void lockServers(Collection<String> serverIds) {
         KeyLocks.lockAll(entityManager, serverIds);
+    }
+
+    /**
+     * A plan's halts open and clear one after the other: a plan that goes on while a halt of it has not committed would
+     * otherwise not see that halt and leave it open. Always taken before the servers' locks (the order that keeps
+     * waits free of cycles).
+     */
+    private void lockPlan(String planId) {
+        KeyLocks.lockAll(entityManager, List.of(PLAN_LOCK_PREFIX + planId));
     }
 
     /** @return the server's open notification of this kind: {@code open}, or the one it opens */
