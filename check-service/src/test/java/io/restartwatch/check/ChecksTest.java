@@ -28,6 +28,7 @@ import io.restassured.http.ContentType;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.CheckTrigger;
+import io.restartwatch.contracts.CloudEventHeaders;
 import io.restartwatch.contracts.DeployCompleted;
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.ServerSnapshot;
@@ -98,6 +99,38 @@ class ChecksTest {
                 .filter(e -> id.equals(e.key()) && e.data(CheckCompleted.class).trigger() == CheckTrigger.DEPLOY)
                 .map(e -> e.data(CheckCompleted.class).bootId()).toList();
         assertThat(deployChecks).containsExactly("boot-after-restart", "boot-marker");
+    }
+
+    /**
+     * A deploy event that cannot be read goes to the dead-letter topic with why and where it came from (the channels'
+     * failure strategy, {@code DeadLetterStrategy}), once, and the deploys after it are still applied.
+     */
+    @Test
+    void anUnreadableDeployIsDeadLetteredWithItsReasonAndTheNextOneStillRechecks() {
+        String app = "app-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = app + "-1";
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), "openssl");
+        register(id, app, "local");
+        awaitCheck(id, c -> c.outcome() == CheckOutcome.REBOOT_REQUIRED);
+
+        String poisonId = UUID.randomUUID().toString();
+        kafka.publishRaw(Topics.DEPLOYS, app, "{\"applicationId\": [not json", Map.of(
+                CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE, CloudEventHeaders.ID, poisonId,
+                CloudEventHeaders.TYPE, EventTypes.DEPLOY_COMPLETED, CloudEventHeaders.SOURCE, "/restartwatch/tests",
+                CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON));
+        root.reboot("boot-after-poison");
+        kafka.publish(Topics.DEPLOYS, app, EventTypes.DEPLOY_COMPLETED, new DeployCompleted(DeployCompleted.SCHEMA_VERSION, "d-1", app,
+                "production", List.of(), Instant.now(), "native", null, null));
+
+        awaitCheck(id, c -> c.trigger() == CheckTrigger.DEPLOY && "boot-after-poison".equals(c.bootId()));
+        var dead = kafka.awaitEvents(Topics.deadLetter(Topics.DEPLOYS), Duration.ofSeconds(30), e -> app.equals(e.key()), 1);
+        assertThat(dead).singleElement().satisfies(letter -> {
+            assertThat(letter.value()).isEqualTo("{\"applicationId\": [not json");
+            assertThat(letter.id()).isEqualTo(poisonId);
+            assertThat(letter.headers().get(CloudEventHeaders.DEAD_LETTER_REASON)).isNotBlank();
+            assertThat(letter.headers()).containsEntry("dead-letter-topic", Topics.DEPLOYS)
+                    .containsKeys("dead-letter-partition", "dead-letter-offset", "dead-letter-exception-class-name");
+        });
     }
 
     @Test

@@ -23,10 +23,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Sends a poison record to {@code <topic>.dlq} for consumers that take records in batches: the channel's own
- * dead-letter strategy would dead-letter the whole batch. Same headers as that strategy (reason, cause, where
- * the record came from); the send is awaited (and retried while Kafka is away), so the batch is acknowledged
- * only once the record is safe there.
+ * Sends a poison record to {@code <topic>.dlq}: for consumers that take records in batches (a channel's failure
+ * strategy would dead-letter the whole batch), and for every channel through {@link DeadLetterStrategy}. The headers
+ * of SmallRye's {@code dead-letter-queue} strategy (reason, cause, where the record came from); the send is awaited
+ * (and retried while Kafka is away), so the record is acknowledged only once it is safe there.
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -43,9 +43,10 @@ public class DeadLetters {
     public void send(ConsumerRecord<String, String> record, Throwable reason) {
         var dead = new ProducerRecord<>(Topics.deadLetter(record.topic()), null, record.key(), record.value(),
                 new RecordHeaders(record.headers().toArray()));
-        header(dead, CloudEventHeaders.DEAD_LETTER_REASON, String.valueOf(reason.getMessage()));
+        header(dead, CloudEventHeaders.DEAD_LETTER_REASON, messageOf(reason));
         if (reason.getCause() != null) {
-            header(dead, "dead-letter-cause", String.valueOf(reason.getCause().getMessage()));
+            header(dead, "dead-letter-cause", messageOf(reason.getCause()));
+            header(dead, "dead-letter-cause-class-name", reason.getCause().getClass().getName());
         }
         header(dead, "dead-letter-exception-class-name", reason.getClass().getName());
         header(dead, "dead-letter-topic", record.topic());
@@ -67,6 +68,11 @@ public class DeadLetters {
             }
         }
         LOG.warnf("Dead-lettered %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason.getMessage());
+    }
+
+    /** As SmallRye's strategy says it: the message, or the exception itself when it has none. */
+    private static String messageOf(Throwable throwable) {
+        return throwable.getMessage() != null ? throwable.getMessage() : throwable.toString();
     }
 
     private static void sleep(long millis) {
