@@ -75,9 +75,7 @@ class ChecksTest {
     void aCompletedDeployRechecksTheApplicationsServersOnce() {
         String app = "app-" + UUID.randomUUID().toString().substring(0, 8);
         String id = app + "-1";
-        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), "openssl");
-        register(id, app, "local");
-        awaitCheck(id, c -> c.outcome() == CheckOutcome.REBOOT_REQUIRED);
+        FakeServerRoot root = registerWithRestartPending(id, app);
 
         root.reboot("boot-after-restart");
         var deploy = new DeployCompleted(DeployCompleted.SCHEMA_VERSION, "d-1", app, "production", List.of(),
@@ -109,9 +107,7 @@ class ChecksTest {
     void anUnreadableDeployIsDeadLetteredWithItsReasonAndTheNextOneStillRechecks() {
         String app = "app-" + UUID.randomUUID().toString().substring(0, 8);
         String id = app + "-1";
-        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), "openssl");
-        register(id, app, "local");
-        awaitCheck(id, c -> c.outcome() == CheckOutcome.REBOOT_REQUIRED);
+        FakeServerRoot root = registerWithRestartPending(id, app);
 
         String poisonId = UUID.randomUUID().toString();
         kafka.publishRaw(Topics.DEPLOYS, app, "{\"applicationId\": [not json", Map.of(
@@ -131,6 +127,14 @@ class ChecksTest {
             assertThat(letter.headers()).containsEntry("dead-letter-topic", Topics.DEPLOYS)
                     .containsKeys("dead-letter-partition", "dead-letter-offset", "dead-letter-exception-class-name");
         });
+    }
+
+    /** A server with the local probe whose first check found a reboot required: its fake root, to reboot it by. */
+    private FakeServerRoot registerWithRestartPending(String id, String app) {
+        FakeServerRoot root = FakeServerRoot.under(baseDir, id).requireRestart(Instant.now(), "openssl");
+        register(id, app, "local");
+        awaitCheck(id, c -> c.outcome() == CheckOutcome.REBOOT_REQUIRED);
+        return root;
     }
 
     @Test
