@@ -110,7 +110,8 @@ class ChecksTest {
         FakeServerRoot root = registerWithRestartPending(id, app);
 
         String poisonId = UUID.randomUUID().toString();
-        kafka.publishRaw(Topics.DEPLOYS, app, "{\"applicationId\": [not json", Map.of(
+        String unreadable = "{\"applicationId\": [not json";
+        kafka.publishRaw(Topics.DEPLOYS, app, unreadable, Map.of(
                 CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE, CloudEventHeaders.ID, poisonId,
                 CloudEventHeaders.TYPE, EventTypes.DEPLOY_COMPLETED, CloudEventHeaders.SOURCE, "/restartwatch/tests",
                 CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON));
@@ -121,7 +122,7 @@ class ChecksTest {
         awaitCheck(id, c -> c.trigger() == CheckTrigger.DEPLOY && "boot-after-poison".equals(c.bootId()));
         var dead = kafka.awaitEvents(Topics.deadLetter(Topics.DEPLOYS), Duration.ofSeconds(30), e -> app.equals(e.key()), 1);
         assertThat(dead).singleElement().satisfies(letter -> {
-            assertThat(letter.value()).isEqualTo("{\"applicationId\": [not json");
+            assertThat(letter.value()).isEqualTo(unreadable);
             assertThat(letter.id()).isEqualTo(poisonId);
             assertThat(letter.headers().get(CloudEventHeaders.DEAD_LETTER_REASON)).isNotBlank();
             assertThat(letter.headers()).containsEntry("dead-letter-topic", Topics.DEPLOYS)

@@ -67,7 +67,7 @@ public class DeadLetters {
                 backoffMillis = Math.min(backoffMillis * 2, 5_000);
             }
         }
-        LOG.warnf("Dead-lettered %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason.getMessage());
+        LOG.warnf("Dead-lettered %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), messageOf(reason));
     }
 
     /** As SmallRye's strategy says it: the message, or the exception itself when it has none. */
