@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -22,6 +23,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
@@ -39,6 +41,10 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
  * sessions get the same bytes back without a fork: the targets of a real fleet are other machines, and forking a
  * shell per check on the same 2 cores would measure this machine's fork rate, not check-service. Writing a root
  * or rebooting a server forgets its replayed answers.
+ * <p>
+ * known_hosts pins the server's host key for its loopback port and, as a fleet's known_hosts does, has a line per
+ * server: each {@link #writeRoot} adds one for an address of the fleet's own (10.x.y.z), so every check reads a file
+ * the size the fleet's would be.
  */
 final class SshTargets implements AutoCloseable {
 
@@ -52,6 +58,7 @@ final class SshTargets implements AutoCloseable {
     /** Account → (command → output), in replay mode. */
     private final Map<String, Map<String, byte[]>> replayCache = new ConcurrentHashMap<>();
     volatile boolean replay;
+    private final String hostKeyEntry;
     private final java.util.concurrent.ExecutorService answering = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "probe-shell");
         thread.setDaemon(true);
@@ -76,11 +83,16 @@ final class SshTargets implements AutoCloseable {
         hostKeys.setAlgorithm(KeyUtils.EC_ALGORITHM);
         hostKeys.setKeySize(256);
         server.setKeyPairProvider(hostKeys);
+        // MINA writes each SSH message as its own segment; without this, Nagle's algorithm holds some of them until
+        // the peer's delayed acknowledgement (~40 ms, several times a login: 66 ms against 7 ms for a lone login
+        // here), a stall of this stand-in that OpenSSH's sshd does not show (measured with check-service's client).
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
         server.setPublickeyAuthenticator((user, key, session) -> accounts.containsKey(user) && KeyUtils.compareKeys(allowed, key));
         server.setCommandFactory((channel, command) -> new ProbeShell(command));
         server.start();
         KeyPair host = server.getKeyPairProvider().loadKeys(null).iterator().next();
-        Files.writeString(knownHosts, "[127.0.0.1]:" + server.getPort() + " " + PublicKeyEntry.toString(host.getPublic()) + "\n");
+        hostKeyEntry = PublicKeyEntry.toString(host.getPublic());
+        Files.writeString(knownHosts, "[127.0.0.1]:" + server.getPort() + " " + hostKeyEntry + "\n");
     }
 
     int port() {
@@ -97,13 +109,17 @@ final class SshTargets implements AutoCloseable {
      * Writes the fake root of server {@code name} and opens its account {@code name}: restart required since
      * {@code pendingDays} ago (or not, if negative). Register the server only after this.
      */
-    Path writeRoot(String name, int pendingDays, List<String> packages) throws IOException {
+    synchronized Path writeRoot(String name, int pendingDays, List<String> packages) throws IOException {
         if (!name.matches("[a-z0-9._-]+")) {
             throw new IllegalArgumentException("account names are [a-z0-9._-]+: " + name);
         }
         Path root = FakeServerRoot.write(fleet.resolve(name), pendingDays, packages);
         replayCache.remove(name);
-        accounts.put(name, root);
+        if (accounts.put(name, root) == null) {
+            int line = accounts.size();
+            Files.writeString(knownHosts, "10." + (line >> 16 & 0xff) + "." + (line >> 8 & 0xff) + "." + (line & 0xff) + " "
+                    + hostKeyEntry + "\n", StandardOpenOption.APPEND);
+        }
         return root;
     }
 

@@ -14,6 +14,7 @@ import io.restartwatch.localstack.LoopbackPorts;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
@@ -81,6 +82,8 @@ final class TestSshServer implements AutoCloseable {
                     .resolvePublicKey(null, null, null);
             server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(allowed, key));
             server.setCommandFactory(commands);
+            // Each SSH message in its own segment, at once: without it MINA stalls on delayed ACKs, as sshd does not.
+            CoreModuleProperties.TCP_NODELAY.set(server, true);
             server.start();
             return new TestSshServer(server, root, commands);
         } catch (IOException e) {

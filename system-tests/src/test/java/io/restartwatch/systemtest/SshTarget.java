@@ -15,6 +15,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.shell.InvertedShellWrapper;
@@ -81,6 +82,8 @@ final class SshTarget implements AutoCloseable {
         hostKeys.setAlgorithm(KeyUtils.EC_ALGORITHM);
         hostKeys.setKeySize(256);
         ssh.setKeyPairProvider(hostKeys);
+        // Each SSH message in its own segment, at once: without it MINA stalls on delayed ACKs, as sshd does not.
+        CoreModuleProperties.TCP_NODELAY.set(ssh, true);
         ssh.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(identity, key));
         ssh.setCommandFactory((channel, command) -> new InvertedShellWrapper(new ProcessShell("/bin/sh", "-c",
                 "RESTARTWATCH_ROOT='" + root + "'; export RESTARTWATCH_ROOT; " + command)));
