@@ -1,0 +1,92 @@
+package io.restartwatch.check.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** known_hosts is parsed once per content, and every edit still applies to the very next check. */
+class KnownHostsVerifierTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aKeyReplacedByOneOfTheSameSizeRightAfterACheckIsRejectedAtTheNext() throws Exception {
+        Path knownHosts = dir.resolve("known_hosts");
+        PublicKey first = newKey();
+        PublicKey second = newKey();
+        Files.writeString(knownHosts, line("web-1", first));
+        var verifier = new KnownHostsVerifier(knownHosts);
+        assertTrue(verifier.verify("web-1", 22, first));
+
+        // Same length, and likely within the same tick of the file clock: size cannot tell the change, nor may the time.
+        Files.writeString(knownHosts, line("web-1", second));
+        assertEquals(line("web-1", first).length(), Files.size(knownHosts));
+
+        assertFalse(verifier.verify("web-1", 22, first));
+        assertEquals("HOST_KEY_CHANGED", verifier.rejection("web-1", 22));
+        verifier.forget("web-1", 22);
+        assertTrue(verifier.verify("web-1", 22, second));
+        assertNull(verifier.rejection("web-1", 22));
+    }
+
+    @Test
+    void eachHostOfALargeFileIsJudgedByItsOwnLinesAndARevocationAddedLaterWins() throws Exception {
+        Path knownHosts = dir.resolve("known_hosts");
+        PublicKey shared = newKey();
+        PublicKey own = newKey();
+        String fleet = IntStream.range(0, 2_000).mapToObj(i -> line("host-" + i, shared)).collect(Collectors.joining());
+        Files.writeString(knownHosts, fleet + line("[db-1]:2222", own));
+        var verifier = new KnownHostsVerifier(knownHosts);
+
+        assertTrue(verifier.verify("host-1999", 22, shared));
+        assertTrue(verifier.verify("db-1", 2222, own));
+        assertFalse(verifier.verify("db-1", 2222, shared));
+        assertEquals("HOST_KEY_CHANGED", verifier.rejection("db-1", 2222));
+        assertFalse(verifier.verify("db-1", 22, own));
+        assertEquals("HOST_KEY_UNKNOWN", verifier.rejection("db-1", 22));
+
+        Files.writeString(knownHosts, "@revoked * " + PublicKeyEntry.toString(shared) + "\n" + fleet);
+        assertFalse(verifier.verify("host-1999", 22, shared));
+        assertEquals("HOST_KEY_REVOKED", verifier.rejection("host-1999", 22));
+    }
+
+    @Test
+    void aRemovedFileTrustsNothingAndAnUnreadableOneSaysSo() throws Exception {
+        Path knownHosts = dir.resolve("known_hosts");
+        PublicKey key = newKey();
+        Files.writeString(knownHosts, line("web-1", key));
+        var verifier = new KnownHostsVerifier(knownHosts);
+        assertTrue(verifier.verify("web-1", 22, key));
+
+        Files.delete(knownHosts);
+        assertFalse(verifier.verify("web-1", 22, key));
+        assertEquals("HOST_KEY_UNKNOWN", verifier.rejection("web-1", 22));
+
+        Files.createDirectory(knownHosts); // a directory where the file should be: reading it fails
+        assertFalse(verifier.verify("web-1", 22, key));
+        assertEquals("KNOWN_HOSTS_UNREADABLE", verifier.rejection("web-1", 22));
+    }
+
+    private static String line(String hostPattern, PublicKey key) {
+        return hostPattern + " " + PublicKeyEntry.toString(key) + "\n";
+    }
+
+    private static PublicKey newKey() throws GeneralSecurityException {
+        return KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256).getPublic();
+    }
+}
