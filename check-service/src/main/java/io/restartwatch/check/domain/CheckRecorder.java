@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +25,7 @@ import io.restartwatch.check.persistence.ServerClaims.Claim;
 import io.restartwatch.check.persistence.ServerSchedules;
 import io.restartwatch.support.tx.GroupCommit.Outcome;
 import io.restartwatch.check.persistence.ServerEntity;
+import io.restartwatch.check.persistence.ServerRows;
 import io.restartwatch.check.probe.ProbeResult;
 import io.restartwatch.contracts.CheckCompleted;
 import io.restartwatch.contracts.CheckOutcome;
@@ -149,15 +149,7 @@ public class CheckRecorder {
     /** The servers, read and locked (in id order, as every writer of these rows locks them) with one query. */
     private Map<String, ServerEntity> lockServers(List<String> ids) {
         Map<String, ServerEntity> servers = new HashMap<>();
-        if (ids.isEmpty()) {
-            return servers;
-        }
-        @SuppressWarnings("unchecked")
-        List<ServerEntity> rows = entityManager.createNativeQuery(
-                        "select * from server where id in (:ids) order by id for no key update", ServerEntity.class)
-                .setParameter("ids", new LinkedHashSet<>(ids))
-                .getResultList();
-        rows.forEach(server -> servers.put(server.id, server));
+        ServerRows.lockAll(entityManager, ids).forEach(server -> servers.put(server.id, server));
         return servers;
     }
 
