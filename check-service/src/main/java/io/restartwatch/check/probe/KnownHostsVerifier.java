@@ -2,7 +2,6 @@ package io.restartwatch.check.probe;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
@@ -66,7 +65,7 @@ final class KnownHostsVerifier implements ServerKeyVerifier {
         String verdict;
         try {
             verdict = verdict(serverKey, current().linesFor(host, port));
-        } catch (IOException | GeneralSecurityException | UncheckedIOException e) {
+        } catch (IOException | GeneralSecurityException e) {
             verdict = "KNOWN_HOSTS_UNREADABLE";
         }
         if (verdict == null) {
