@@ -32,7 +32,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * certificate; this probe does not verify host certificates, and a CA key is not a host key;</li>
  * <li>{@code HOST_KEY_UNKNOWN}: nothing about the host.</li>
  * </ul>
- * A fleet's known_hosts has a line per server, and parsing 1 000 lines costs ~9 ms of CPU (10 000: 40–95 ms), more
+ * A fleet's known_hosts has a line per server, and parsing 1 000 lines costs ~9 ms of CPU (10 000: 40–96 ms), more
  * than the SSH handshake itself; so each check reads the file's bytes, and parses them again only when they
  * differ from the last parse. Each target's lines are picked out once per parse.
  */
