@@ -87,9 +87,15 @@ final class KnownHostsVerifier implements ServerKeyVerifier {
         if (Arrays.equals(last.bytes, bytes)) {
             return last;
         }
-        Parsed fresh = new Parsed(bytes, KnownHostEntry.readKnownHostEntries(new ByteArrayInputStream(bytes), true));
-        parsed = fresh;
-        return fresh;
+        synchronized (this) { // after an edit, the checks in flight wait for one parse instead of each doing it
+            last = parsed;
+            if (Arrays.equals(last.bytes, bytes)) {
+                return last;
+            }
+            Parsed fresh = new Parsed(bytes, KnownHostEntry.readKnownHostEntries(new ByteArrayInputStream(bytes), true));
+            parsed = fresh;
+            return fresh;
+        }
     }
 
     /** One parse of the file's bytes, and which of its lines concern each target asked about so far. */

@@ -46,27 +46,70 @@ class ServerRowsTest {
                     'no answer', '2026-11-08T10:00:00Z', 'SILENT', 'nothing for a day', 5)
                 """).setParameter("id", id).executeUpdate());
 
-        QuarkusTransaction.requiringNew().run(() -> {
-            ServerEntity plain = ServerRows.lockAll(entityManager, List.of(id, id, "rows-missing")).get(0);
-            ServerEntity mapped = entityManager.find(ServerEntity.class, id);
-            int compared = 0;
-            try {
-                for (Field field : ServerEntity.class.getDeclaredFields()) {
-                    if (Modifier.isStatic(field.getModifiers()) || field.isSynthetic() || field.getName().startsWith("$$_")) {
-                        continue; // the columns are the entity's own fields; "$$_hibernate_…" are its enhancement's
-                    }
-                    compared++;
-                    field.setAccessible(true);
-                    Object expected = field.get(mapped);
-                    assertThat(expected).as(field.getName() + " (set by the fixture)").isNotNull()
-                            .isNotEqualTo(field.getType() == int.class ? 0 : field.getType() == long.class ? 0L : "");
-                    assertThat(field.get(plain)).as(field.getName()).isEqualTo(expected);
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                ServerEntity plain = ServerRows.lockAll(entityManager, List.of(id, id, "rows-missing")).get(0);
+                ServerEntity mapped = entityManager.find(ServerEntity.class, id);
+                forEachColumn((name, type, expected, actual) -> {
+                    assertThat(expected).as(name + " (set by the fixture)").isNotNull()
+                            .isNotEqualTo(type == int.class ? 0 : type == long.class ? 0L : "");
+                    assertThat(actual).as(name).isEqualTo(expected);
+                }, plain, mapped);
+            });
+            assertThat(QuarkusTransaction.requiringNew().call(() -> ServerRows.lockAll(entityManager, List.of(id, id)))).hasSize(1);
+        } finally {
+            delete(id);
+        }
+    }
+
+    @Test
+    void aServerWithOnlyItsRequiredColumnsReadsAsHibernateReadsIt() {
+        String id = "rows-" + UUID.randomUUID().toString().substring(0, 8);
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("""
+                insert into server (id, hostname, application_id, environment, probe_kind, revision, created_at, updated_at)
+                values (:id, 'bare-1', 'shop', 'staging', 'AGENT', 1, now(), now())
+                """).setParameter("id", id).executeUpdate());
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                ServerEntity plain = ServerRows.lockAll(entityManager, List.of(id)).get(0);
+                ServerEntity mapped = entityManager.find(ServerEntity.class, id);
+                forEachColumn((name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected), plain, mapped);
+                assertThat(plain.host).isNull();
+                assertThat(plain.sshPort).isNull();
+                assertThat(plain.lastAttemptOutcome).isNull();
+                assertThat(plain.labels).isEmpty();
+                assertThat(plain.openPorts).isEmpty();
+            });
+        } finally {
+            delete(id);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ColumnCheck {
+        void check(String name, Class<?> type, Object expected, Object actual);
+    }
+
+    /** Each column's field of both entities; asserts that it saw one field per column of the server table. */
+    private static void forEachColumn(ColumnCheck check, ServerEntity plain, ServerEntity mapped) {
+        int compared = 0;
+        try {
+            for (Field field : ServerEntity.class.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers()) || field.isSynthetic() || field.getName().startsWith("$$_")) {
+                    continue; // the columns are the entity's own fields; "$$_hibernate_…" are its enhancement's
                 }
-            } catch (IllegalAccessException e) {
-                throw new AssertionError(e);
+                field.setAccessible(true);
+                check.check(field.getName(), field.getType(), field.get(mapped), field.get(plain));
+                compared++;
             }
-            assertThat(compared).as("fields compared, one per column of the server table").isEqualTo(31);
-        });
-        assertThat(QuarkusTransaction.requiringNew().call(() -> ServerRows.lockAll(entityManager, List.of(id, id)))).hasSize(1);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(compared).as("fields compared, one per column of the server table").isEqualTo(31);
+    }
+
+    private void delete(String id) {
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("delete from server where id = :id")
+                .setParameter("id", id).executeUpdate());
     }
 }
