@@ -1,11 +1,10 @@
 package io.restartwatch.check.persistence;
 
+import static io.restartwatch.support.sql.RowColumns.instant;
+import static io.restartwatch.support.sql.RowColumns.jsonList;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -46,7 +45,7 @@ public final class ServerRows {
         server.applicationId = row.getString("application_id");
         server.environment = row.getString("environment");
         server.labels = EventJson.read(row.getString("labels"), LinkedHashMap.class);
-        server.openPorts = new ArrayList<>(Arrays.asList(EventJson.read(row.getString("open_ports"), OpenPort[].class)));
+        server.openPorts = jsonList(row, "open_ports", OpenPort[].class);
         server.probeKind = ProbeKind.valueOf(row.getString("probe_kind"));
         server.sshUser = row.getString("ssh_user");
         server.agentTokenHash = row.getString("agent_token_hash");
@@ -72,10 +71,5 @@ public final class ServerRows {
         server.unverifiedDetail = row.getString("unverified_detail");
         server.freshnessSequence = row.getLong("freshness_sequence");
         return server;
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        Timestamp value = row.getTimestamp(column);
-        return value == null ? null : value.toInstant();
     }
 }

@@ -2,8 +2,6 @@ package io.restartwatch.check.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,6 +13,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restartwatch.check.SshTestResource;
+import io.restartwatch.testsupport.EntityFields;
 import io.restartwatch.testsupport.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 
@@ -85,27 +84,10 @@ class ServerRowsTest {
         }
     }
 
-    @FunctionalInterface
-    private interface ColumnCheck {
-        void check(String name, Class<?> type, Object expected, Object actual);
-    }
-
     /** Each column's field of both entities; asserts that it saw one field per column of the server table. */
-    private static void forEachColumn(ColumnCheck check, ServerEntity plain, ServerEntity mapped) {
-        int compared = 0;
-        try {
-            for (Field field : ServerEntity.class.getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers()) || field.isSynthetic() || field.getName().startsWith("$$_")) {
-                    continue; // the columns are the entity's own fields; "$$_hibernate_…" are its enhancement's
-                }
-                field.setAccessible(true);
-                check.check(field.getName(), field.getType(), field.get(mapped), field.get(plain));
-                compared++;
-            }
-        } catch (IllegalAccessException e) {
-            throw new AssertionError(e);
-        }
-        assertThat(compared).as("fields compared, one per column of the server table").isEqualTo(31);
+    private static void forEachColumn(EntityFields.FieldCheck check, ServerEntity plain, ServerEntity mapped) {
+        assertThat(EntityFields.compare(ServerEntity.class, mapped, plain, check))
+                .as("fields compared, one per column of the server table").isEqualTo(31);
     }
 
     private void delete(String id) {

@@ -30,11 +30,11 @@ import io.restartwatch.priority.config.PrioritySettings;
 import io.restartwatch.priority.persistence.ApplicationPolicyEntity;
 import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.priority.persistence.ServerProfileEntity;
+import io.restartwatch.priority.persistence.ServerStateRows;
 import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.tx.KeyLocks;
 import io.restartwatch.support.outbox.Outbox;
 import io.restartwatch.support.outbox.OutboxMessage;
-import org.hibernate.jpa.HibernateHints;
 
 /**
  * Keeps each server's restart state from its checks and inventory, and publishes {@code priority.assessed}
@@ -117,13 +117,9 @@ public class Assessor {
         }
         List<String> serverIds = toApply.stream().map(CheckCompleted::serverId).distinct().sorted().toList();
         lockServers(serverIds);
-        // Read-only: the rows are written below by one statement each, so Hibernate need not snapshot and
-        // dirty-check them.
-        Batch batch = new Batch(
-                byId(RestartStateEntity.<RestartStateEntity>find("serverId in ?1", serverIds)
-                        .withHint(HibernateHints.HINT_READ_ONLY, true).list(), state -> state.serverId),
-                byId(ServerProfileEntity.<ServerProfileEntity>find("serverId in ?1", serverIds)
-                        .withHint(HibernateHints.HINT_READ_ONLY, true).list(), profile -> profile.serverId));
+        // Read by plain SQL, unmanaged: the rows are written below by one statement each.
+        Batch batch = new Batch(byId(ServerStateRows.states(entityManager, serverIds), state -> state.serverId),
+                byId(ServerStateRows.profiles(entityManager, serverIds), profile -> profile.serverId));
         Map<String, Policy> policies = policiesOf(Stream.concat(batch.profiles.values().stream().map(profile -> profile.applicationId),
                 toApply.stream().filter(check -> check.server() != null).map(check -> check.server().applicationId())));
         for (CheckCompleted check : toApply) {
