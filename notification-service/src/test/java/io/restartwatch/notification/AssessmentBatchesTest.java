@@ -35,6 +35,7 @@ import io.restartwatch.notification.domain.Notifications;
 import io.restartwatch.notification.domain.ReceivedAssessment;
 import io.restartwatch.notification.messaging.AssessmentsConsumer;
 import io.restartwatch.notification.persistence.NotificationEntity;
+import io.restartwatch.notification.persistence.NotificationRows;
 import io.restartwatch.testsupport.KafkaEvents;
 import io.restartwatch.testsupport.KafkaEvents.ReceivedEvent;
 import io.restartwatch.testsupport.LocalInfraResource;
@@ -146,7 +147,7 @@ class AssessmentBatchesTest {
         String server = app + "-1";
         apply(List.of(step(s -> pending(s, 1, app, PriorityLevel.MEDIUM, 40, Exposure.INTERNAL, Duration.ofDays(1))).record(server)));
         NotificationEntity readByTheBatch = QuarkusTransaction.requiringNew()
-                .call(() -> NotificationEntity.listOpenToWrite(List.of(server)).get(0));
+                .call(() -> NotificationRows.openOf(entityManager, List.of(server)).get(0));
 
         notifications.acknowledge(readByTheBatch.id, "alice", "rebooting tonight");
         readByTheBatch.score = 45;
@@ -170,7 +171,7 @@ class AssessmentBatchesTest {
         String app = Assessments.unique("snooze");
         String server = app + "-1";
         apply(List.of(step(s -> pending(s, 1, app, PriorityLevel.MEDIUM, 40, Exposure.INTERNAL, Duration.ofDays(1))).record(server)));
-        UUID id = QuarkusTransaction.requiringNew().call(() -> NotificationEntity.listOpenToWrite(List.of(server)).get(0).id);
+        UUID id = QuarkusTransaction.requiringNew().call(() -> NotificationRows.openOf(entityManager, List.of(server)).get(0).id);
         List<ReceivedAssessment> update = List.of(received(pending(server, 2, app, PriorityLevel.MEDIUM, 45, Exposure.INTERNAL, Duration.ofDays(1))));
         Instant until = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
 

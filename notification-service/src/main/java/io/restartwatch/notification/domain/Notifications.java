@@ -43,6 +43,7 @@ import io.restartwatch.notification.persistence.FreshnessCursorEntity;
 import io.restartwatch.notification.persistence.HistoryEntryEntity;
 import io.restartwatch.notification.persistence.HistoryEntryEntity.Kind;
 import io.restartwatch.notification.persistence.NotificationEntity;
+import io.restartwatch.notification.persistence.NotificationRows;
 import io.restartwatch.notification.webhook.WebhookDeliveries;
 import io.restartwatch.support.messaging.BatchApplier;
 import io.restartwatch.support.messaging.ProcessedEvents;
@@ -120,10 +121,10 @@ public class Notifications {
         // reads the cursor the first committed and skips what it applied.
         lockServers(serverIds);
         Map<String, AssessmentCursorEntity> cursors = new HashMap<>();
-        AssessmentCursorEntity.listOf(serverIds).forEach(cursor -> cursors.put(cursor.serverId, cursor));
+        NotificationRows.cursorsOf(entityManager, serverIds).forEach(cursor -> cursors.put(cursor.serverId, cursor));
         // Each server's open notifications, one per kind at most, kept current as the batch moves them.
         Map<String, Map<NotificationKind, NotificationEntity>> open = new HashMap<>();
-        NotificationEntity.listOpenToWrite(serverIds).forEach(n ->
+        NotificationRows.openOf(entityManager, serverIds).forEach(n ->
                 open.computeIfAbsent(n.serverId, server -> new EnumMap<>(NotificationKind.class)).put(n.kind, n));
         Changes changes = new Changes();
         Map<String, AssessmentCursorEntity> moved = new TreeMap<>();
@@ -478,7 +479,8 @@ public class Notifications {
 
     /**
      * What a call changes, collected in order and written by {@link #write}. The notifications it changes were read
-     * read-only ({@link NotificationEntity#listOpenToWrite} and its siblings): nothing is written by Hibernate's flush.
+     * unmanaged ({@link NotificationRows#openOf}) or read-only ({@link NotificationEntity#findOpenToWrite} and its
+     * siblings): nothing is written by Hibernate's flush.
      */
     private static final class Changes {
 

@@ -1,7 +1,6 @@
 package io.restartwatch.notification.persistence;
 
 import java.util.Collection;
-import java.util.List;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -14,7 +13,6 @@ import jakarta.persistence.Table;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.restartwatch.contracts.Exposure;
 import io.restartwatch.support.sql.SetUpsert;
-import org.hibernate.jpa.HibernateHints;
 
 /** The newest assessment sequence applied for a server, and the exposure it reported. */
 @Entity
@@ -29,14 +27,6 @@ public class AssessmentCursorEntity extends PanacheEntityBase {
     /** The newest assessment's exposure (cleared assessments carry it too); null when none said. */
     @Enumerated(EnumType.STRING)
     public Exposure exposure;
-
-    /**
-     * The cursors of these servers (one query), read-only: a batch writes the ones it moves with {@link #upsertAll}.
-     * A server never assessed has none.
-     */
-    public static List<AssessmentCursorEntity> listOf(Collection<String> serverIds) {
-        return find("serverId in ?1", serverIds).withHint(HibernateHints.HINT_READ_ONLY, true).list();
-    }
 
     /** A server's first assessment: its cursor, written by {@link #upsertAll}. */
     public static AssessmentCursorEntity start(String serverId, long sequence, Exposure exposure) {

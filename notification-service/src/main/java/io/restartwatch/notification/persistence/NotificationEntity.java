@@ -118,15 +118,6 @@ public class NotificationEntity extends PanacheEntityBase {
         return list("serverId = ?1 and status = ?2 order by kind", serverId, NotificationStatus.OPEN);
     }
 
-    /**
-     * The open notifications of these servers (one query), in server and kind order, read-only: a batch writes the
-     * ones it changes with {@link #upsertAll}.
-     */
-    public static List<NotificationEntity> listOpenToWrite(Collection<String> serverIds) {
-        return find("serverId in ?1 and status = ?2 order by serverId, kind", serverIds, NotificationStatus.OPEN)
-                .withHint(HibernateHints.HINT_READ_ONLY, true).list();
-    }
-
     /** Writes a batch's new and changed notifications: see {@link #upsertAll}. */
     private static final SetUpsert<NotificationEntity> UPSERT = SetUpsert.<NotificationEntity>into("notification")
             .key("id", "uuid", n -> n.id.toString())

@@ -1,0 +1,178 @@
+package io.restartwatch.notification.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restartwatch.contracts.Exposure;
+import io.restartwatch.contracts.NotificationKind;
+import io.restartwatch.contracts.NotificationStatus;
+import io.restartwatch.contracts.PriorityFactor;
+import io.restartwatch.contracts.PriorityLevel;
+import io.restartwatch.testsupport.EntityFields;
+import io.restartwatch.testsupport.LocalInfraResource;
+import org.junit.jupiter.api.Test;
+
+/** The plain-SQL reads of open notifications and cursors give what Hibernate's mapping of the same rows gives. */
+@QuarkusTest
+@WithTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "notification"))
+class NotificationRowsTest {
+
+    private static final int NOTIFICATION_COLUMNS = 31;
+    private static final int ASSESSMENT_CURSOR_COLUMNS = 3;
+
+    @Inject
+    EntityManager entityManager;
+
+    /**
+     * Every column set, none to its type's default, so that a column the plain read forgets cannot pass unseen; a
+     * second, cleared notification of the same server is not read.
+     */
+    @Test
+    void anOpenNotificationWithEveryColumnSetReadsAsHibernateReadsIt() {
+        String server = unique();
+        NotificationEntity open = everyColumnSet(server, NotificationKind.SERVICE_RESTART, NotificationStatus.OPEN);
+        NotificationEntity cleared = everyColumnSet(server, NotificationKind.REBOOT, NotificationStatus.CLEARED);
+        QuarkusTransaction.requiringNew().run(() -> NotificationEntity.upsertAll(entityManager, List.of(cleared, open)));
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                List<NotificationEntity> read = NotificationRows.openOf(entityManager, List.of(server, unique()));
+                assertThat(read).extracting(notification -> notification.id).containsExactly(open.id);
+                NotificationEntity mapped = entityManager.find(NotificationEntity.class, open.id);
+                assertThat(EntityFields.compare(NotificationEntity.class, mapped, read.get(0), (name, type, expected, actual) -> {
+                    assertThat(expected).as(name + " (set by the fixture)").isNotNull()
+                            .isNotEqualTo(type == int.class ? 0 : type == boolean.class ? false : "")
+                            .isNotEqualTo(List.of());
+                    assertThat(actual).as(name).isEqualTo(expected);
+                })).as("fields compared, one per column of notification").isEqualTo(NOTIFICATION_COLUMNS);
+            });
+        } finally {
+            delete(server);
+        }
+    }
+
+    /** A server's open notifications come in kind order, as the batch expects them; nullable columns read as null. */
+    @Test
+    void openNotificationsWithNullColumnsReadAsHibernateReadsThemInKindOrder() {
+        String server = unique();
+        List<NotificationEntity> written = new ArrayList<>();
+        for (NotificationKind kind : List.of(NotificationKind.UNVERIFIED, NotificationKind.REBOOT)) {
+            NotificationEntity bare = everyColumnSet(server, kind, NotificationStatus.OPEN);
+            bare.hostname = null;
+            bare.exposure = null;
+            bare.reason = null;
+            bare.lastVerifiedAt = null;
+            bare.pendingSince = null;
+            bare.clearedAt = null;
+            bare.acknowledgedAt = null;
+            bare.acknowledgedBy = null;
+            bare.snoozedUntil = null;
+            bare.snoozedAtLevel = null;
+            bare.packages = new ArrayList<>();
+            written.add(bare);
+        }
+        QuarkusTransaction.requiringNew().run(() -> NotificationEntity.upsertAll(entityManager, written));
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                List<NotificationEntity> read = NotificationRows.openOf(entityManager, List.of(server));
+                assertThat(read).extracting(notification -> notification.kind)
+                        .containsExactly(NotificationKind.REBOOT, NotificationKind.UNVERIFIED);
+                for (NotificationEntity plain : read) {
+                    NotificationEntity mapped = entityManager.find(NotificationEntity.class, plain.id);
+                    assertThat(EntityFields.compare(NotificationEntity.class, mapped, plain,
+                            (name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected)))
+                            .isEqualTo(NOTIFICATION_COLUMNS);
+                    assertThat(plain.hostname).isNull();
+                    assertThat(plain.snoozedUntil).isNull();
+                }
+            });
+        } finally {
+            delete(server);
+        }
+    }
+
+    @Test
+    void cursorsReadAsHibernateReadsThem() {
+        String withExposure = unique();
+        String without = unique();
+        QuarkusTransaction.requiringNew().run(() -> AssessmentCursorEntity.upsertAll(entityManager, List.of(
+                AssessmentCursorEntity.start(withExposure, 12, Exposure.PUBLIC), AssessmentCursorEntity.start(without, 3, null))));
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                List<AssessmentCursorEntity> read = NotificationRows.cursorsOf(entityManager, List.of(withExposure, without, unique()));
+                assertThat(read).extracting(cursor -> cursor.serverId).containsExactlyInAnyOrder(withExposure, without);
+                for (AssessmentCursorEntity plain : read) {
+                    AssessmentCursorEntity mapped = entityManager.find(AssessmentCursorEntity.class, plain.serverId);
+                    assertThat(EntityFields.compare(AssessmentCursorEntity.class, mapped, plain,
+                            (name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected)))
+                            .isEqualTo(ASSESSMENT_CURSOR_COLUMNS);
+                }
+                assertThat(read).filteredOn(cursor -> cursor.serverId.equals(withExposure))
+                        .singleElement().satisfies(cursor -> {
+                            assertThat(cursor.lastSequence).isEqualTo(12);
+                            assertThat(cursor.exposure).isEqualTo(Exposure.PUBLIC);
+                        });
+            });
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+                    "delete from assessment_cursor where server_id in (:a, :b)").setParameter("a", withExposure)
+                    .setParameter("b", without).executeUpdate());
+        }
+    }
+
+    private static NotificationEntity everyColumnSet(String server, NotificationKind kind, NotificationStatus status) {
+        Instant at = Instant.parse("2026-11-01T10:00:00.123456Z");
+        NotificationEntity notification = new NotificationEntity();
+        notification.id = UUID.randomUUID();
+        notification.serverId = server;
+        notification.kind = kind;
+        notification.status = status;
+        notification.hostname = "web-1.example.org";
+        notification.applicationId = "shop";
+        notification.environment = "production";
+        notification.level = PriorityLevel.HIGH;
+        notification.score = 72;
+        notification.exposure = Exposure.RESTRICTED;
+        notification.onDashboard = true;
+        notification.onApplication = true;
+        notification.packages = new ArrayList<>(List.of("openssl", "libc6"));
+        notification.factors = new ArrayList<>(List.of(new PriorityFactor("age", "pending for 3 days", 30)));
+        notification.services = new ArrayList<>(List.of("nginx.service"));
+        notification.reason = "HOST_KEY_CHANGED";
+        notification.reasonDetail = "the key offered is not the one known";
+        notification.lastVerifiedAt = at;
+        notification.lastAttemptAt = at.plusSeconds(1);
+        notification.planId = "plan-1";
+        notification.restartId = "restart-1";
+        notification.pendingSince = at.plusSeconds(2);
+        notification.message = "web-1 needs a restart";
+        notification.openedAt = at.plusSeconds(3);
+        notification.updatedAt = at.plusSeconds(4);
+        notification.clearedAt = at.plusSeconds(5);
+        notification.acknowledgedAt = at.plusSeconds(6);
+        notification.acknowledgedBy = "alice";
+        notification.acknowledgeNote = "tonight";
+        notification.snoozedUntil = at.plusSeconds(7);
+        notification.snoozedAtLevel = PriorityLevel.MEDIUM;
+        return notification;
+    }
+
+    private static String unique() {
+        return "rows-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private void delete(String server) {
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("delete from notification where server_id = :id")
+                .setParameter("id", server).executeUpdate());
+    }
+}
