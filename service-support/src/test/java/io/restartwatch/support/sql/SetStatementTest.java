@@ -87,4 +87,42 @@ class SetStatementTest {
         return QuarkusTransaction.requiringNew().call(() -> (String) entityManager
                 .createNativeQuery("select cast(cast(?1 as jsonb) as text)").setParameter(1, json).getSingleResult());
     }
+
+    /**
+     * A read run many times while its table was empty, then run against a full table, still finds its rows by the index:
+     * the server planned it for its values, not by the generic plan it would have settled on for an empty table (a
+     * sequential scan, kept until the table's statistics are next gathered: autovacuum never gathers a temporary table's). Counted
+     * by this transaction's own scan statistics.
+     */
+    @Test
+    void aReadOfASetIsPlannedForTheTableAsItIsNow() {
+        QuarkusTransaction.requiringNew().run(() -> {
+            entityManager.createNativeQuery("create temporary table planned (id varchar primary key, payload text) on commit drop")
+                    .executeUpdate();
+            entityManager.createNativeQuery("analyze planned").executeUpdate(); // known empty, as a fresh service's tables are
+            List<String> ids = List.of("id-1", "id-2", "id-3");
+            // pgjdbc prepares a statement on the server at its 5th run; the server settles on a plan after 5 more.
+            for (int run = 0; run < 15; run++) {
+                assertThat(readPlanned(ids)).isEmpty();
+            }
+            entityManager.createNativeQuery("insert into planned select 'id-' || n, repeat('x', 100) from generate_series(1, 50000) n")
+                    .executeUpdate();
+            long sequentialBefore = scans("seq_scan");
+            long indexBefore = scans("idx_scan");
+
+            assertThat(readPlanned(ids)).containsExactlyInAnyOrder("id-1", "id-2", "id-3");
+
+            assertThat(scans("seq_scan") - sequentialBefore).as("sequential scans of the read").isZero();
+            assertThat(scans("idx_scan") - indexBefore).as("index scans of the read (one per id)").isPositive();
+        });
+    }
+
+    private List<String> readPlanned(List<String> ids) {
+        return SetStatement.over(ids, "select id from planned where id = any(?)").column("varchar", id -> id).returning(entityManager);
+    }
+
+    private long scans(String column) {
+        return ((Number) entityManager.createNativeQuery("select " + column + " from pg_stat_xact_all_tables where relid = 'planned'::regclass")
+                .getSingleResult()).longValue();
+    }
 }
