@@ -138,8 +138,9 @@ class AssessmentBatchesTest {
     }
 
     /**
-     * An operator acknowledges a notification after a batch read it and before the batch writes it (acknowledging takes
-     * no server lock): the batch's write replaces what assessments own and leaves the acknowledgement as written.
+     * An operator acknowledges a notification after a batch read it and before the batch writes it (here the batch's
+     * read and write are transactions of their own, so the server's lock that acknowledging takes does not order them):
+     * the batch's write replaces what assessments own and leaves the acknowledgement as written.
      */
     @Test
     void anAcknowledgementMadeWhileABatchRunsStays() {

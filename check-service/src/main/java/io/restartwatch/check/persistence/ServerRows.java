@@ -1,6 +1,8 @@
 package io.restartwatch.check.persistence;
 
+import static io.restartwatch.support.sql.RowColumns.constant;
 import static io.restartwatch.support.sql.RowColumns.instant;
+import static io.restartwatch.support.sql.RowColumns.json;
 import static io.restartwatch.support.sql.RowColumns.jsonList;
 
 import java.sql.ResultSet;
@@ -13,7 +15,6 @@ import jakarta.persistence.EntityManager;
 import io.restartwatch.check.domain.ProbeKind;
 import io.restartwatch.contracts.CheckOutcome;
 import io.restartwatch.contracts.CheckTrigger;
-import io.restartwatch.contracts.EventJson;
 import io.restartwatch.contracts.OpenPort;
 import io.restartwatch.support.sql.SetStatement;
 
@@ -44,16 +45,16 @@ public final class ServerRows {
         server.sshPort = (Integer) row.getObject("ssh_port");
         server.applicationId = row.getString("application_id");
         server.environment = row.getString("environment");
-        server.labels = EventJson.read(row.getString("labels"), LinkedHashMap.class);
+        server.labels = json(row, "labels", LinkedHashMap.class);
         server.openPorts = jsonList(row, "open_ports", OpenPort[].class);
-        server.probeKind = ProbeKind.valueOf(row.getString("probe_kind"));
+        server.probeKind = constant(row, "probe_kind", ProbeKind.class);
         server.sshUser = row.getString("ssh_user");
         server.agentTokenHash = row.getString("agent_token_hash");
         server.revision = row.getLong("revision");
         server.createdAt = instant(row, "created_at");
         server.updatedAt = instant(row, "updated_at");
         server.nextCheckAt = instant(row, "next_check_at");
-        server.nextTrigger = CheckTrigger.valueOf(row.getString("next_trigger"));
+        server.nextTrigger = constant(row, "next_trigger", CheckTrigger.class);
         server.recheckRequestedAt = instant(row, "recheck_requested_at");
         server.leaseOwner = row.getString("lease_owner");
         server.leaseUntil = instant(row, "lease_until");
@@ -62,8 +63,7 @@ public final class ServerRows {
         server.deployRecheckAt = instant(row, "deploy_recheck_at");
         server.lastVerifiedAt = instant(row, "last_verified_at");
         server.lastAttemptAt = instant(row, "last_attempt_at");
-        String lastOutcome = row.getString("last_attempt_outcome");
-        server.lastAttemptOutcome = lastOutcome == null ? null : CheckOutcome.valueOf(lastOutcome);
+        server.lastAttemptOutcome = constant(row, "last_attempt_outcome", CheckOutcome.class);
         server.lastAttemptReason = row.getString("last_attempt_reason");
         server.lastAttemptDetail = row.getString("last_attempt_detail");
         server.unverifiedSince = instant(row, "unverified_since");

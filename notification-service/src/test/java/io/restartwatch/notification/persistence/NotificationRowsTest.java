@@ -61,6 +61,37 @@ class NotificationRowsTest {
         }
     }
 
+    /**
+     * Acknowledging and snoozing change a notification through Hibernate, whose own JSON mapper then writes the row:
+     * the plain read still gives what Hibernate's mapping gives.
+     */
+    @Test
+    void aNotificationWrittenByHibernateReadsAsHibernateReadsIt() {
+        String server = unique();
+        NotificationEntity open = everyColumnSet(server, NotificationKind.REBOOT, NotificationStatus.OPEN);
+        QuarkusTransaction.requiringNew().run(() -> NotificationEntity.upsertAll(entityManager, List.of(open)));
+        QuarkusTransaction.requiringNew().run(() -> {
+            NotificationEntity managed = entityManager.find(NotificationEntity.class, open.id);
+            managed.acknowledgeNote = "changed by Hibernate";
+            managed.packages = new ArrayList<>(List.of("linux-image-6.8.0-41-generic"));
+            managed.factors = new ArrayList<>(List.of(new PriorityFactor("exposure", "port 22 open to 10.0.0.0/8", 12)));
+            managed.snoozedAtLevel = PriorityLevel.LOW;
+        });
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                NotificationEntity plain = NotificationRows.openOf(entityManager, List.of(server)).get(0);
+                NotificationEntity mapped = entityManager.find(NotificationEntity.class, open.id);
+                assertThat(EntityFields.compare(NotificationEntity.class, mapped, plain,
+                        (name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected)))
+                        .isEqualTo(NOTIFICATION_COLUMNS);
+                assertThat(plain.acknowledgeNote).isEqualTo("changed by Hibernate");
+                assertThat(plain.factors).containsExactly(new PriorityFactor("exposure", "port 22 open to 10.0.0.0/8", 12));
+            });
+        } finally {
+            delete(server);
+        }
+    }
+
     /** A server's open notifications come in kind order, as the batch expects them; nullable columns read as null. */
     @Test
     void openNotificationsWithNullColumnsReadAsHibernateReadsThemInKindOrder() {
