@@ -30,8 +30,7 @@ public final class ServerRows {
 
     /** The servers among {@code ids}, locked against other writers (in id order, as every writer locks them). */
     public static List<ServerEntity> lockAll(EntityManager entityManager, List<String> ids) {
-        return SetStatement.over(ids, "select * from server where id = any(?) order by id for no key update")
-                .column("varchar", id -> id)
+        return SetStatement.overKeys(ids, "select * from server where id = any(?) order by id for no key update")
                 .returning(entityManager, ServerRows::read);
     }
 

@@ -47,9 +47,8 @@ public class ServerSchedules {
     /** Clears the "report due" mark of agent servers whose report was their deploy's recheck. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void deployRechecksDone(Collection<String> serverIds) {
-        SetStatement.over(serverIds, """
+        SetStatement.overKeys(serverIds, """
                         update server set deploy_recheck_id = null, deploy_recheck_at = null where id = any(?::varchar[])""")
-                .column("varchar", id -> id)
                 .execute(entityManager);
     }
 

@@ -92,13 +92,12 @@ public class FleetReadModel {
                 .execute(entityManager);
         // The history is bounded by count: whatever falls past each server's newest N goes, a late older check included.
         List<String> serverIds = fresh.stream().map(CheckCompleted::serverId).distinct().toList();
-        SetStatement.over(serverIds, """
+        SetStatement.overKeys(serverIds, """
                         delete from fleet_check where check_id in (
                             select ranked.check_id from (
                                 select check_id, row_number() over (partition by server_id order by checked_at desc, check_id desc) as place
                                 from fleet_check where server_id = any(?::varchar[])) ranked
                             where ranked.place > ?)""")
-                .column("varchar", serverId -> serverId)
                 .value(settings.checkHistory())
                 .execute(entityManager);
     }

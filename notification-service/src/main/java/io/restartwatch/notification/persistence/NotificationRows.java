@@ -32,15 +32,14 @@ public final class NotificationRows {
 
     /** The open notifications of these servers, in server and kind order, at most one per server and kind. */
     public static List<NotificationEntity> openOf(EntityManager entityManager, Collection<String> serverIds) {
-        return SetStatement.over(serverIds, "select * from notification where server_id = any(?) and status = 'OPEN' order by server_id, kind")
-                .column("varchar", id -> id)
+        return SetStatement.overKeys(serverIds,
+                        "select * from notification where server_id = any(?) and status = 'OPEN' order by server_id, kind")
                 .returning(entityManager, NotificationRows::notification);
     }
 
     /** The assessment cursors of these servers; a server never assessed has none. */
     public static List<AssessmentCursorEntity> cursorsOf(EntityManager entityManager, Collection<String> serverIds) {
-        return SetStatement.over(serverIds, "select * from assessment_cursor where server_id = any(?)")
-                .column("varchar", id -> id)
+        return SetStatement.overKeys(serverIds, "select * from assessment_cursor where server_id = any(?)")
                 .returning(entityManager, NotificationRows::cursor);
     }
 

@@ -35,15 +35,13 @@ public final class ServerStateRows {
 
     /** The restart states of those of {@code serverIds} that have one. */
     public static List<RestartStateEntity> states(EntityManager entityManager, List<String> serverIds) {
-        return SetStatement.over(serverIds, "select * from restart_state where server_id = any(?)")
-                .column("varchar", id -> id)
+        return SetStatement.overKeys(serverIds, "select * from restart_state where server_id = any(?)")
                 .returning(entityManager, ServerStateRows::state);
     }
 
     /** The profiles of those of {@code serverIds} that have one. */
     public static List<ServerProfileEntity> profiles(EntityManager entityManager, List<String> serverIds) {
-        return SetStatement.over(serverIds, "select * from server_profile where server_id = any(?)")
-                .column("varchar", id -> id)
+        return SetStatement.overKeys(serverIds, "select * from server_profile where server_id = any(?)")
                 .returning(entityManager, ServerStateRows::profile);
     }
 

@@ -47,6 +47,14 @@ public final class SetStatement<R> {
         return new SetStatement<>(sql, rows);
     }
 
+    /**
+     * A statement over a set of keys (ids), sent as its first parameter, a {@code varchar} array: the common shape of a
+     * set's read or lock ({@code … where id = any(?)}).
+     */
+    public static SetStatement<String> overKeys(Collection<String> keys, String sql) {
+        return new SetStatement<>(sql, keys).column("varchar", key -> key);
+    }
+
     /** The next parameter: one value for the whole statement. */
     public SetStatement<R> value(Object value) {
         Object bound = element(value);
@@ -105,32 +113,14 @@ public final class SetStatement<R> {
             return List.of();
         }
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement statement = prepare(connection)) {
-                plannedForItsOwnValues(statement);
-                return read(statement, reader);
+            try (PreparedStatement statement = prepare(connection); ResultSet result = statement.executeQuery()) {
+                List<T> returned = new ArrayList<>();
+                while (result.next()) {
+                    returned.add(reader.read(result));
+                }
+                return returned;
             }
         });
-    }
-
-    private static <T> List<T> read(PreparedStatement statement, RowReader<T> reader) throws SQLException {
-        try (ResultSet result = statement.executeQuery()) {
-            List<T> returned = new ArrayList<>();
-            while (result.next()) {
-                returned.add(reader.read(result));
-            }
-            return returned;
-        }
-    }
-
-    /**
-     * A read of a set is planned for its own values at every run, never by a plan the server cached for the statement's
-     * text: PostgreSQL settles on a generic plan after five runs of a prepared statement, and one settled while a table
-     * was nearly empty (a fresh database, the first seconds of a burst) reads the whole table for every set until its
-     * statistics are next gathered. Seen in P1: 139 ms per batch against 100 000 open notifications, where the index
-     * answers in under a millisecond. Planning costs about a millisecond per statement, once per batch.
-     */
-    private static void plannedForItsOwnValues(PreparedStatement statement) throws SQLException {
-        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
     }
 
     /** Reads the current row of a statement's result. */
@@ -139,9 +129,18 @@ public final class SetStatement<R> {
         T read(ResultSet row) throws SQLException;
     }
 
+    /**
+     * Each run is planned for its own set, never by a plan the server cached for the statement's text: PostgreSQL
+     * settles on a generic plan after five runs of a prepared statement, and one settled while a table was nearly empty
+     * (a fresh database, the first seconds of a burst) reads the whole table for every set until the table's statistics
+     * are next gathered. Seen in P1 (pg_stat_statements): 139 ms per batch for the read of 500 servers' open
+     * notifications among 100 000, where the index answers in under a millisecond; in another run the fleet view's
+     * trim of its check history. Planning costs well under a millisecond per statement, once per batch.
+     */
     private PreparedStatement prepare(Connection connection) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
+            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i).apply(connection));
             }
