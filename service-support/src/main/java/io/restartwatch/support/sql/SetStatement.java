@@ -113,14 +113,34 @@ public final class SetStatement<R> {
             return List.of();
         }
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement statement = prepare(connection); ResultSet result = statement.executeQuery()) {
-                List<T> returned = new ArrayList<>();
-                while (result.next()) {
-                    returned.add(reader.read(result));
-                }
-                return returned;
+            try (PreparedStatement statement = prepare(connection)) {
+                plannedForItsOwnSet(statement);
+                return read(statement, reader);
             }
         });
+    }
+
+    /**
+     * A statement that reads rows is planned for its own set at every run, never by a plan the server cached for its
+     * text: PostgreSQL settles on a generic plan after five runs of a prepared statement, and one settled while a table
+     * was nearly empty (a fresh database, the first seconds of a burst) reads the whole table for every set until the
+     * table's statistics are next gathered. Seen in P1 (pg_stat_statements): 139 ms per batch for the read of 500
+     * servers' open notifications among 100 000, where the index answers in under a millisecond; planning it costs
+     * ~0.5 ms. Writes keep the driver's default: planned for their arrays, the wide upserts cost 13–22 ms a batch to plan
+     * (P1's planning time went from 1.6 to 9.8 s), more than any plan it could mend.
+     */
+    private static void plannedForItsOwnSet(PreparedStatement statement) throws SQLException {
+        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+    }
+
+    private static <T> List<T> read(PreparedStatement statement, RowReader<T> reader) throws SQLException {
+        try (ResultSet result = statement.executeQuery()) {
+            List<T> returned = new ArrayList<>();
+            while (result.next()) {
+                returned.add(reader.read(result));
+            }
+            return returned;
+        }
     }
 
     /** Reads the current row of a statement's result. */
@@ -129,18 +149,9 @@ public final class SetStatement<R> {
         T read(ResultSet row) throws SQLException;
     }
 
-    /**
-     * Each run is planned for its own set, never by a plan the server cached for the statement's text: PostgreSQL
-     * settles on a generic plan after five runs of a prepared statement, and one settled while a table was nearly empty
-     * (a fresh database, the first seconds of a burst) reads the whole table for every set until the table's statistics
-     * are next gathered. Seen in P1 (pg_stat_statements): 139 ms per batch for the read of 500 servers' open
-     * notifications among 100 000, where the index answers in under a millisecond; in another run the fleet view's
-     * trim of its check history. Planning costs well under a millisecond per statement, once per batch.
-     */
     private PreparedStatement prepare(Connection connection) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
-            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i).apply(connection));
             }

@@ -89,13 +89,13 @@ class SetStatementTest {
     }
 
     /**
-     * A read and an update run many times while their table was empty, then run against a full table, still find their
-     * rows by the index: the server planned each run for its set, not by the generic plan it would have settled on for
-     * an empty table (a sequential scan, kept until the table's statistics are next gathered: autovacuum never gathers a
-     * temporary table's). Counted by this transaction's own scan statistics.
+     * A read run many times while its table was empty, then run against a full table, still finds its rows by the
+     * index: the server planned it for its set, not by the generic plan it would have settled on for an empty table (a
+     * sequential scan, kept until the table's statistics are next gathered: autovacuum never gathers a temporary
+     * table's). Counted by this transaction's own scan statistics.
      */
     @Test
-    void aStatementOverASetIsPlannedForTheTableAsItIsNow() {
+    void aReadOfASetIsPlannedForTheTableAsItIsNow() {
         QuarkusTransaction.requiringNew().run(() -> {
             entityManager.createNativeQuery("create temporary table planned (id varchar primary key, payload text) on commit drop")
                     .executeUpdate();
@@ -104,7 +104,6 @@ class SetStatementTest {
             // pgjdbc prepares a statement on the server at its 5th run; the server settles on a plan after 5 more.
             for (int run = 0; run < 15; run++) {
                 assertThat(readPlanned(ids)).isEmpty();
-                assertThat(updatePlanned(ids)).isZero();
             }
             entityManager.createNativeQuery("insert into planned select 'id-' || n, repeat('x', 100) from generate_series(1, 50000) n")
                     .executeUpdate();
@@ -112,15 +111,10 @@ class SetStatementTest {
             long indexBefore = scans("idx_scan");
 
             assertThat(readPlanned(ids)).containsExactlyInAnyOrder("id-1", "id-2", "id-3");
-            assertThat(updatePlanned(ids)).isEqualTo(3);
 
-            assertThat(scans("seq_scan") - sequentialBefore).as("sequential scans of the read and the update").isZero();
-            assertThat(scans("idx_scan") - indexBefore).as("index scans of the read and the update (one per id)").isPositive();
+            assertThat(scans("seq_scan") - sequentialBefore).as("sequential scans of the read").isZero();
+            assertThat(scans("idx_scan") - indexBefore).as("index scans of the read (one per id)").isPositive();
         });
-    }
-
-    private int updatePlanned(List<String> ids) {
-        return SetStatement.overKeys(ids, "update planned set payload = 'y' where id = any(?)").execute(entityManager);
     }
 
     private List<String> readPlanned(List<String> ids) {
