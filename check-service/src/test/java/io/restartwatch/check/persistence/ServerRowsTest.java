@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(SshTestResource.class)
 class ServerRowsTest {
 
+    private static final int SERVER_COLUMNS = 31;
+
     @Inject
     EntityManager entityManager;
 
@@ -49,11 +51,7 @@ class ServerRowsTest {
             QuarkusTransaction.requiringNew().run(() -> {
                 ServerEntity plain = ServerRows.lockAll(entityManager, List.of(id, id, "rows-missing")).get(0);
                 ServerEntity mapped = entityManager.find(ServerEntity.class, id);
-                forEachColumn((name, type, expected, actual) -> {
-                    assertThat(expected).as(name + " (set by the fixture)").isNotNull()
-                            .isNotEqualTo(type == int.class ? 0 : type == long.class ? 0L : "");
-                    assertThat(actual).as(name).isEqualTo(expected);
-                }, plain, mapped);
+                EntityFields.assertEveryColumnSetAndSame(ServerEntity.class, mapped, plain, SERVER_COLUMNS);
             });
             assertThat(QuarkusTransaction.requiringNew().call(() -> ServerRows.lockAll(entityManager, List.of(id, id)))).hasSize(1);
         } finally {
@@ -72,7 +70,7 @@ class ServerRowsTest {
             QuarkusTransaction.requiringNew().run(() -> {
                 ServerEntity plain = ServerRows.lockAll(entityManager, List.of(id)).get(0);
                 ServerEntity mapped = entityManager.find(ServerEntity.class, id);
-                forEachColumn((name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected), plain, mapped);
+                EntityFields.assertSameColumns(ServerEntity.class, mapped, plain, SERVER_COLUMNS);
                 assertThat(plain.host).isNull();
                 assertThat(plain.sshPort).isNull();
                 assertThat(plain.lastAttemptOutcome).isNull();
@@ -82,12 +80,6 @@ class ServerRowsTest {
         } finally {
             delete(id);
         }
-    }
-
-    /** Each column's field of both entities; asserts that it saw one field per column of the server table. */
-    private static void forEachColumn(EntityFields.FieldCheck check, ServerEntity plain, ServerEntity mapped) {
-        assertThat(EntityFields.compare(ServerEntity.class, mapped, plain, check))
-                .as("fields compared, one per column of the server table").isEqualTo(31);
     }
 
     private void delete(String id) {

@@ -450,10 +450,10 @@ public class Notifications {
     }
 
     /**
-     * Writes a call's changes, each with one statement: the notifications it read (unmanaged or read-only) and changed first (one
-     * it cleared frees its server and kind for one opened in the same batch: a unique index allows one open per server
-     * and kind), then the ones it opened, their webhook deliveries (a JDBC batch), the timeline entries and the outbox
-     * events. Transitions are counted and told to the listeners once committed: a batch that rolls back and is
+     * Writes a call's changes, each with one statement: the notifications it read (unmanaged or read-only) and changed
+     * first (one it cleared frees its server and kind for one opened in the same batch: a unique index allows one open
+     * per server and kind), then the ones it opened, their webhook deliveries (a JDBC batch), the timeline entries and
+     * the outbox events. Transitions are counted and told to the listeners once committed: a batch that rolls back and is
      * applied again must not count twice.
      */
     private void write(Changes changes) {

@@ -49,12 +49,7 @@ class NotificationRowsTest {
                 List<NotificationEntity> read = NotificationRows.openOf(entityManager, List.of(server, unique()));
                 assertThat(read).extracting(notification -> notification.id).containsExactly(open.id);
                 NotificationEntity mapped = entityManager.find(NotificationEntity.class, open.id);
-                assertThat(EntityFields.compare(NotificationEntity.class, mapped, read.get(0), (name, type, expected, actual) -> {
-                    assertThat(expected).as(name + " (set by the fixture)").isNotNull()
-                            .isNotEqualTo(type == int.class ? 0 : type == boolean.class ? false : "")
-                            .isNotEqualTo(List.of());
-                    assertThat(actual).as(name).isEqualTo(expected);
-                })).as("fields compared, one per column of notification").isEqualTo(NOTIFICATION_COLUMNS);
+                EntityFields.assertEveryColumnSetAndSame(NotificationEntity.class, mapped, read.get(0), NOTIFICATION_COLUMNS);
             });
         } finally {
             delete(server);
@@ -81,9 +76,7 @@ class NotificationRowsTest {
             QuarkusTransaction.requiringNew().run(() -> {
                 NotificationEntity plain = NotificationRows.openOf(entityManager, List.of(server)).get(0);
                 NotificationEntity mapped = entityManager.find(NotificationEntity.class, open.id);
-                assertThat(EntityFields.compare(NotificationEntity.class, mapped, plain,
-                        (name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected)))
-                        .isEqualTo(NOTIFICATION_COLUMNS);
+                EntityFields.assertSameColumns(NotificationEntity.class, mapped, plain, NOTIFICATION_COLUMNS);
                 assertThat(plain.acknowledgeNote).isEqualTo("changed by Hibernate");
                 assertThat(plain.factors).containsExactly(new PriorityFactor("exposure", "port 22 open to 10.0.0.0/8", 12));
             });
@@ -120,9 +113,7 @@ class NotificationRowsTest {
                         .containsExactly(NotificationKind.REBOOT, NotificationKind.UNVERIFIED);
                 for (NotificationEntity plain : read) {
                     NotificationEntity mapped = entityManager.find(NotificationEntity.class, plain.id);
-                    assertThat(EntityFields.compare(NotificationEntity.class, mapped, plain,
-                            (name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected)))
-                            .isEqualTo(NOTIFICATION_COLUMNS);
+                    EntityFields.assertSameColumns(NotificationEntity.class, mapped, plain, NOTIFICATION_COLUMNS);
                     assertThat(plain.hostname).isNull();
                     assertThat(plain.snoozedUntil).isNull();
                 }
@@ -144,9 +135,7 @@ class NotificationRowsTest {
                 assertThat(read).extracting(cursor -> cursor.serverId).containsExactlyInAnyOrder(withExposure, without);
                 for (AssessmentCursorEntity plain : read) {
                     AssessmentCursorEntity mapped = entityManager.find(AssessmentCursorEntity.class, plain.serverId);
-                    assertThat(EntityFields.compare(AssessmentCursorEntity.class, mapped, plain,
-                            (name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected)))
-                            .isEqualTo(ASSESSMENT_CURSOR_COLUMNS);
+                    EntityFields.assertSameColumns(AssessmentCursorEntity.class, mapped, plain, ASSESSMENT_CURSOR_COLUMNS);
                 }
                 assertThat(read).filteredOn(cursor -> cursor.serverId.equals(withExposure))
                         .singleElement().satisfies(cursor -> {

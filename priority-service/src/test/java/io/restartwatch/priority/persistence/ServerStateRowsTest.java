@@ -51,12 +51,7 @@ class ServerStateRowsTest {
                 List<RestartStateEntity> read = ServerStateRows.states(entityManager, List.of(id, unique()));
                 assertThat(read).hasSize(1);
                 RestartStateEntity mapped = entityManager.find(RestartStateEntity.class, id);
-                assertThat(EntityFields.compare(RestartStateEntity.class, mapped, read.get(0), (name, type, expected, actual) -> {
-                    assertThat(expected).as(name + " (set by the fixture)").isNotNull()
-                            .isNotEqualTo(type == long.class ? 0L : type == boolean.class ? false : "")
-                            .isNotEqualTo(List.of());
-                    assertThat(actual).as(name).isEqualTo(expected);
-                })).as("fields compared, one per column of restart_state").isEqualTo(RESTART_STATE_COLUMNS);
+                EntityFields.assertEveryColumnSetAndSame(RestartStateEntity.class, mapped, read.get(0), RESTART_STATE_COLUMNS);
             });
         } finally {
             delete("restart_state", id);
@@ -73,9 +68,7 @@ class ServerStateRowsTest {
             QuarkusTransaction.requiringNew().run(() -> {
                 RestartStateEntity plain = ServerStateRows.states(entityManager, List.of(id)).get(0);
                 RestartStateEntity mapped = entityManager.find(RestartStateEntity.class, id);
-                assertThat(EntityFields.compare(RestartStateEntity.class, mapped, plain,
-                        (name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected)))
-                        .isEqualTo(RESTART_STATE_COLUMNS);
+                EntityFields.assertSameColumns(RestartStateEntity.class, mapped, plain, RESTART_STATE_COLUMNS);
                 assertThat(plain.kind).isNull();
                 assertThat(plain.score).isNull();
                 assertThat(plain.livepatch).isNull();
@@ -106,9 +99,7 @@ class ServerStateRowsTest {
                 assertThat(read).extracting(profile -> profile.serverId).containsExactlyInAnyOrder(persisted, upserted);
                 for (ServerProfileEntity plain : read) {
                     ServerProfileEntity mapped = entityManager.find(ServerProfileEntity.class, plain.serverId);
-                    assertThat(EntityFields.compare(ServerProfileEntity.class, mapped, plain,
-                            (name, type, expected, actual) -> assertThat(actual).as(name).isEqualTo(expected)))
-                            .isEqualTo(SERVER_PROFILE_COLUMNS);
+                    EntityFields.assertSameColumns(ServerProfileEntity.class, mapped, plain, SERVER_PROFILE_COLUMNS);
                 }
                 ServerProfileEntity full = read.stream().filter(profile -> profile.serverId.equals(persisted)).findFirst().orElseThrow();
                 assertThat(full.removed).isTrue();
