@@ -189,6 +189,54 @@ class FleetBatchesTest {
     }
 
     /**
+     * The trim finds each server's surplus through the index whatever the table's statistics say: they are gathered on
+     * the table as it is, the trim then runs a dozen times (a cached plan would settle on those statistics), and 60 000
+     * checks of other servers arrive before the batch measured, as in the first seconds of a burst. Counted by this
+     * transaction's own scans of {@code fleet_check}; everything is rolled back.
+     */
+    @Test
+    void theTrimFindsEachServersSurplusThroughTheIndexWhenTheStatisticsLag() {
+        String prefix = FleetEvents.unique("lag");
+        int kept = settings.checkHistory();
+        ServerSnapshot busy = snapshot(prefix + "-busy", 1, prefix, "busy");
+        Instant start = now().minus(Duration.ofDays(3));
+        QuarkusTransaction.begin();
+        try {
+            entityManager.createNativeQuery("analyze fleet_check").executeUpdate();
+            for (int run = 0; run < 12; run++) {
+                model.onChecks(checks(busy, start.plus(Duration.ofMinutes(run)), 1));
+            }
+            entityManager.createNativeQuery("""
+                            insert into fleet_check (check_id, server_id, checked_at, outcome)
+                            select ?1 || '-' || n, ?1 || '-other-' || (n % 20000), now() - n * interval '1 second', 'UP_TO_DATE'
+                            from generate_series(1, 60000) n""")
+                    .setParameter(1, prefix).executeUpdate();
+            long sequentialBefore = fleetCheckScans("seq_scan");
+
+            model.onChecks(checks(busy, start.plus(Duration.ofHours(1)), kept + 5));
+
+            assertThat(fleetCheckScans("seq_scan") - sequentialBefore).as("sequential scans of fleet_check by the batch").isZero();
+            assertThat(((Number) entityManager.createNativeQuery("select count(*) from fleet_check where server_id = ?1")
+                    .setParameter(1, busy.serverId()).getSingleResult()).intValue()).as("the busy server's history").isEqualTo(kept);
+        } finally {
+            QuarkusTransaction.rollback();
+        }
+    }
+
+    private static List<IncomingCloudEvent<CheckCompleted>> checks(ServerSnapshot server, Instant from, int count) {
+        List<IncomingCloudEvent<CheckCompleted>> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            batch.add(IncomingCloudEvent.parseCheckCompleted(check(FleetEvents.upToDate(server, from.plusSeconds(i))).record()));
+        }
+        return batch;
+    }
+
+    private long fleetCheckScans(String column) {
+        return ((Number) entityManager.createNativeQuery(
+                "select " + column + " from pg_stat_xact_all_tables where relid = 'fleet_check'::regclass").getSingleResult()).longValue();
+    }
+
+    /**
      * Counts the driver's round trips ({@link RoundTrips}) for each topic's batch of 8 servers and of 200: a statement
      * per event or per server would make the big batch's count grow.
      */

@@ -36,6 +36,7 @@ public final class SetStatement<R> {
     private final String sql;
     private final List<R> rows;
     private final List<Function<Connection, Object>> parameters = new ArrayList<>();
+    private boolean plannedForItsSet;
 
     private SetStatement(String sql, Collection<R> rows) {
         this.sql = sql;
@@ -53,6 +54,15 @@ public final class SetStatement<R> {
      */
     public static SetStatement<String> overKeys(Collection<String> keys, String sql) {
         return new SetStatement<>(sql, keys).column("varchar", key -> key);
+    }
+
+    /**
+     * A write that finds its rows by a search (a delete of what a ranked read selects) is planned for its own set at
+     * every run, as every read is ({@link #returning}); an upsert by key does not need it.
+     */
+    public SetStatement<R> plannedForItsSet() {
+        this.plannedForItsSet = true;
+        return this;
     }
 
     /** The next parameter: one value for the whole statement. */
@@ -97,6 +107,9 @@ public final class SetStatement<R> {
         }
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement statement = prepare(connection)) {
+                if (plannedForItsSet) {
+                    planEachRun(statement);
+                }
                 return statement.executeUpdate();
             }
         });
@@ -114,7 +127,7 @@ public final class SetStatement<R> {
         }
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement statement = prepare(connection)) {
-                plannedForItsOwnSet(statement);
+                planEachRun(statement);
                 return read(statement, reader);
             }
         });
@@ -126,10 +139,11 @@ public final class SetStatement<R> {
      * was nearly empty (a fresh database, the first seconds of a burst) reads the whole table for every set until the
      * table's statistics are next gathered. Seen in P1 (pg_stat_statements): 139 ms per batch for the read of 500
      * servers' open notifications among 100 000, where the index answers in under a millisecond; planning it costs
-     * ~0.5 ms. Writes keep the driver's default: planned for their arrays, the wide upserts cost 13–22 ms a batch to plan
-     * (P1's planning time went from 1.6 to 9.8 s), more than any plan it could mend.
+     * ~0.5 ms. Writes keep the driver's default unless they search ({@link #plannedForItsSet}): planned for their
+     * arrays, the wide upserts by key cost 13–22 ms a batch to plan (P1's planning time went from 1.6 to 9.8 s), more
+     * than any plan it could mend.
      */
-    private static void plannedForItsOwnSet(PreparedStatement statement) throws SQLException {
+    private static void planEachRun(PreparedStatement statement) throws SQLException {
         statement.unwrap(PGStatement.class).setPrepareThreshold(0);
     }
 
