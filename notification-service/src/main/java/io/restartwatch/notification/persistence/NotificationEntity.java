@@ -103,19 +103,26 @@ public class NotificationEntity extends PanacheEntityBase {
     @Column(name = "snoozed_at_level")
     public PriorityLevel snoozedAtLevel;
 
+    /**
+     * The server's open notification of this kind. Here and in every query of open notifications the status is a literal
+     * (HQL's enum shorthand, sent as {@code 'OPEN'}), never a parameter: only then can a plan the server caches for the
+     * statement use the partial indexes on open notifications ({@code … where status = 'OPEN'}). A cached plan with the
+     * status as a parameter reads the whole table, and PostgreSQL settles on one if the table was nearly empty for the
+     * statement's first runs.
+     */
     public static Optional<NotificationEntity> findOpen(String serverId, NotificationKind kind) {
-        return find("serverId = ?1 and kind = ?2 and status = ?3", serverId, kind, NotificationStatus.OPEN).firstResultOptional();
+        return find("serverId = ?1 and kind = ?2 and status = OPEN", serverId, kind).firstResultOptional();
     }
 
     /** The server's open notification of this kind, read-only: the transition that changes it writes it with {@link #upsertAll}. */
     public static Optional<NotificationEntity> findOpenToWrite(String serverId, NotificationKind kind) {
-        return find("serverId = ?1 and kind = ?2 and status = ?3", serverId, kind, NotificationStatus.OPEN)
+        return find("serverId = ?1 and kind = ?2 and status = OPEN", serverId, kind)
                 .withHint(HibernateHints.HINT_READ_ONLY, true).firstResultOptional();
     }
 
     /** The server's open notifications, one per kind at most, in the kinds' order. */
     public static List<NotificationEntity> listOpen(String serverId) {
-        return list("serverId = ?1 and status = ?2 order by kind", serverId, NotificationStatus.OPEN);
+        return list("serverId = ?1 and status = OPEN order by kind", serverId);
     }
 
     /** Writes a batch's new and changed notifications: see {@link #upsertAll}. */
@@ -168,14 +175,14 @@ public class NotificationEntity extends PanacheEntityBase {
     /** The servers with an open PLAN_HALTED notification of this plan. */
     public static List<String> serversHaltedBy(String planId) {
         return getEntityManager().createQuery("""
-                        select n.serverId from NotificationEntity n where n.planId = ?1 and n.kind = ?2 and n.status = ?3""", String.class)
-                .setParameter(1, planId).setParameter(2, NotificationKind.PLAN_HALTED).setParameter(3, NotificationStatus.OPEN)
-                .getResultList();
+                        select n.serverId from NotificationEntity n where n.planId = ?1 and n.kind = PLAN_HALTED and n.status = OPEN""",
+                        String.class)
+                .setParameter(1, planId).getResultList();
     }
 
     /** The open PLAN_HALTED notifications of a plan (one per server it halted on), read-only: see {@link #findOpenToWrite}. */
     public static List<NotificationEntity> listOpenOfPlanToWrite(String planId) {
-        return find("planId = ?1 and kind = ?2 and status = ?3", planId, NotificationKind.PLAN_HALTED, NotificationStatus.OPEN)
+        return find("planId = ?1 and kind = PLAN_HALTED and status = OPEN", planId)
                 .withHint(HibernateHints.HINT_READ_ONLY, true).list();
     }
 

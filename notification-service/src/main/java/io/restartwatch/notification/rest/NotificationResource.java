@@ -86,8 +86,9 @@ public class NotificationResource {
     public Page<NotificationView> dashboard(@QueryParam("kind") List<NotificationKind> kinds,
                                             @QueryParam("page") @DefaultValue("0") @Min(0) int page,
                                             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
-        Parameters parameters = Parameters.with("open", NotificationStatus.OPEN).and("now", clock.instant());
-        return page(NotificationEntity.find("status = :open and onDashboard = true"
+        // Statuses as literals, never parameters: see NotificationEntity (the partial indexes on open notifications).
+        Parameters parameters = Parameters.with("now", clock.instant());
+        return page(NotificationEntity.find("status = OPEN and onDashboard = true"
                 + " and (snoozedUntil is null or snoozedUntil <= :now)" + kindFilter(kinds, parameters) + PRIORITY_ORDER, parameters), page, size);
     }
 
@@ -96,8 +97,8 @@ public class NotificationResource {
     @Operation(summary = "The application's stale pending restarts and its unverified servers; kind (repeatable) filters")
     public List<NotificationView> forApplication(@PathParam("applicationId") @Pattern(regexp = ID_PATTERN) String applicationId,
                                                  @QueryParam("kind") List<NotificationKind> kinds) {
-        Parameters parameters = Parameters.with("open", NotificationStatus.OPEN).and("app", applicationId);
-        return NotificationEntity.<NotificationEntity>find("status = :open and onApplication = true and applicationId = :app"
+        Parameters parameters = Parameters.with("app", applicationId);
+        return NotificationEntity.<NotificationEntity>find("status = OPEN and onApplication = true and applicationId = :app"
                         + kindFilter(kinds, parameters) + PRIORITY_ORDER, parameters)
                 .list().stream().map(NotificationView::of).toList();
     }
@@ -115,8 +116,7 @@ public class NotificationResource {
         Parameters parameters = new Parameters();
         StringBuilder query = new StringBuilder("1 = 1").append(kindFilter(kinds, parameters));
         if (status != null) {
-            query.append(" and status = :status");
-            parameters.and("status", status);
+            query.append(" and status = ").append(status.name()); // one of the enum's names, as a literal
         }
         if (level != null) {
             query.append(" and level = :level");

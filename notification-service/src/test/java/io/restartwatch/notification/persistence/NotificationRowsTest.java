@@ -123,6 +123,49 @@ class NotificationRowsTest {
         }
     }
 
+    /**
+     * Hibernate's queries of open notifications find them through the partial indexes even in a plan cached for the
+     * statement, whatever its parameters ({@code plan_cache_mode = force_generic_plan}, the plan PostgreSQL settles on
+     * after a statement's first runs): the status is a literal, not a parameter. 30 000 notifications of other servers
+     * make a sequential scan the only other way; counted by this transaction's own scans, and everything rolled back.
+     */
+    @Test
+    void openNotificationsAreFoundThroughThePartialIndexesInACachedPlan() {
+        String server = unique();
+        NotificationEntity reboot = everyColumnSet(server, NotificationKind.REBOOT, NotificationStatus.OPEN);
+        NotificationEntity halted = everyColumnSet(server, NotificationKind.PLAN_HALTED, NotificationStatus.OPEN);
+        halted.planId = server + "-plan";
+        NotificationEntity cleared = everyColumnSet(server, NotificationKind.UNVERIFIED, NotificationStatus.CLEARED);
+        QuarkusTransaction.begin();
+        try {
+            entityManager.createNativeQuery("set local plan_cache_mode = force_generic_plan").executeUpdate();
+            entityManager.createNativeQuery("""
+                            insert into notification (id, server_id, status, kind, level, score, on_dashboard, on_application, message,
+                                                      opened_at, updated_at, plan_id)
+                            select gen_random_uuid(), ?1 || '-other-' || n, case when n % 2 = 0 then 'OPEN' else 'CLEARED' end,
+                                   'REBOOT', 'LOW', 1, true, true, 'other', now(), now(), ?1 || '-plan'
+                            from generate_series(1, 30000) n""")
+                    .setParameter(1, unique()).executeUpdate();
+            NotificationEntity.upsertAll(entityManager, List.of(cleared, reboot, halted));
+            long sequentialBefore = notificationScans();
+
+            assertThat(NotificationEntity.findOpen(server, NotificationKind.REBOOT)).map(n -> n.id).contains(reboot.id);
+            assertThat(NotificationEntity.findOpenToWrite(server, NotificationKind.UNVERIFIED)).isEmpty();
+            assertThat(NotificationEntity.listOpen(server)).extracting(n -> n.id).containsExactlyInAnyOrder(reboot.id, halted.id);
+            assertThat(NotificationEntity.serversHaltedBy(halted.planId)).containsExactly(server);
+            assertThat(NotificationEntity.listOpenOfPlanToWrite(halted.planId)).extracting(n -> n.id).containsExactly(halted.id);
+
+            assertThat(notificationScans() - sequentialBefore).as("sequential scans of notification").isZero();
+        } finally {
+            QuarkusTransaction.rollback();
+        }
+    }
+
+    private long notificationScans() {
+        return ((Number) entityManager.createNativeQuery(
+                "select seq_scan from pg_stat_xact_all_tables where relid = 'notification'::regclass").getSingleResult()).longValue();
+    }
+
     @Test
     void cursorsReadAsHibernateReadsThem() {
         String withExposure = unique();
