@@ -117,29 +117,29 @@ public class FleetReadModel {
         // Each row carries the sequence its exposure and its exposure facts come from: they replace the stored ones only
         // if newer than the stored row, as the batch's events applied one by one would have.
         SetStatement.over(newest.values(), """
-                        with v as (
-                            select * from unnest(?::varchar[], ?::bigint[], ?::boolean[], ?::text[], ?::int[], ?::text[], ?::bigint[],
-                                                 ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
-                                                 ?::text[], ?::text[])
-                                 as v(server_id, sequence, pending, level, score, exposure, exposure_sequence, kind, factors,
-                                      surfaces, packages, services, livepatch, exposure_facts, exposure_facts_sequence,
-                                      required_since, assessed_at))
-                        insert into fleet_priority (server_id, sequence, pending, level, score, exposure, kind, factors, surfaces, packages,
-                                                    services, livepatch, exposure_facts, required_since, assessed_at)
-                        select v.server_id, v.sequence, v.pending, v.level, v.score, v.exposure, v.kind, cast(v.factors as jsonb),
-                               cast(v.surfaces as jsonb), cast(v.packages as jsonb), cast(v.services as jsonb), cast(v.livepatch as jsonb),
-                               cast(v.exposure_facts as jsonb), cast(v.required_since as timestamptz), cast(v.assessed_at as timestamptz)
-                        from v
+                        insert into fleet_priority (server_id, sequence, pending, level, score, exposure, exposure_sequence, kind, factors,
+                                                    surfaces, packages, services, livepatch, exposure_facts, exposure_facts_sequence,
+                                                    required_since, assessed_at)
+                        select v.server_id, v.sequence, v.pending, v.level, v.score, v.exposure, v.exposure_sequence, v.kind,
+                               cast(v.factors as jsonb), cast(v.surfaces as jsonb), cast(v.packages as jsonb), cast(v.services as jsonb),
+                               cast(v.livepatch as jsonb), cast(v.exposure_facts as jsonb), v.exposure_facts_sequence,
+                               cast(v.required_since as timestamptz), cast(v.assessed_at as timestamptz)
+                        from unnest(?::varchar[], ?::bigint[], ?::boolean[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::text[],
+                                    ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
+                             as v(server_id, sequence, pending, level, score, exposure, exposure_sequence, kind, factors, surfaces,
+                                  packages, services, livepatch, exposure_facts, exposure_facts_sequence, required_since, assessed_at)
                         on conflict (server_id) do update set sequence = excluded.sequence, pending = excluded.pending,
                             level = excluded.level, score = excluded.score,
-                            exposure = case when (select v.exposure_sequence from v where v.server_id = excluded.server_id)
-                                                 > fleet_priority.sequence
+                            exposure = case when excluded.exposure_sequence > fleet_priority.sequence
                                             then excluded.exposure else fleet_priority.exposure end,
+                            exposure_sequence = case when excluded.exposure_sequence > fleet_priority.sequence
+                                                     then excluded.exposure_sequence else fleet_priority.exposure_sequence end,
                             kind = excluded.kind, factors = excluded.factors, surfaces = excluded.surfaces, packages = excluded.packages,
                             services = excluded.services, livepatch = excluded.livepatch,
-                            exposure_facts = case when (select v.exposure_facts_sequence from v where v.server_id = excluded.server_id)
-                                                       > fleet_priority.sequence
+                            exposure_facts = case when excluded.exposure_facts_sequence > fleet_priority.sequence
                                                   then excluded.exposure_facts else fleet_priority.exposure_facts end,
+                            exposure_facts_sequence = case when excluded.exposure_facts_sequence > fleet_priority.sequence
+                                                           then excluded.exposure_facts_sequence else fleet_priority.exposure_facts_sequence end,
                             required_since = excluded.required_since, assessed_at = excluded.assessed_at
                         where fleet_priority.sequence < excluded.sequence""")
                 .column("varchar", row -> row.newest().serverId())
