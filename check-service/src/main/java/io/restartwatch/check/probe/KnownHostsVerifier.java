@@ -7,12 +7,17 @@ import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
@@ -33,8 +38,10 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * <li>{@code HOST_KEY_UNKNOWN}: nothing about the host.</li>
  * </ul>
  * A fleet's known_hosts has a line per server, and parsing 1 000 lines costs ~9 ms of CPU (10 000: 40–96 ms), more
- * than the SSH handshake itself; so each check reads the file's bytes, and parses them again only when they
- * differ from the last parse. Each target's lines are picked out once per parse.
+ * than the SSH handshake itself; so the file is parsed again only when its bytes differ from the last parse. Nor is
+ * it read at every check (100 000 lines are ~10 MB): what {@code stat} says of it (inode, size, modification and
+ * change times, the last of which no tool can set back) is compared first, and the bytes are read only if that
+ * changed or had not settled ({@link Stamp#settled}). Each target's lines are picked out once per parse.
  */
 final class KnownHostsVerifier implements ServerKeyVerifier {
 
@@ -47,10 +54,17 @@ final class KnownHostsVerifier implements ServerKeyVerifier {
      * exchange closes and clears its attributes, racing the probe that wants to read them.
      */
     private final Map<String, String> rejections = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final AtomicLong fileReads = new AtomicLong();
     private volatile Parsed parsed = Parsed.NO_FILE;
 
     KnownHostsVerifier(Path knownHosts) {
+        this(knownHosts, Clock.systemUTC());
+    }
+
+    KnownHostsVerifier(Path knownHosts, Clock clock) {
         this.knownHosts = knownHosts;
+        this.clock = clock;
     }
 
     @Override
@@ -75,40 +89,101 @@ final class KnownHostsVerifier implements ServerKeyVerifier {
         return false;
     }
 
-    /** The file as it is now: its last parse if its bytes are the same, else a new one. */
+    /**
+     * The file as it is now: its last parse if its settled stamp is unchanged or its bytes are the same, else a new one.
+     * The stamp is taken before the bytes are read: an edit in between leaves an older stamp with the newer bytes, which
+     * the next check finds changed and reads again.
+     */
     private Parsed current() throws IOException {
-        byte[] bytes;
+        Instant stampedAt = clock.instant();
+        Stamp stamp;
         try {
-            bytes = Files.readAllBytes(knownHosts);
+            stamp = Stamp.of(knownHosts);
         } catch (NoSuchFileException e) {
             return Parsed.NO_FILE;
         }
         Parsed last = parsed;
-        if (Arrays.equals(last.bytes, bytes)) {
+        if (stamp != null && stamp.equals(last.stamp) && last.stamp.settled(last.stampedAt)) {
             return last;
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(knownHosts);
+            fileReads.incrementAndGet();
+        } catch (NoSuchFileException e) {
+            return Parsed.NO_FILE;
         }
         synchronized (this) { // after an edit, the checks in flight wait for one parse instead of each doing it
             last = parsed;
-            if (Arrays.equals(last.bytes, bytes)) {
-                return last;
-            }
-            Parsed fresh = new Parsed(bytes, KnownHostEntry.readKnownHostEntries(new ByteArrayInputStream(bytes), true));
+            Parsed fresh = Arrays.equals(last.bytes, bytes) ? last.restamped(stamp, stampedAt)
+                    : new Parsed(bytes, KnownHostEntry.readKnownHostEntries(new ByteArrayInputStream(bytes), true), stamp, stampedAt);
             parsed = fresh;
             return fresh;
         }
     }
 
+    /** How many times the file's bytes were read. */
+    long fileReads() {
+        return fileReads.get();
+    }
+
+    /**
+     * What {@code stat} says of the file; a change of its content changes the change time at least. Null where the
+     * file system has no such view (then the bytes are read at every check).
+     */
+    record Stamp(Object device, Object inode, long size, FileTime modified, FileTime changed) {
+
+        /**
+         * File times have a granularity (a jiffy on ext4, 2 s on FAT): an edit within the same tick as the write
+         * stamped can leave every field equal. A stamp is trusted only once its times are older than that by the time
+         * it was taken, so any later edit falls in a later tick.
+         */
+        static final Duration GRANULARITY = Duration.ofSeconds(2);
+
+        static Stamp of(Path file) throws IOException {
+            Map<String, Object> stat;
+            try {
+                stat = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime");
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                return null;
+            }
+            return new Stamp(stat.get("dev"), stat.get("ino"), (Long) stat.get("size"), (FileTime) stat.get("lastModifiedTime"),
+                    (FileTime) stat.get("ctime"));
+        }
+
+        boolean settled(Instant stampedAt) {
+            Instant threshold = stampedAt.minus(GRANULARITY);
+            return modified.toInstant().isBefore(threshold) && changed.toInstant().isBefore(threshold);
+        }
+    }
+
     /** One parse of the file's bytes, and which of its lines concern each target asked about so far. */
     private static final class Parsed {
-        static final Parsed NO_FILE = new Parsed(null, List.of());
+        static final Parsed NO_FILE = new Parsed(null, List.of(), null, Instant.EPOCH);
 
         final byte[] bytes;
         private final List<KnownHostEntry> entries;
-        private final Map<String, List<KnownHostEntry>> byTarget = new ConcurrentHashMap<>();
+        private final Map<String, List<KnownHostEntry>> byTarget;
+        /** The file's stamp taken just before {@link #bytes} were read, and when. */
+        final Stamp stamp;
+        final Instant stampedAt;
 
-        Parsed(byte[] bytes, List<KnownHostEntry> entries) {
+        Parsed(byte[] bytes, List<KnownHostEntry> entries, Stamp stamp, Instant stampedAt) {
+            this(bytes, entries, new ConcurrentHashMap<>(), stamp, stampedAt);
+        }
+
+        private Parsed(byte[] bytes, List<KnownHostEntry> entries, Map<String, List<KnownHostEntry>> byTarget, Stamp stamp,
+                       Instant stampedAt) {
             this.bytes = bytes;
             this.entries = entries;
+            this.byTarget = byTarget;
+            this.stamp = stamp;
+            this.stampedAt = stampedAt;
+        }
+
+        /** The same parse, for the same bytes found under a newer stamp (touched, copied over, or just settled). */
+        Parsed restamped(Stamp newer, Instant at) {
+            return new Parsed(bytes, entries, byTarget, newer, at);
         }
 
         /** The lines that can decide about this host and port: those matching it, and every {@code @revoked} line. */

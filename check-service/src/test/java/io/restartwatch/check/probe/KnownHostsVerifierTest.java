@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -18,7 +21,7 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** known_hosts is parsed once per content, and every edit still applies to the very next check. */
+/** known_hosts is parsed once per content, read only when it may have changed, and every edit applies to the very next check. */
 class KnownHostsVerifierTest {
 
     @TempDir
@@ -42,6 +45,32 @@ class KnownHostsVerifierTest {
         verifier.forget("web-1", 22);
         assertTrue(verifier.verify("web-1", 22, second));
         assertNull(verifier.rejection("web-1", 22));
+    }
+
+    /**
+     * Once the file's times are older than their granularity, an unchanged file is not read again; a file moved into
+     * place (as provisioning tools and editors write) is a new inode, read at the very next check even at the same size
+     * and time. The clock runs a minute ahead so the file has settled without waiting.
+     */
+    @Test
+    void aSettledFileIsReadOnceAndOneMovedIntoPlaceIsReadAtTheNextCheck() throws Exception {
+        Path knownHosts = dir.resolve("known_hosts");
+        PublicKey first = newKey();
+        PublicKey second = newKey();
+        Files.writeString(knownHosts, line("web-1", first));
+        var verifier = new KnownHostsVerifier(knownHosts, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)));
+        for (int check = 0; check < 50; check++) {
+            assertTrue(verifier.verify("web-1", 22, first));
+        }
+        assertEquals(1, verifier.fileReads());
+
+        Path replacement = Files.writeString(dir.resolve("known_hosts.new"), line("web-1", second));
+        Files.setLastModifiedTime(replacement, Files.getLastModifiedTime(knownHosts));
+        Files.move(replacement, knownHosts, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+        assertFalse(verifier.verify("web-1", 22, first));
+        assertEquals("HOST_KEY_CHANGED", verifier.rejection("web-1", 22));
+        assertEquals(2, verifier.fileReads());
     }
 
     @Test
