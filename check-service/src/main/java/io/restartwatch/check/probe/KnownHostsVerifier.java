@@ -28,7 +28,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /**
  * Strict host-key checking against a known_hosts file (OpenSSH format, see sshd(8) "SSH_KNOWN_HOSTS FILE
- * FORMAT"), re-read on each check so edits apply at once. Never trusts an unknown key and never accepts a
+ * FORMAT"), looked at again on each check so edits apply at once. Never trusts an unknown key and never accepts a
  * changed one; it records why a key was rejected so the check can say so:
  * <ul>
  * <li>{@code HOST_KEY_REVOKED}: the key is on a {@code @revoked} line, which wins over any line accepting it;</li>
@@ -41,9 +41,16 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * than the SSH handshake itself; so the file is parsed again only when its bytes differ from the last parse. Nor is
  * it read at every check (100 000 lines are ~10 MB): what {@code stat} says of it (inode, size, modification and
  * change times, the last of which no tool can set back) is compared first, and the bytes are read only if that
- * changed or had not settled ({@link Stamp#settled}). Each target's lines are picked out once per parse.
+ * changed or had not settled ({@link Stamp#settled}), and at least every {@link #READ_AT_LEAST_EVERY}. Each target's
+ * lines are picked out once per parse.
  */
 final class KnownHostsVerifier implements ServerKeyVerifier {
+
+    /**
+     * A network file system may answer {@code stat} from its attribute cache (NFS: up to 60 s) where opening the file
+     * would have revalidated it, and its server's clock is not ours: the bytes are read again after this long anyway.
+     */
+    static final Duration READ_AT_LEAST_EVERY = Duration.ofSeconds(10);
 
     static final String REVOKED = "revoked";
     static final String CERT_AUTHORITY = "cert-authority";
@@ -103,7 +110,8 @@ final class KnownHostsVerifier implements ServerKeyVerifier {
             return Parsed.NO_FILE;
         }
         Parsed last = parsed;
-        if (stamp != null && stamp.equals(last.stamp) && last.stamp.settled(last.stampedAt)) {
+        if (stamp != null && stamp.equals(last.stamp) && last.stamp.settled(last.stampedAt)
+                && stampedAt.isBefore(last.stampedAt.plus(READ_AT_LEAST_EVERY))) {
             return last;
         }
         byte[] bytes;
@@ -115,6 +123,9 @@ final class KnownHostsVerifier implements ServerKeyVerifier {
         }
         synchronized (this) { // after an edit, the checks in flight wait for one parse instead of each doing it
             last = parsed;
+            if (last.stampedAt.isAfter(stampedAt)) {
+                return last; // a check that read the file later got here first: its view is the newer one
+            }
             Parsed fresh = Arrays.equals(last.bytes, bytes) ? last.restamped(stamp, stampedAt)
                     : new Parsed(bytes, KnownHostEntry.readKnownHostEntries(new ByteArrayInputStream(bytes), true), stamp, stampedAt);
             parsed = fresh;
