@@ -35,7 +35,6 @@ import io.restartwatch.contracts.Topics;
 import io.restartwatch.support.outbox.Outbox;
 import io.restartwatch.support.outbox.OutboxMessage;
 import io.restartwatch.support.rest.ProblemException;
-import org.hibernate.Session;
 
 /**
  * Keeps checks' results, a set at a time: history rows, {@code check.completed} events (outbox, same transaction)
@@ -154,18 +153,15 @@ public class CheckRecorder {
     }
 
     /**
-     * The checks' rows in one JDBC batch (one multi-row insert with pgjdbc's reWriteBatchedInserts), then freshness
-     * and the outbox: per check its {@code server.verified} if it verified its server again, then its
-     * {@code check.completed}, all in one insert in that order.
+     * The checks' rows in one statement ({@link CheckEntity#insertAll}), then freshness and the outbox: per check its
+     * {@code server.verified} if it verified its server again, then its {@code check.completed}, all in one insert in
+     * that order.
      */
     private void write(List<NewCheck> checks) {
         if (checks.isEmpty()) {
             return;
         }
-        Session session = entityManager.unwrap(Session.class);
-        session.setJdbcBatchSize(Math.max(checks.size(), 1));
-        checks.forEach(check -> check.entity().persist());
-        session.flush();
+        CheckEntity.insertAll(entityManager, checks.stream().map(NewCheck::entity).toList());
         Map<String, OutboxMessage> verified = freshness.checkedAll(checks.stream().map(check -> new Freshness.Checked(
                 check.server(), check.result().outcome(), check.result().reason(), check.entity().detail,
                 check.entity().checkedAt)).toList());
