@@ -6,6 +6,7 @@ import static io.restartwatch.testsupport.TestCredentials.as;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -108,6 +109,16 @@ class NotificationViewsTest {
 
         given().queryParam("applicationId", "Not An Id!").when().get("/api/notifications")
                 .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("applicationId"));
+        // Values a parameter's type cannot take: 400 naming it and what it accepts (JAX-RS alone answers a bare 404).
+        given().queryParam("status", "BOGUS").when().get("/api/notifications")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("status"))
+                .body("errors[0].message", equalTo("'BOGUS' is not one of OPEN, CLEARED"));
+        given().queryParam("kind", "REBOOT").queryParam("kind", "NOPE").when().get("/api/notifications")
+                .then().statusCode(400).body("errors[0].field", equalTo("kind")).body("errors[0].message", containsString("NOPE"));
+        given().queryParam("since", "yesterday").when().get("/api/notifications")
+                .then().statusCode(400).body("errors[0].field", equalTo("since")).body("errors[0].message", containsString("ISO-8601"));
+        given().queryParam("page", "two").when().get("/api/notifications")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("wrong type"));
     }
 
     @Test

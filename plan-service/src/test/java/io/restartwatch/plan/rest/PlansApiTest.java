@@ -220,7 +220,8 @@ class PlansApiTest {
                 .when().post("/api/plans/preview").then().statusCode(400).body("errors[0].field", equalTo("application"));
         given().contentType(ContentType.JSON).body("{\"application\":\"nothing-pending-here\"}")
                 .when().post("/api/plans").then().statusCode(422).body("detail", containsString("no pending reboot"));
-        given().when().get("/api/plans?status=SLEEPING").then().statusCode(404);
+        given().when().get("/api/plans?status=SLEEPING").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("status")).body("errors[0].message", containsString("is not one of DRAFT"));
     }
 
     @Test

@@ -8,6 +8,8 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -72,7 +74,24 @@ public class ProblemMappers {
         if (exception.getCause() instanceof JsonProcessingException json) {
             return unreadableJson(json);
         }
+        if (exception.getCause() instanceof ProblemException problem) {
+            return problem(problem); // a ParameterConverters refusal, wrapped by the parameter handler
+        }
+        if (unconvertibleParameter(exception)) {
+            return Problem.of(400, "Bad Request",
+                    "A query or path parameter has a value of the wrong type (for example letters where a number is expected)",
+                    List.of()).toResponse();
+        }
         return Problem.of(status, exception.getMessage()).toResponse();
+    }
+
+    /**
+     * The parameter handler wraps a converter's failure in 404 (query and path) or 400 (header, cookie, form) with the
+     * failure as cause; no resource here throws either with a cause. A value the endpoint cannot take is bad input.
+     */
+    static boolean unconvertibleParameter(WebApplicationException exception) {
+        return (exception instanceof NotFoundException || exception instanceof BadRequestException)
+                && exception.getCause() != null && !(exception.getCause() instanceof WebApplicationException);
     }
 
     /** A group commit's queue is full: the client should come back in a moment, not give up. */

@@ -1,0 +1,111 @@
+package io.restartwatch.support.rest;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.ext.ParamConverter;
+import jakarta.ws.rs.ext.ParamConverterProvider;
+import jakarta.ws.rs.ext.Provider;
+
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/**
+ * Query and path parameters of enum and instant types answer a value they cannot take with 400, naming the parameter
+ * and what it accepts ({@code status: 'BOGUS' is not one of OPEN, CLEARED}). JAX-RS's own rule answers a query
+ * parameter it cannot convert with a bare 404, which reads as "no such endpoint".
+ */
+@Provider
+public class ParameterConverters implements ParamConverterProvider {
+
+    /** Said when the parameter's name cannot be found in its annotations. */
+    static final String UNNAMED = "parameter";
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public <T> ParamConverter<T> getConverter(Class<T> rawType, Type genericType, Annotation[] annotations) {
+        if (rawType.isEnum()) {
+            return (ParamConverter<T>) new EnumConverter(rawType.asSubclass(Enum.class), parameterName(annotations));
+        }
+        if (rawType == Instant.class) {
+            return (ParamConverter<T>) new InstantConverter(parameterName(annotations));
+        }
+        return null;
+    }
+
+    static String parameterName(Annotation[] annotations) {
+        if (annotations != null) {
+            for (Annotation annotation : annotations) {
+                String name = "";
+                if (annotation instanceof QueryParam query) {
+                    name = query.value();
+                } else if (annotation instanceof PathParam path) {
+                    name = path.value();
+                } else if (annotation instanceof RestQuery query) {
+                    name = query.value();
+                } else if (annotation instanceof RestPath path) {
+                    name = path.value();
+                }
+                if (!name.isEmpty()) {
+                    return name;
+                }
+            }
+        }
+        return UNNAMED;
+    }
+
+    /** Exactly the constant's name, as the JSON the services answer spells it. */
+    record EnumConverter<E extends Enum<E>>(Class<E> type, String parameter) implements ParamConverter<E> {
+
+        @Override
+        public E fromString(String value) {
+            if (value == null) {
+                return null;
+            }
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equals(value)) {
+                    return constant;
+                }
+            }
+            String accepted = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+            throw ProblemException.badRequest(parameter, "'" + abbreviated(value) + "' is not one of " + accepted);
+        }
+
+        @Override
+        public String toString(E value) {
+            return value == null ? null : value.name();
+        }
+    }
+
+    record InstantConverter(String parameter) implements ParamConverter<Instant> {
+
+        @Override
+        public Instant fromString(String value) {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return Instant.parse(value);
+            } catch (DateTimeParseException e) {
+                throw ProblemException.badRequest(parameter,
+                        "'" + abbreviated(value) + "' is not an ISO-8601 instant in UTC such as 2026-12-01T08:00:00Z");
+            }
+        }
+
+        @Override
+        public String toString(Instant value) {
+            return value == null ? null : value.toString();
+        }
+    }
+
+    /** The value is echoed to help the caller; a long one is cut so that an error stays an error, not a mirror. */
+    private static String abbreviated(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "…";
+    }
+}

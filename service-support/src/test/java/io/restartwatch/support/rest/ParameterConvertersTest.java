@@ -1,0 +1,85 @@
+package io.restartwatch.support.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.ext.ParamConverter;
+
+import org.jboss.resteasy.reactive.RestPath;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A parameter value the endpoint cannot take is a 400 naming the parameter and what it accepts, both when our
+ * converters refuse it and when another converter fails inside the parameter handler (which wraps it in a 404).
+ */
+class ParameterConvertersTest {
+
+    enum Colour { RED, GREEN }
+
+    @SuppressWarnings("unused")
+    void endpoint(@QueryParam("colour") Colour colour, @RestPath("since") Instant since, Colour unnamed) {
+    }
+
+    private final ParameterConverters converters = new ParameterConverters();
+    private final ProblemMappers mappers = new ProblemMappers();
+
+    @Test
+    void anEnumTakesItsConstantsNamesAndRefusesAnythingElseNamingTheParameter() throws Exception {
+        ParamConverter<Colour> colour = converters.getConverter(Colour.class, Colour.class, annotations(0));
+        assertThat(colour.fromString("GREEN")).isEqualTo(Colour.GREEN);
+        assertThat(colour.toString(Colour.RED)).isEqualTo("RED");
+
+        ProblemException refused = catchThrowableOfType(ProblemException.class, () -> colour.fromString("green"));
+        assertThat(refused.problem().status()).isEqualTo(400);
+        assertThat(refused.problem().errors()).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("colour");
+            assertThat(error.message()).isEqualTo("'green' is not one of RED, GREEN");
+        });
+        assertThat(refused.problem().detail()).doesNotContain(Colour.class.getName());
+
+        ParamConverter<Colour> unnamed = converters.getConverter(Colour.class, Colour.class, annotations(2));
+        assertThat(catchThrowableOfType(ProblemException.class, () -> unnamed.fromString("BLUE")).problem().errors())
+                .singleElement().satisfies(error -> assertThat(error.field()).isEqualTo(ParameterConverters.UNNAMED));
+    }
+
+    @Test
+    void anInstantIsIso8601AndAnEchoedValueIsCut() throws Exception {
+        ParamConverter<Instant> since = converters.getConverter(Instant.class, Instant.class, annotations(1));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        assertThat(since.fromString(now.toString())).isEqualTo(now);
+
+        ProblemException refused = catchThrowableOfType(ProblemException.class, () -> since.fromString("yesterday" + "x".repeat(500)));
+        assertThat(refused.problem().errors()).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("since");
+            assertThat(error.message()).contains("ISO-8601").hasSizeLessThan(200);
+        });
+        assertThat(converters.getConverter(String.class, String.class, annotations(0))).as("other types: the defaults").isNull();
+    }
+
+    @Test
+    void aConversionFailureWrappedInA404IsA400AndA404OfItsOwnStaysA404() {
+        ProblemException refused = ProblemException.badRequest("status", "'BOGUS' is not one of OPEN, CLEARED");
+        Problem named = (Problem) mappers.webApplication(new NotFoundException(refused)).getEntity();
+        assertThat(named.status()).isEqualTo(400);
+        assertThat(named.errors()).singleElement().satisfies(error -> assertThat(error.field()).isEqualTo("status"));
+
+        Problem number = (Problem) mappers.webApplication(new NotFoundException(new NumberFormatException("For input string: \"abc\"")))
+                .getEntity();
+        assertThat(number.status()).isEqualTo(400);
+        assertThat(number.detail()).contains("wrong type");
+
+        assertThat(mappers.webApplication(new NotFoundException("HTTP 404 Not Found")).getStatus()).isEqualTo(404);
+    }
+
+    private Annotation[] annotations(int parameter) throws NoSuchMethodException {
+        Method endpoint = getClass().getDeclaredMethod("endpoint", Colour.class, Instant.class, Colour.class);
+        return endpoint.getParameterAnnotations()[parameter];
+    }
+}
