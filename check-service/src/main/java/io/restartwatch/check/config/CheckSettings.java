@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** How often and how many servers are checked. */
 @ConfigMapping(prefix = "restartwatch.checks")
@@ -13,32 +18,39 @@ public interface CheckSettings {
 
     /** Default time between two checks of a server. */
     @WithDefault("PT1H")
+    @DurationMin(seconds = 1)
     Duration interval();
 
     /** Per-application override of {@link #interval()}, e.g. {@code restartwatch.checks.application-interval.shop=PT15M}. */
-    Map<String, Duration> applicationInterval();
+    Map<String, @DurationMin(seconds = 1) Duration> applicationInterval();
 
     /**
      * Each next check is delayed by up to this fraction of the interval, at random, so a fleet registered at
      * once (or a patch day) spreads out instead of firing together.
      */
     @WithDefault("0.1")
+    @DecimalMin("0.0")
+    @DecimalMax("1.0")
     double jitter();
 
     /** Probes running at once in this instance. */
     @WithDefault("32")
+    @Min(1)
     int concurrency();
 
     /** How long a claimed server stays leased to this instance before another may take it over. */
     @WithDefault("PT2M")
+    @DurationMin(seconds = 1)
     Duration lease();
 
     /** How often the dispatcher looks for due servers when nothing wakes it. */
     @WithDefault("PT1S")
+    @DurationMin(millis = 10)
     Duration pollInterval();
 
     /** First retry delay after an unreachable result; doubles up to {@link #interval()}. */
     @WithDefault("PT30S")
+    @DurationMin(millis = 1)
     Duration retryBackoff();
 
     /**
@@ -46,6 +58,7 @@ public interface CheckSettings {
      * recheck view (an agent asks every 50 s whether a report is due, so its report arrives within it).
      */
     @WithDefault("PT60S")
+    @DurationMin(seconds = 1)
     Duration deployDeadline();
 
     /**
@@ -54,13 +67,14 @@ public interface CheckSettings {
      * report interval, so set the application's interval to the agents' {@code RESTARTWATCH_REPORT_INTERVAL} (1 h
      * by default, like the check interval) or set a max-silence for it.
      */
-    Optional<Duration> maxSilence();
+    Optional<@DurationMin(seconds = 1) Duration> maxSilence();
 
     /** Per-application override of {@link #maxSilence()}, e.g. {@code restartwatch.checks.application-max-silence.shop=PT2H}. */
-    Map<String, Duration> applicationMaxSilence();
+    Map<String, @DurationMin(seconds = 1) Duration> applicationMaxSilence();
 
     /** How often the freshness job looks for servers silent past their max-silence. */
     @WithDefault("PT15S")
+    @DurationMin(millis = 10)
     Duration freshnessInterval();
 
     default Duration intervalFor(String applicationId) {

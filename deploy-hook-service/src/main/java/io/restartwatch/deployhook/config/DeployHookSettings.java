@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** Security, limits and ecosystem-hook settings of the deploy hook. */
 @ConfigMapping(prefix = "restartwatch.deploy-hook")
@@ -19,16 +23,20 @@ public interface DeployHookSettings {
 
     /** How far an HMAC request's timestamp may be from now. */
     @WithDefault("PT5M")
+    @DurationMin(seconds = 1)
     Duration signatureTolerance();
 
     /** How long GitHub / GitLab delivery ids are remembered to recognise redeliveries. */
     @WithDefault("P30D")
+    @DurationMin(seconds = 1)
     Duration deliveryRetention();
 
     /** How often the replay tables are cleaned up ({@code @Scheduled} reads the same property). */
     @WithDefault("PT5M")
+    @DurationMin(seconds = 1)
     Duration cleanupInterval();
 
+    @WithName("rate-limit") // spelled out so that a start-up validation error names the key as it is written
     RateLimit rateLimit();
 
     /**
@@ -51,10 +59,12 @@ public interface DeployHookSettings {
 
         /** Requests a credential may send at once. */
         @WithDefault("30")
+        @Min(1)
         int burst();
 
         /** Sustained requests per minute a credential may send. */
         @WithDefault("60")
+        @Min(1)
         int perMinute();
     }
 

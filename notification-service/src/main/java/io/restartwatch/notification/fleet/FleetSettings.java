@@ -1,5 +1,7 @@
 package io.restartwatch.notification.fleet;
 
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -9,5 +11,6 @@ public interface FleetSettings {
 
     /** Checks kept per server for its page, newest first; older ones are deleted as new ones arrive. */
     @WithDefault("20")
+    @Min(0)
     int checkHistory();
 }

@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** How webhook deliveries are sent and retried ({@code restartwatch.webhooks.*}); tests shorten the backoff. */
 @ConfigMapping(prefix = "restartwatch.webhooks")
@@ -13,33 +17,41 @@ public interface WebhookSettings {
 
     /** Wait before the second attempt; each later wait is {@link #backoffMultiplier()} times longer. */
     @WithDefault("PT10S")
+    @DurationMin(millis = 1)
     Duration initialBackoff();
 
     @WithDefault("2.0")
+    @DecimalMin("1.0")
     double backoffMultiplier();
 
     /** The longest wait between two attempts. */
     @WithDefault("PT1H")
+    @DurationMin(millis = 1)
     Duration maxBackoff();
 
     /** A delivery still failing this long after the transition is given up (FAILED). */
     @WithDefault("PT24H")
+    @DurationMin(millis = 1)
     Duration retryFor();
 
     /** How often the dispatcher looks for due deliveries when nothing wakes it. */
     @WithDefault("PT1S")
+    @DurationMin(millis = 10)
     Duration pollInterval();
 
     /** Connect and response timeout of one attempt. */
     @WithDefault("PT10S")
+    @DurationMin(millis = 1)
     Duration requestTimeout();
 
     /** A claimed delivery whose outcome was never recorded (the instance died mid-send) is due again after this. */
     @WithDefault("PT2M")
+    @DurationMin(seconds = 1)
     Duration claimLease();
 
     /** Deliveries sent in parallel per pass. */
     @WithDefault("20")
+    @Min(1)
     int batchSize();
 
     /**

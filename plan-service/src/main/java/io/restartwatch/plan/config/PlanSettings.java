@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** How plans are computed and run. */
 @ConfigMapping(prefix = "restartwatch.plan")
@@ -13,18 +14,22 @@ public interface PlanSettings {
 
     /** How often running plans are looked at (verification, timeouts, the next wave). */
     @WithDefault("1s")
+    @DurationMin(millis = 10)
     Duration tick();
 
     /** How long a preview assumes a wave takes, to give the next one a planned time. */
     @WithDefault("PT10M")
+    @DurationMin(seconds = 1)
     Duration waveEstimate();
 
     /** How far ahead a preview looks for windows; restarts that find none are listed as unscheduled. */
     @WithDefault("P30D")
+    @DurationMin(seconds = 1)
     Duration horizon();
 
     /** Time allowed to a server's health URL to answer after a reboot. */
     @WithDefault("5s")
+    @DurationMin(millis = 1)
     Duration healthTimeout();
 
     /** The dashboard (notification-service) the plan pages link back to. */
@@ -44,6 +49,7 @@ public interface PlanSettings {
 
         /** Time allowed to Alertmanager to answer; no answer holds the plan (fail closed). */
         @WithDefault("5s")
+        @DurationMin(millis = 1)
         Duration timeout();
     }
 }

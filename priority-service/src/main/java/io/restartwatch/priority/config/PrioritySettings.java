@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.restartwatch.priority.domain.UndeclaredExposure;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** How priority-service weighs exposure and how often it re-assesses as time passes. */
 @ConfigMapping(prefix = "restartwatch.priority")
@@ -12,6 +13,7 @@ public interface PrioritySettings {
 
     /** How often due re-assessments are looked for (read by {@code ReassessmentJob}'s schedule). */
     @WithDefault("30s")
+    @DurationMin(seconds = 1)
     Duration reassessEvery();
 
     /**

@@ -2,8 +2,11 @@ package io.restartwatch.support.retention;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * How the retention job runs, and how long the idempotent-consumer log is kept. Each service maps its own
@@ -18,10 +21,12 @@ public interface RetentionSettings {
 
     /** Time between two passes (the first one starts at a random point of the first interval). */
     @WithDefault("PT1H")
+    @DurationMin(seconds = 1)
     Duration interval();
 
     /** Rows deleted per transaction: small enough that no pass holds locks or a transaction open for long. */
     @WithDefault("5000")
+    @Min(1)
     int batchSize();
 
     /**
@@ -33,5 +38,6 @@ public interface RetentionSettings {
      * or check time, and a deploy seen again only rechecks.
      */
     @WithDefault("P7D")
+    @DurationMin(millis = 1)
     Duration processedEvents();
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** {@code restartwatch.security.*}: settings every service shares. OIDC itself is configured with Quarkus's own {@code quarkus.oidc.*}. */
 @ConfigMapping(prefix = "restartwatch.security")
@@ -20,6 +21,7 @@ public interface SecuritySettings {
 
     /** How often each instance reports when its keys were last used. */
     @WithDefault("PT1M")
+    @DurationMin(seconds = 1)
     Duration usageReportInterval();
 
     /**

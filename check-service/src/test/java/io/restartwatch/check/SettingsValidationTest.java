@@ -1,0 +1,51 @@
+package io.restartwatch.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import io.restartwatch.check.config.CheckSettings;
+import io.restartwatch.check.retention.CheckRetentionSettings;
+import io.restartwatch.testsupport.ConfigMappings;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Settings out of range stop check-service at start-up, naming the key, instead of a scheduler that checks a server
+ * in a loop (a zero interval), never (no concurrency), or before it is due (a jitter above 1).
+ */
+class SettingsValidationTest {
+
+    @Test
+    void theSchedulersSettingsAreInRange() {
+        assertThat(ConfigMappings.problems(CheckSettings.class, Map.of())).isEmpty();
+        assertThat(ConfigMappings.problems(CheckSettings.class, Map.of(
+                "restartwatch.checks.concurrency", "0",
+                "restartwatch.checks.jitter", "1.5",
+                "restartwatch.checks.interval", "PT0S",
+                "restartwatch.checks.poll-interval", "PT0S")))
+                .hasSize(4)
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.checks.concurrency"))
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.checks.jitter"))
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.checks.interval"))
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.checks.poll-interval"));
+    }
+
+    @Test
+    void perApplicationOverridesAreCheckedToo() {
+        assertThat(ConfigMappings.problems(CheckSettings.class, Map.of(
+                "restartwatch.checks.application-interval.shop", "PT0S",
+                "restartwatch.checks.application-max-silence.legacy", "-PT1M",
+                "restartwatch.checks.max-silence", "PT0S")))
+                .hasSize(3)
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.checks.application-interval.shop"))
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.checks.application-max-silence.legacy"))
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.checks.max-silence"));
+    }
+
+    @Test
+    void retentionKeepsAtLeastOneCheck() {
+        assertThat(ConfigMappings.problems(CheckRetentionSettings.class, Map.of())).isEmpty();
+        assertThat(ConfigMappings.problems(CheckRetentionSettings.class, Map.of("restartwatch.retention.checks.max-per-server", "0")))
+                .singleElement().asString().contains("restartwatch.retention.checks.max-per-server");
+    }
+}

@@ -1,0 +1,26 @@
+package io.restartwatch.deployhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import io.restartwatch.deployhook.config.DeployHookSettings;
+import io.restartwatch.testsupport.ConfigMappings;
+import org.junit.jupiter.api.Test;
+
+/** Settings out of range stop deploy-hook-service at start-up, naming the key, instead of refusing every deploy. */
+class SettingsValidationTest {
+
+    @Test
+    void theRateLimitLetsAtLeastOneRequestThrough() {
+        assertThat(ConfigMappings.problems(DeployHookSettings.class, Map.of())).isEmpty();
+        assertThat(ConfigMappings.problems(DeployHookSettings.class, Map.of(
+                "restartwatch.deploy-hook.rate-limit.burst", "0",
+                "restartwatch.deploy-hook.rate-limit.per-minute", "-5",
+                "restartwatch.deploy-hook.signature-tolerance", "PT0S")))
+                .hasSize(3)
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.deploy-hook.rate-limit.burst"))
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.deploy-hook.rate-limit.per-minute"))
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.deploy-hook.signature-tolerance"));
+    }
+}

@@ -1,0 +1,38 @@
+package io.restartwatch.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import io.restartwatch.notification.fleet.FleetSettings;
+import io.restartwatch.notification.webhook.WebhookSettings;
+import io.restartwatch.testsupport.ConfigMappings;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Settings out of range stop notification-service at start-up, naming the key: a negative history would fail every
+ * batch's trim, a multiplier below 1 would shrink the webhook backoff, a zero poll interval would spin.
+ */
+class SettingsValidationTest {
+
+    @Test
+    void theFleetHistoryIsZeroOrMore() {
+        assertThat(ConfigMappings.problems(FleetSettings.class, Map.of())).isEmpty();
+        assertThat(ConfigMappings.problems(FleetSettings.class, Map.of("restartwatch.fleet.check-history", "0"))).isEmpty();
+        assertThat(ConfigMappings.problems(FleetSettings.class, Map.of("restartwatch.fleet.check-history", "-1")))
+                .singleElement().asString().contains("restartwatch.fleet.check-history");
+    }
+
+    @Test
+    void webhookRetriesGrowAndNothingSpins() {
+        assertThat(ConfigMappings.problems(WebhookSettings.class, Map.of())).isEmpty();
+        assertThat(ConfigMappings.problems(WebhookSettings.class, Map.of(
+                "restartwatch.webhooks.backoff-multiplier", "0.5",
+                "restartwatch.webhooks.poll-interval", "PT0S",
+                "restartwatch.webhooks.batch-size", "0")))
+                .hasSize(3)
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.webhooks.backoff-multiplier"))
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.webhooks.poll-interval"))
+                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.webhooks.batch-size"));
+    }
+}

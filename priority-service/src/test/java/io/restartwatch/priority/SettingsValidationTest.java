@@ -1,0 +1,23 @@
+package io.restartwatch.priority;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import io.restartwatch.priority.config.PrioritySettings;
+import io.restartwatch.support.security.SecuritySettings;
+import io.restartwatch.testsupport.ConfigMappings;
+import org.junit.jupiter.api.Test;
+
+/** Settings out of range stop priority-service at start-up, naming the key, instead of a job that spins. */
+class SettingsValidationTest {
+
+    @Test
+    void reassessmentsAndKeyUsageReportsRunAtMostEverySecond() {
+        assertThat(ConfigMappings.problems(PrioritySettings.class, Map.of())).isEmpty();
+        assertThat(ConfigMappings.problems(PrioritySettings.class, Map.of("restartwatch.priority.reassess-every", "0s")))
+                .singleElement().asString().contains("restartwatch.priority.reassess-every");
+        assertThat(ConfigMappings.problems(SecuritySettings.class, Map.of("restartwatch.security.usage-report-interval", "PT0.1S")))
+                .singleElement().asString().contains("restartwatch.security.usage-report-interval");
+    }
+}
