@@ -106,6 +106,10 @@ public class ParameterConverters implements ParamConverterProvider {
 
     /** The value is echoed to help the caller; a long one is cut so that an error stays an error, not a mirror. */
     private static String abbreviated(String value) {
-        return value.length() <= 64 ? value : value.substring(0, 64) + "…";
+        if (value.length() <= 64) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(63)) ? 63 : 64; // never half a character
+        return value.substring(0, end) + "…";
     }
 }
