@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -242,7 +243,16 @@ class FaultToleranceIT {
         runScenario(8, "postgres-sigkill", RATE, run -> {
             run.gate(1.0 / 3);
             run.atFault();
-            system.sigkillPostgres();
+            try (OperatorReads reads = new OperatorReads()) {
+                long killedAt = System.nanoTime();
+                system.sigkillPostgres();
+                long backAt = System.nanoTime();
+                reads.awaitAnswered200StartedAfterAndStop(backAt);
+                String summary = reads.summary(killedAt, backAt);
+                run.note(summary);
+                assertThat(reads.count("other")).as("every read answered 200 or 503 with Retry-After: " + summary).isZero();
+                assertThat(reads.startedDuring(killedAt, backAt)).as("reads met the outage: " + summary).isPositive();
+            }
         });
     }
 
@@ -589,6 +599,88 @@ class FaultToleranceIT {
     private static void killAndRestart(String service) throws Exception {
         system.kill(service);
         system.restart(service);
+    }
+
+    /**
+     * An operator reading the API while PostgreSQL is away: check-service's server list, one read at a time, 100 ms
+     * apart. Each answer must be 200 (the pool waited the outage out: it retries a connection for up to its
+     * acquisition timeout, 5 s) or 503 problem+json with Retry-After (come back shortly); a 500, another status or no
+     * answer within 15 s counts as "other". Reads that started while the database was away prove the fault reached
+     * the API.
+     */
+    private static final class OperatorReads implements AutoCloseable {
+
+        private record Read(long startedAt, long answeredAt, String answer) {
+        }
+
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final List<Read> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile String firstOther = "";
+        private final CompletableFuture<Void> loop = CompletableFuture.runAsync(this::readUntilStopped);
+
+        private void readUntilStopped() {
+            HttpRequest read = asAdmin(HttpRequest.newBuilder(URI.create(system.url("check-service") + "/api/servers?applicationId=ft-outage-reads"))
+                    .timeout(Duration.ofSeconds(15))).GET().build();
+            while (!stop.get()) {
+                long startedAt = System.nanoTime();
+                String answer;
+                try {
+                    HttpResponse<String> response = HTTP.send(read, HttpResponse.BodyHandlers.ofString());
+                    boolean unavailable = response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()
+                            && response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
+                    answer = response.statusCode() == 200 ? "200" : unavailable ? "503" : "other";
+                    if (answer.equals("other") && firstOther.isEmpty()) {
+                        firstOther = response.statusCode() + " " + response.body().substring(0, Math.min(200, response.body().length()));
+                    }
+                } catch (java.io.IOException e) {
+                    answer = "other";
+                    if (firstOther.isEmpty()) {
+                        firstOther = e.toString();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                reads.add(new Read(startedAt, System.nanoTime(), answer));
+                pause(Duration.ofMillis(100)); // an operator's refresh cadence, not a wait for a condition
+            }
+        }
+
+        /** Waits until a read that started after {@code since} answered 200, then stops reading. */
+        void awaitAnswered200StartedAfterAndStop(long since) {
+            Awaitility.await("a read answered 200 once PostgreSQL was back").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                    .failFast("the reader stopped", loop::isDone)
+                    .until(() -> snapshot().stream().anyMatch(r -> r.startedAt() >= since && r.answer().equals("200")));
+            close();
+        }
+
+        private List<Read> snapshot() {
+            synchronized (reads) {
+                return List.copyOf(reads);
+            }
+        }
+
+        long count(String answer) {
+            return snapshot().stream().filter(r -> r.answer().equals(answer)).count();
+        }
+
+        /** Reads started while the database was away, between the kill and its restart. */
+        long startedDuring(long from, long to) {
+            return snapshot().stream().filter(r -> r.startedAt() >= from && r.startedAt() < to).count();
+        }
+
+        String summary(long from, long to) {
+            long longest = snapshot().stream().mapToLong(r -> r.answeredAt() - r.startedAt()).max().orElse(0);
+            return "api_reads=started_during_outage:%d,200:%d,503:%d,other:%d,longest_ms:%d%s".formatted(startedDuring(from, to),
+                    count("200"), count("503"), count("other"), TimeUnit.NANOSECONDS.toMillis(longest),
+                    firstOther.isEmpty() ? "" : ",first_other:" + firstOther.replaceAll("\\s", "_"));
+        }
+
+        @Override
+        public void close() {
+            stop.set(true);
+            loop.join();
+        }
     }
 
     // --- HTTP clients that behave like agents and pipelines: retry until answered ---------------------
