@@ -220,7 +220,12 @@ public class FleetReadModel {
                 .execute(entityManager);
     }
 
-    /** The servers topic's snapshots and the ones checks carry: one row per server already. */
+    /**
+     * The servers topic's snapshots and the ones checks carry: one row per server already. Snapshots not newer than the
+     * row's are left out first: {@code on conflict do update … where} locks each conflicting row even when it keeps it
+     * (a WAL record per check in a burst, where every check carries the snapshot already applied). A revision only
+     * grows, so a snapshot left out could never have applied.
+     */
     private void upsertServers(List<ServerSnapshot> snapshots) {
         SetStatement.over(snapshots, """
                         insert into fleet_server (server_id, revision, removed, hostname, application_id, environment, labels, open_ports,
@@ -231,6 +236,7 @@ public class FleetReadModel {
                                     ?::text[], ?::text[])
                              as v(server_id, revision, removed, hostname, application_id, environment, labels, open_ports, probe_kind,
                                   changed_at)
+                        where not exists (select 1 from fleet_server f where f.server_id = v.server_id and f.revision >= v.revision)
                         on conflict (server_id) do update set revision = excluded.revision, removed = excluded.removed,
                             hostname = excluded.hostname, application_id = excluded.application_id, environment = excluded.environment,
                             labels = excluded.labels, open_ports = excluded.open_ports, probe_kind = excluded.probe_kind,

@@ -338,6 +338,30 @@ class FleetBatchesTest {
                 .filteredOn(event -> event.key() != null && event.key().startsWith(prefix)).hasSize(1);
     }
 
+    /**
+     * Nearly every check carries the snapshot already applied. {@code on conflict do update … where} would lock each
+     * such row all the same (its xmax set: a WAL record per check in a burst); the snapshot is left out first, so the
+     * row is untouched. A newer snapshot carried by a check still applies.
+     */
+    @Test
+    void aCheckCarryingTheSnapshotAlreadyAppliedLeavesTheServerRowUntouched() {
+        String prefix = FleetEvents.unique("unlocked");
+        ServerSnapshot first = snapshot(prefix + "-a", 1, prefix, "first");
+        applyPerTopic(List.of(server(first)));
+        applyPerTopic(List.of(check(FleetEvents.upToDate(first, now()))));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                        "select cast(cast(xmax as text) as bigint) from fleet_server where server_id = :id")
+                .setParameter("id", first.serverId()).getSingleResult()).longValue()))
+                .as("the row's xmax: locked by the check's batch if not 0").isZero();
+
+        ServerSnapshot second = snapshot(first.serverId(), 2, prefix, "second");
+        applyPerTopic(List.of(check(FleetEvents.upToDate(second, now()))));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> String.valueOf(entityManager.createNativeQuery(
+                        "select cast(labels as text) from fleet_server where server_id = :id")
+                .setParameter("id", first.serverId()).getSingleResult())))
+                .as("a newer snapshot carried by a check still applies").contains("second");
+    }
+
     private static ServerSnapshot snapshot(String serverId, long revision, String applicationId, String label) {
         return snapshot(serverId, revision, applicationId, label, now());
     }

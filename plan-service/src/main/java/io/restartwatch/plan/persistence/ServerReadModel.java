@@ -182,6 +182,12 @@ public class ServerReadModel {
         return assessed.pending() && assessed.kind() == RestartKind.REBOOT;
     }
 
+    /**
+     * Snapshots not newer than the row's are left out before the upsert: {@code on conflict do update … where} locks
+     * every conflicting row even when its condition keeps it as it is (a lock record in the WAL and a row lock held
+     * against the assessments' consumer until commit), and nearly every check carries the snapshot already applied.
+     * A revision only grows, so a snapshot left out could never have applied.
+     */
     private void applySnapshots(List<ServerSnapshot> snapshots) {
         List<ServerSnapshot> newest = BatchApplier.newestPerKey(snapshots, ServerSnapshot::serverId, ServerSnapshot::revision);
         SetStatement.over(newest, """
@@ -192,6 +198,8 @@ public class ServerReadModel {
                         from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::varchar[],
                                     ?::boolean[], ?::bigint[])
                              as v(server_id, hostname, application_id, environment, labels, probe_kind, removed, revision)
+                        where not exists (select 1 from plan_server p
+                                          where p.server_id = v.server_id and p.inventory_revision >= v.revision)
                         on conflict (server_id) do update set
                             hostname = excluded.hostname, application_id = excluded.application_id,
                             environment = excluded.environment, labels = excluded.labels,

@@ -146,6 +146,30 @@ class ReadModelBatchesTest {
         assertThat(row(last).get(0)).isEqualTo(last + ".1.example.net");
     }
 
+    /**
+     * Nearly every check carries the snapshot already applied. {@code on conflict do update … where} would lock each
+     * such row all the same (its xmax set: a WAL record, and a lock held against the assessments' consumer until
+     * commit); the snapshot is left out first, so the row is untouched. An unreachable check changes no check column,
+     * so nothing else writes the row.
+     */
+    @Test
+    void aCheckCarryingTheSnapshotAlreadyAppliedLeavesTheRowUntouched() {
+        String server = RunnerFixtures.uniqueId("unlocked");
+        inventory.onServers(poll(Topics.SERVERS, List.of(snapshotRecord(server, "1", 1))));
+        applyChecks(List.of(withServer(RunnerFixtures.check(server, Instant.now(), CheckOutcome.UNREACHABLE, null), 1)));
+        assertThat(xmax(server)).as("the row's xmax: locked by the check's batch if not 0").isZero();
+        assertThat(row(server).get(0)).isEqualTo(server + ".1.example.net");
+
+        applyChecks(List.of(withServer(RunnerFixtures.check(server, Instant.now(), CheckOutcome.UNREACHABLE, null), 2)));
+        assertThat(row(server).get(0)).as("a newer snapshot still applies").isEqualTo(server + ".2.example.net");
+    }
+
+    private long xmax(String serverId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                "select cast(cast(xmax as text) as bigint) from plan_server where server_id = :id")
+                .setParameter("id", serverId).getSingleResult()).longValue());
+    }
+
     /** Two checks per server, the newer one carrying the server's snapshot. */
     private static List<CheckCompleted> checkBatch(String prefix, int servers) {
         Instant t = Instant.parse("2026-11-30T12:00:00Z");
