@@ -25,6 +25,22 @@ public final class ConfigMappings {
     private ConfigMappings() {
     }
 
+    /**
+     * Asserts that each of {@code outOfRange}'s keys is refused with one problem of its own, which names it (as the
+     * start-up message does: {@code <key> must be …}), and that nothing else is.
+     */
+    public static void assertRefusesEach(Class<?> mapping, Map<String, String> outOfRange) {
+        List<String> problems = problems(mapping, outOfRange);
+        for (String key : outOfRange.keySet()) {
+            if (problems.stream().noneMatch(problem -> problem.startsWith(key + " "))) {
+                throw new AssertionError(key + "=" + outOfRange.get(key) + " was not refused; problems: " + problems);
+            }
+        }
+        if (problems.size() != outOfRange.size()) {
+            throw new AssertionError("expected one problem per key of " + outOfRange + ", got " + problems);
+        }
+    }
+
     /** The problems found in {@code mapping} read from {@code properties} (and its defaults); empty when it is valid. */
     public static List<String> problems(Class<?> mapping, Map<String, String> properties) {
         try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {

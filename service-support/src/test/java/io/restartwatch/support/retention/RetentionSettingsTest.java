@@ -1,6 +1,7 @@
 package io.restartwatch.support.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
@@ -13,13 +14,11 @@ class RetentionSettingsTest {
     @Test
     void theDefaultsAreValidAndNonPositiveValuesAreRefused() {
         assertThat(ConfigMappings.problems(RetentionSettings.class, Map.of())).isEmpty();
-        assertThat(ConfigMappings.problems(RetentionSettings.class, Map.of(
+        ConfigMappings.assertRefusesEach(RetentionSettings.class, Map.of(
                 "restartwatch.retention.batch-size", "0",
                 "restartwatch.retention.interval", "PT0S",
-                "restartwatch.retention.processed-events", "-PT1H")))
-                .hasSize(3)
-                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.retention.batch-size"))
-                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.retention.interval"))
-                .anySatisfy(problem -> assertThat(problem).contains("restartwatch.retention.processed-events"));
+                "restartwatch.retention.processed-events", "-PT1H"));
+        assertThatThrownBy(() -> ConfigMappings.assertRefusesEach(RetentionSettings.class, Map.of("restartwatch.retention.batch-size", "1")))
+                .as("the assertion fails on a value in range").isInstanceOf(AssertionError.class).hasMessageContaining("was not refused");
     }
 }
