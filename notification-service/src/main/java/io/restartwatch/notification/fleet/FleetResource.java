@@ -70,15 +70,15 @@ public class FleetResource {
     @Operation(summary = "Every server, filtered: pending restarts first (highest score first), then unverified servers")
     public Page<ServerSummary> servers(@QueryParam("application") @Pattern(regexp = ID_PATTERN) String application,
                                        @QueryParam("environment") @Size(max = 63) String environment,
-                                       @QueryParam("level") String level,
-                                       @QueryParam("exposure") String exposure,
+                                       @QueryParam("level") PriorityLevel level,
+                                       @QueryParam("exposure") Exposure exposure,
                                        @QueryParam("label") List<String> labels,
                                        @QueryParam("verified") String verified,
                                        @QueryParam("q") @Size(max = 253) String q,
                                        @QueryParam("page") @DefaultValue("0") @Min(0) int page,
                                        @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
-        Filter filter = new Filter(blankToNull(application), blankToNull(environment), parse("level", level, PriorityLevel.class),
-                parse("exposure", exposure, Exposure.class), labels(labels), bool("verified", verified), blankToNull(q), false);
+        Filter filter = new Filter(blankToNull(application), blankToNull(environment), level, exposure, labels(labels),
+                bool("verified", verified), blankToNull(q), false);
         return queries.search(filter, page, size);
     }
 
@@ -148,17 +148,6 @@ public class FleetResource {
             parsed.put(label.substring(0, equals), label.substring(equals + 1));
         }
         return parsed;
-    }
-
-    private static <E extends Enum<E>> E parse(String field, String value, Class<E> type) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(field, "must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
-        }
     }
 
     private static Boolean bool(String field, String value) {

@@ -1,10 +1,8 @@
 package io.restartwatch.priority.rest;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,13 +51,11 @@ public class PriorityResource {
 
     @GET
     @Operation(operationId = "listPriorities", summary = "Pending restarts, highest score first, then longest pending first, a page at a time")
-    public Page<PriorityView> list(@QueryParam("level") String levelName,
+    public Page<PriorityView> list(@QueryParam("level") PriorityLevel level,
                                    @QueryParam("applicationId") @Pattern(regexp = ID_PATTERN) String applicationId,
-                                   @QueryParam("surface") String surfaceName,
+                                   @QueryParam("surface") Surface surface,
                                    @QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
                                    @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
-        PriorityLevel level = parse(PriorityLevel.class, "level", levelName);
-        Surface surface = parse(Surface.class, "surface", surfaceName);
         // Native SQL: the surface filter is a jsonb containment the GIN index answers, so paging stays in the database.
         StringBuilder where = new StringBuilder(" from restart_state where pending");
         Map<String, Object> parameters = new HashMap<>();
@@ -87,18 +83,6 @@ public class PriorityResource {
         List<RestartStateEntity> states = select.getResultList();
         long total = ((Number) count.getSingleResult()).longValue();
         return new Page<>(states.stream().map(PriorityView::of).toList(), page, size, total);
-    }
-
-    /** An unknown value is a 400 naming the parameter (JAX-RS would answer a bare 404). */
-    private static <E extends Enum<E>> E parse(Class<E> type, String parameter, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(parameter, "must be one of " + Arrays.toString(type.getEnumConstants()));
-        }
     }
 
     @GET

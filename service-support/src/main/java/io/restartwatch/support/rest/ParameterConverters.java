@@ -60,16 +60,20 @@ public class ParameterConverters implements ParamConverterProvider {
         return UNNAMED;
     }
 
-    /** Exactly the constant's name, as the JSON the services answer spells it. */
+    /**
+     * The constant's name in any case ({@code high} is {@code HIGH}: operators type filters by hand); an empty value is
+     * no value ({@code ?level=} filters nothing), as a text parameter's blank is.
+     */
     record EnumConverter<E extends Enum<E>>(Class<E> type, String parameter) implements ParamConverter<E> {
 
         @Override
         public E fromString(String value) {
-            if (value == null) {
+            if (value == null || value.isBlank()) {
                 return null;
             }
+            String name = value.trim();
             for (E constant : type.getEnumConstants()) {
-                if (constant.name().equals(value)) {
+                if (constant.name().equalsIgnoreCase(name)) {
                     return constant;
                 }
             }
@@ -87,11 +91,11 @@ public class ParameterConverters implements ParamConverterProvider {
 
         @Override
         public Instant fromString(String value) {
-            if (value == null) {
+            if (value == null || value.isBlank()) {
                 return null;
             }
             try {
-                return Instant.parse(value);
+                return Instant.parse(value.trim());
             } catch (DateTimeParseException e) {
                 throw ProblemException.badRequest(parameter,
                         "'" + abbreviated(value) + "' is not an ISO-8601 instant in UTC such as 2026-12-01T08:00:00Z");

@@ -36,11 +36,14 @@ class ParameterConvertersTest {
         assertThat(colour.fromString("GREEN")).isEqualTo(Colour.GREEN);
         assertThat(colour.toString(Colour.RED)).isEqualTo("RED");
 
-        ProblemException refused = catchThrowableOfType(ProblemException.class, () -> colour.fromString("green"));
+        assertThat(colour.fromString(" green")).as("any case, trimmed").isEqualTo(Colour.GREEN);
+        assertThat(colour.fromString("")).as("an empty value is no value").isNull();
+
+        ProblemException refused = catchThrowableOfType(ProblemException.class, () -> colour.fromString("blue"));
         assertThat(refused.problem().status()).isEqualTo(400);
         assertThat(refused.problem().errors()).singleElement().satisfies(error -> {
             assertThat(error.field()).isEqualTo("colour");
-            assertThat(error.message()).isEqualTo("'green' is not one of RED, GREEN");
+            assertThat(error.message()).isEqualTo("'blue' is not one of RED, GREEN");
         });
         assertThat(refused.problem().detail()).doesNotContain(Colour.class.getName());
 
