@@ -127,7 +127,8 @@ final class Bench {
         }
     }
 
-    private static long consumerLag(Admin admin) throws Exception {
+    /** Records of every consumer group not yet committed, summed over the group's partitions. */
+    static long consumerLag(Admin admin) throws Exception {
         long lag = 0;
         for (var group : admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS)) {
             var committed = admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
@@ -226,6 +227,20 @@ final class Bench {
         record.headers().add(CloudEventHeaders.SUBJECT, key.getBytes(StandardCharsets.UTF_8));
         record.headers().add(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON.getBytes(StandardCharsets.UTF_8));
         return record;
+    }
+
+    /**
+     * A {@code check.completed} that finds a restart required, of a server whose state holds still between checks as
+     * a real one's does until it reboots: the same snapshot (revision 1, changed at {@code since}), the same boot id,
+     * the same packages and reboot-required time. Only the check's id and time are new.
+     */
+    static CheckCompleted rebootRequiredSince(String serverId, String applicationId, Instant since) {
+        ServerSnapshot server = new ServerSnapshot(ServerSnapshot.SCHEMA_VERSION, serverId, 1, false, serverId + ".bench.internal",
+                applicationId, "production", Map.of("bench", "true"), INTERNAL, "ssh", since);
+        return new CheckCompleted(CheckCompleted.SCHEMA_VERSION, UUID.randomUUID().toString(), serverId, Instant.now(),
+                CheckTrigger.SCHEDULED, CheckOutcome.REBOOT_REQUIRED, null, List.of("libssl3", "openssh-server"), since,
+                UUID.nameUUIDFromBytes(serverId.getBytes(StandardCharsets.UTF_8)).toString(), "6.8.0-45-generic", "6.8.0-45-generic",
+                server, null, null, null, null);
     }
 
     /** A {@code check.completed} that finds a restart required (internal ports only, the server snapshot inside). */

@@ -5,14 +5,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.restartwatch.contracts.EventTypes;
 import io.restartwatch.contracts.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * P1 pipeline throughput: N {@code check.completed} (REBOOT_REQUIRED, N distinct servers) published to
@@ -23,7 +31,8 @@ import io.restartwatch.contracts.Topics;
  * catalogs; no WAL, which is shared by the cluster) once every consumer group has drained, per server, and the
  * tables that grew, and the CPU time each component of the stack used for them ({@link CpuTime}; the figure is the
  * services', Kafka's and PostgreSQL's, not the load generator's). And whether the tables that take a row per event
- * stayed bounded while the burst passed ({@link EventLogBound}).
+ * stayed bounded while the burst passed ({@link EventLogBound}). Last, the same N servers checked again with nothing
+ * changed, as a fleet's hourly sweep finds them ({@link #recheck}).
  */
 final class PipelineThroughputFigure implements Figure {
 
@@ -50,17 +59,108 @@ final class PipelineThroughputFigure implements Figure {
             Map<String, DatabaseSize> dbBefore = databaseSizes(bench);
             CpuTime cpuBefore = CpuTime.sample(bench.stack);
             Bench.log("P1 pipeline: publishing %d check results (REBOOT_REQUIRED) for %d servers to %s...", n, n, Topics.CHECKS);
-            if (burst(bench, n, rssBefore, dbBefore, cpuBefore)) {
+            Instant since = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+            if (burst(bench, n, since, rssBefore, dbBefore, cpuBefore)) {
                 eventLog.report(name());
+                recheck(bench, n, since);
             } else {
                 eventLog.noReport("the burst did not complete and drain: the tables' state is not the burst's");
+                bench.results.none("p1_recheck_throughput", "checks/s", "the burst did not complete and drain");
             }
         }
     }
 
+    /**
+     * The steady state: the N servers of the burst checked again, each still requiring its reboot with nothing changed
+     * (same snapshot, boot id, packages), as most checks of a fleet find it. Nothing is to be notified, so the pass is
+     * done when every consumer group has taken in every record and stays so ({@link #awaitSettled}); the rate is N
+     * over that time, the CPU per check is every component's over the same span. The events the pass published
+     * (assessments, notification transitions: growth of those topics) are reported too: a steady state publishes
+     * none, and a figure that found some says how many.
+     */
+    private void recheck(Bench bench, int n, Instant since) throws Exception {
+        Results results = bench.results;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bench.stack.kafka()))) {
+            long eventsBefore = endOffsets(admin, List.of(Topics.PRIORITIES, Topics.NOTIFICATIONS));
+            CpuTime cpuBefore = CpuTime.sample(bench.stack);
+            Bench.log("P1 re-check: publishing %d check results for the same servers, nothing changed...", n);
+            AtomicLong failed = new AtomicLong();
+            long start = System.nanoTime();
+            try (var producer = bench.producer("10")) {
+                for (int i = 0; i < n; i++) {
+                    String id = "p1-" + i;
+                    producer.send(Bench.cloudEvent(Topics.CHECKS, id, EventTypes.CHECK_COMPLETED,
+                                    Bench.rebootRequiredSince(id, "fleet-" + (i % 100), since)),
+                            (metadata, failure) -> {
+                                if (failure != null) {
+                                    failed.incrementAndGet();
+                                }
+                            });
+                }
+                producer.flush();
+            }
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " re-check results could not be published");
+            }
+            Duration within = Duration.ofMinutes(Math.max(10, n / 2_000));
+            long settled = awaitSettled(bench, admin, within);
+            if (settled < 0) {
+                results.timedOut("p1_recheck", "consumer groups drained after the re-check: " + Bench.consumerLag(admin) + " records of lag left",
+                        within);
+                return;
+            }
+            CpuTime cpuAfter = CpuTime.sample(bench.stack);
+            double seconds = (settled - start) / 1e9;
+            long published = endOffsets(admin, List.of(Topics.PRIORITIES, Topics.NOTIFICATIONS)) - eventsBefore;
+            results.add("p1_recheck_seconds", Bench.round1(seconds), "s");
+            results.add("p1_recheck_throughput", Math.round(n / seconds), "checks/s");
+            Map<String, Double> perCheck = cpuAfter.millisPerUnitSince(cpuBefore, n);
+            results.details.put("p1_recheck_cpu_ms_per_check_by_component", perCheck);
+            results.add("p1_recheck_cpu_per_check", cpuAfter.stackMillisPerUnitSince(cpuBefore, n), "ms");
+            results.add("p1_recheck_events_published", published, "events");
+            Bench.log("P1 re-check CPU per check (ms), from the first send until every consumer group settled: %s; events published: %d",
+                    perCheck, published);
+        }
+    }
+
+    /**
+     * Polls the consumer groups' lag until it is 0 and stays 0 for 3 s (a relay's events published late would show as
+     * lag again); returns when it first reached the 0 that held (nanoTime), or -1 when {@code within} ran out.
+     */
+    private static long awaitSettled(Bench bench, Admin admin, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        long zeroSince = -1;
+        while (System.nanoTime() < deadline) {
+            long lag = Bench.consumerLag(admin);
+            long now = System.nanoTime();
+            if (lag > 0) {
+                zeroSince = -1;
+            } else if (zeroSince < 0) {
+                zeroSince = now;
+            } else if (now - zeroSince >= 3_000_000_000L) {
+                return zeroSince;
+            }
+            Thread.sleep(200);
+        }
+        return -1;
+    }
+
+    /** The sum of the topics' end offsets: records ever written to them. */
+    private static long endOffsets(Admin admin, List<String> topics) throws Exception {
+        var request = new HashMap<TopicPartition, OffsetSpec>();
+        for (var description : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+            description.partitions().forEach(p -> request.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+        }
+        long sum = 0;
+        for (var offset : admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values()) {
+            sum += offset.offset();
+        }
+        return sum;
+    }
+
     /** @return true when the burst completed and every consumer group drained after it */
-    private boolean burst(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore, CpuTime cpuBefore)
-            throws Exception {
+    private boolean burst(Bench bench, int n, Instant since, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore,
+                          CpuTime cpuBefore) throws Exception {
         Results results = bench.results;
         AtomicLong failed = new AtomicLong();
         long start = System.nanoTime();
@@ -68,7 +168,7 @@ final class PipelineThroughputFigure implements Figure {
         try (var producer = bench.producer("10")) {
             for (int i = 0; i < n; i++) {
                 String id = "p1-" + i;
-                producer.send(Bench.cloudEvent(Topics.CHECKS, id, EventTypes.CHECK_COMPLETED, Bench.rebootRequired(id, "fleet-" + (i % 100))),
+                producer.send(Bench.cloudEvent(Topics.CHECKS, id, EventTypes.CHECK_COMPLETED, Bench.rebootRequiredSince(id, "fleet-" + (i % 100), since)),
                         (metadata, failure) -> {
                             if (failure != null) {
                                 failed.incrementAndGet();
