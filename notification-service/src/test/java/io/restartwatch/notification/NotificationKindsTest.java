@@ -174,7 +174,7 @@ class NotificationKindsTest {
         assertThat(timeline.getList("note", String.class)).containsExactly("AGENT_SILENT", null, "TIMEOUT", "HOST_KEY_CHANGED");
 
         given().queryParam("kind", "SOMETIMES").when().get("/api/notifications")
-                .then().statusCode(404).contentType("application/problem+json");
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("kind"));
     }
 
     @Test
