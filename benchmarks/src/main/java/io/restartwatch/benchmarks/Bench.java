@@ -109,26 +109,41 @@ final class Bench {
 
     /** Waits until every consumer group has consumed every partition it reads to the end; a timeout is recorded. */
     boolean awaitDrained(String figure, Duration timeout) throws Exception {
+        return awaitSettled(figure, timeout, Duration.ZERO, Duration.ofSeconds(1)) >= 0;
+    }
+
+    /**
+     * Waits until every consumer group's lag is 0 and has stayed 0 for {@code hold} (a relay's events published late
+     * show as lag again), polling every {@code every}. Returns when the lag first reached the 0 that held (nanoTime),
+     * or -1 when {@code timeout} ran out (recorded).
+     */
+    long awaitSettled(String figure, Duration timeout, Duration hold, Duration every) throws Exception {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
+        long zeroSince = -1;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka()))) {
             while (true) {
                 long lag = consumerLag(admin);
-                if (lag == 0) {
-                    log("Pipeline drained after %.0f s", (System.nanoTime() - started) / 1e9);
-                    return true;
+                long now = System.nanoTime();
+                if (lag > 0) {
+                    zeroSince = -1;
+                } else {
+                    zeroSince = zeroSince < 0 ? now : zeroSince;
+                    if (now - zeroSince >= hold.toNanos()) {
+                        log("Pipeline drained after %.0f s", (zeroSince - started) / 1e9);
+                        return zeroSince;
+                    }
                 }
-                if (System.nanoTime() > deadline) {
+                if (now > deadline) {
                     results.timedOut(figure, "consumer groups drained: " + lag + " records of lag left", timeout);
-                    return false;
+                    return -1;
                 }
-                Thread.sleep(1_000);
+                Thread.sleep(every.toMillis());
             }
         }
     }
 
-    /** Records of every consumer group not yet committed, summed over the group's partitions. */
-    static long consumerLag(Admin admin) throws Exception {
+    private static long consumerLag(Admin admin) throws Exception {
         long lag = 0;
         for (var group : admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS)) {
             var committed = admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);

@@ -73,7 +73,7 @@ final class PipelineThroughputFigure implements Figure {
     /**
      * The steady state: the N servers of the burst checked again, each still requiring its reboot with nothing changed
      * (same snapshot, boot id, packages), as most checks of a fleet find it. Nothing is to be notified, so the pass is
-     * done when every consumer group has taken in every record and stays so ({@link #awaitSettled}); the rate is N
+     * done when every consumer group has taken in every record and stays so ({@link Bench#awaitSettled}); the rate is N
      * over that time, the CPU per check is every component's over the same span. The events the pass published
      * (assessments, notification transitions: growth of those topics) are reported too: a steady state publishes
      * none, and a figure that found some says how many.
@@ -102,11 +102,10 @@ final class PipelineThroughputFigure implements Figure {
             if (failed.get() > 0) {
                 throw new IllegalStateException(failed.get() + " re-check results could not be published");
             }
-            Duration within = Duration.ofMinutes(Math.max(10, n / 2_000));
-            long settled = awaitSettled(bench, admin, within);
+            // Nothing is notified: the pass is done once every group's lag is 0 and stays 0 (a late relay would show).
+            long settled = bench.awaitSettled("p1_recheck", Duration.ofMinutes(Math.max(10, n / 2_000)), Duration.ofSeconds(3),
+                    Duration.ofMillis(200));
             if (settled < 0) {
-                results.timedOut("p1_recheck", "consumer groups drained after the re-check: " + Bench.consumerLag(admin) + " records of lag left",
-                        within);
                 return;
             }
             CpuTime cpuAfter = CpuTime.sample(bench.stack);
@@ -121,28 +120,6 @@ final class PipelineThroughputFigure implements Figure {
             Bench.log("P1 re-check CPU per check (ms), from the first send until every consumer group settled: %s; events published: %d",
                     perCheck, published);
         }
-    }
-
-    /**
-     * Polls the consumer groups' lag until it is 0 and stays 0 for 3 s (a relay's events published late would show as
-     * lag again); returns when it first reached the 0 that held (nanoTime), or -1 when {@code within} ran out.
-     */
-    private static long awaitSettled(Bench bench, Admin admin, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        long zeroSince = -1;
-        while (System.nanoTime() < deadline) {
-            long lag = Bench.consumerLag(admin);
-            long now = System.nanoTime();
-            if (lag > 0) {
-                zeroSince = -1;
-            } else if (zeroSince < 0) {
-                zeroSince = now;
-            } else if (now - zeroSince >= 3_000_000_000L) {
-                return zeroSince;
-            }
-            Thread.sleep(200);
-        }
-        return -1;
     }
 
     /** The sum of the topics' end offsets: records ever written to them. */

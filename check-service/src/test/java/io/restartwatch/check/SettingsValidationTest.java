@@ -1,7 +1,5 @@
 package io.restartwatch.check;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 
 import io.restartwatch.check.config.CheckSettings;
@@ -17,7 +15,6 @@ class SettingsValidationTest {
 
     @Test
     void theSchedulersSettingsAreInRange() {
-        assertThat(ConfigMappings.problems(CheckSettings.class, Map.of())).isEmpty();
         ConfigMappings.assertRefusesEach(CheckSettings.class, Map.of(
                 "restartwatch.checks.concurrency", "0",
                 "restartwatch.checks.jitter", "1.5",
@@ -35,7 +32,6 @@ class SettingsValidationTest {
 
     @Test
     void retentionKeepsAtLeastOneCheck() {
-        assertThat(ConfigMappings.problems(CheckRetentionSettings.class, Map.of())).isEmpty();
         ConfigMappings.assertRefusesEach(CheckRetentionSettings.class, Map.of("restartwatch.retention.checks.max-per-server", "0"));
     }
 }

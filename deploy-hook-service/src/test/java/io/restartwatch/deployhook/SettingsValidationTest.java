@@ -1,7 +1,5 @@
 package io.restartwatch.deployhook;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 
 import io.restartwatch.deployhook.config.DeployHookSettings;
@@ -13,7 +11,6 @@ class SettingsValidationTest {
 
     @Test
     void theRateLimitLetsAtLeastOneRequestThrough() {
-        assertThat(ConfigMappings.problems(DeployHookSettings.class, Map.of())).isEmpty();
         ConfigMappings.assertRefusesEach(DeployHookSettings.class, Map.of(
                 "restartwatch.deploy-hook.rate-limit.burst", "0",
                 "restartwatch.deploy-hook.rate-limit.per-minute", "-5",

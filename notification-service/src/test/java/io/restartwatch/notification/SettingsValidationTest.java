@@ -17,14 +17,12 @@ class SettingsValidationTest {
 
     @Test
     void theFleetHistoryIsZeroOrMore() {
-        assertThat(ConfigMappings.problems(FleetSettings.class, Map.of())).isEmpty();
         assertThat(ConfigMappings.problems(FleetSettings.class, Map.of("restartwatch.fleet.check-history", "0"))).isEmpty();
         ConfigMappings.assertRefusesEach(FleetSettings.class, Map.of("restartwatch.fleet.check-history", "-1"));
     }
 
     @Test
     void webhookRetriesGrowAndNothingSpins() {
-        assertThat(ConfigMappings.problems(WebhookSettings.class, Map.of())).isEmpty();
         ConfigMappings.assertRefusesEach(WebhookSettings.class, Map.of(
                 "restartwatch.webhooks.backoff-multiplier", "0.5",
                 "restartwatch.webhooks.poll-interval", "PT0S",

@@ -26,10 +26,14 @@ public final class ConfigMappings {
     }
 
     /**
-     * Asserts that each of {@code outOfRange}'s keys is refused with one problem of its own, which names it (as the
-     * start-up message does: {@code <key> must be …}), and that nothing else is.
+     * Asserts that the mapping's defaults are valid, and that each of {@code outOfRange}'s keys is then refused with one
+     * problem of its own, which names it (as the start-up message does: {@code <key> must be …}), and nothing else is.
      */
     public static void assertRefusesEach(Class<?> mapping, Map<String, String> outOfRange) {
+        List<String> withDefaults = problems(mapping, Map.of());
+        if (!withDefaults.isEmpty()) {
+            throw new AssertionError("the defaults of " + mapping.getSimpleName() + " are refused: " + withDefaults);
+        }
         List<String> problems = problems(mapping, outOfRange);
         for (String key : outOfRange.keySet()) {
             if (problems.stream().noneMatch(problem -> problem.startsWith(key + " "))) {
