@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -271,15 +272,19 @@ public final class SystemProcesses implements AutoCloseable {
 
     /** How many times the launcher's supervisor has started a dead PostgreSQL again (its log lines). */
     public long supervisedPostgresRestarts() throws IOException {
-        return linesMatching(workDir.resolve("local-stack.log"),
-                line -> line.contains("supervisor: PostgreSQL") && line.contains(" restarted (pid "));
+        return linesMatching(workDir.resolve("local-stack.log"), SystemProcesses::isSupervisedPostgresRestart);
+    }
+
+    private static boolean isSupervisedPostgresRestart(String line) {
+        return line.contains("supervisor: PostgreSQL") && line.contains(" restarted (pid ");
     }
 
     /**
      * Waits until the launcher's supervisor has started PostgreSQL again (after {@link #sigkillPostgres}), with no
-     * command from the test: the restart an operator gets without running {@code ./stack up}.
+     * command from the test: the restart an operator gets without running {@code ./stack up}. Returns when the
+     * supervisor logged the restart (the time its line starts with), which is after PostgreSQL was ready again.
      */
-    public void awaitSupervisedPostgresRestart(long restartsBefore) throws IOException, InterruptedException {
+    public Instant awaitSupervisedPostgresRestart(long restartsBefore) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (supervisedPostgresRestarts() == restartsBefore) {
             if (System.nanoTime() > deadline) {
@@ -288,6 +293,9 @@ public final class SystemProcesses implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+        String restarted = Files.readAllLines(workDir.resolve("local-stack.log"), StandardCharsets.ISO_8859_1).stream()
+                .filter(SystemProcesses::isSupervisedPostgresRestart).reduce((earlier, later) -> later).orElseThrow();
+        return Instant.parse(restarted.substring(0, restarted.indexOf(' ')));
     }
 
     private static void sigkill(ProcessHandle process) {

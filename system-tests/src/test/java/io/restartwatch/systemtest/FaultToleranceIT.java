@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -244,14 +245,16 @@ class FaultToleranceIT {
             run.gate(1.0 / 3);
             run.atFault();
             try (OperatorReads reads = new OperatorReads()) {
-                long killedAt = System.nanoTime();
-                system.sigkillPostgres();
-                long backAt = System.nanoTime();
-                reads.awaitAnswered200StartedAfterAndStop(backAt);
-                String summary = reads.summary(killedAt, backAt);
+                AtomicReference<Instant> deadAt = new AtomicReference<>();
+                Instant restartedAt = system.sigkillPostgres(() -> {
+                    deadAt.set(Instant.now());
+                    reads.readOnceMore(); // one read surely started while the database was dead, whatever the loop's timing
+                });
+                reads.awaitAnswered200StartedAfterAndStop(restartedAt);
+                String summary = reads.summary(deadAt.get(), restartedAt);
                 run.note(summary);
                 assertThat(reads.count("other")).as("every read answered 200 or 503 with Retry-After: " + summary).isZero();
-                assertThat(reads.startedDuring(killedAt, backAt)).as("reads met the outage: " + summary).isPositive();
+                assertThat(reads.metOutage(deadAt.get(), restartedAt)).as("reads met the outage: " + summary).isPositive();
             }
         });
     }
@@ -605,52 +608,64 @@ class FaultToleranceIT {
      * An operator reading the API while PostgreSQL is away: check-service's server list, one read at a time, 100 ms
      * apart. Each answer must be 200 (the pool waited the outage out: it retries a connection for up to its
      * acquisition timeout, 5 s) or 503 problem+json with Retry-After (come back shortly); a 500, another status or no
-     * answer within 15 s counts as "other". Reads that started while the database was away prove the fault reached
-     * the API.
+     * answer within 15 s counts as "other". A read met the outage when it started while the database was dead and was
+     * answered 503, or 200 only once the database was back: it had to wait for it. (Times are the wall clock's, as the
+     * launcher's supervisor logs its restart in another process.)
      */
     private static final class OperatorReads implements AutoCloseable {
 
-        private record Read(long startedAt, long answeredAt, String answer) {
+        private record Read(Instant startedAt, Instant answeredAt, String answer) {
         }
 
+        private final HttpRequest read = asAdmin(HttpRequest.newBuilder(URI.create(system.url("check-service") + "/api/servers?applicationId=ft-outage-reads"))
+                .timeout(Duration.ofSeconds(15))).GET().build();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final List<Read> reads = java.util.Collections.synchronizedList(new ArrayList<>());
         private volatile String firstOther = "";
         private final CompletableFuture<Void> loop = CompletableFuture.runAsync(this::readUntilStopped);
+        private volatile CompletableFuture<Void> oneMore = CompletableFuture.completedFuture(null);
 
         private void readUntilStopped() {
-            HttpRequest read = asAdmin(HttpRequest.newBuilder(URI.create(system.url("check-service") + "/api/servers?applicationId=ft-outage-reads"))
-                    .timeout(Duration.ofSeconds(15))).GET().build();
-            while (!stop.get()) {
-                long startedAt = System.nanoTime();
-                String answer;
-                try {
-                    HttpResponse<String> response = HTTP.send(read, HttpResponse.BodyHandlers.ofString());
-                    boolean unavailable = response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()
-                            && response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
-                    answer = response.statusCode() == 200 ? "200" : unavailable ? "503" : "other";
-                    if (answer.equals("other") && firstOther.isEmpty()) {
-                        firstOther = response.statusCode() + " " + response.body().substring(0, Math.min(200, response.body().length()));
-                    }
-                } catch (java.io.IOException e) {
-                    answer = "other";
-                    if (firstOther.isEmpty()) {
-                        firstOther = e.toString();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                reads.add(new Read(startedAt, System.nanoTime(), answer));
+            while (!stop.get() && readOnce()) {
                 pause(Duration.ofMillis(100)); // an operator's refresh cadence, not a wait for a condition
             }
         }
 
+        /** Starts one read now beside the loop's. */
+        void readOnceMore() {
+            oneMore = CompletableFuture.runAsync(this::readOnce);
+        }
+
+        /** @return false when interrupted */
+        private boolean readOnce() {
+            Instant startedAt = Instant.now();
+            String answer;
+            try {
+                HttpResponse<String> response = HTTP.send(read, HttpResponse.BodyHandlers.ofString());
+                boolean unavailable = response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()
+                        && response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
+                answer = response.statusCode() == 200 ? "200" : unavailable ? "503" : "other";
+                if (answer.equals("other") && firstOther.isEmpty()) {
+                    firstOther = response.statusCode() + " " + response.body().substring(0, Math.min(200, response.body().length()));
+                }
+            } catch (java.io.IOException e) {
+                answer = "other";
+                if (firstOther.isEmpty()) {
+                    firstOther = e.toString();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            reads.add(new Read(startedAt, Instant.now(), answer));
+            return true;
+        }
+
         /** Waits until a read that started after {@code since} answered 200, then stops reading. */
-        void awaitAnswered200StartedAfterAndStop(long since) {
+        void awaitAnswered200StartedAfterAndStop(Instant since) {
             Awaitility.await("a read answered 200 once PostgreSQL was back").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                     .failFast("the reader stopped", loop::isDone)
-                    .until(() -> snapshot().stream().anyMatch(r -> r.startedAt() >= since && r.answer().equals("200")));
+                    .until(() -> snapshot().stream().anyMatch(r -> !r.startedAt().isBefore(since) && r.answer().equals("200")));
             close();
         }
 
@@ -664,22 +679,27 @@ class FaultToleranceIT {
             return snapshot().stream().filter(r -> r.answer().equals(answer)).count();
         }
 
-        /** Reads started while the database was away, between the kill and its restart. */
-        long startedDuring(long from, long to) {
-            return snapshot().stream().filter(r -> r.startedAt() >= from && r.startedAt() < to).count();
+        /** Reads started while the database was dead, answered 503 or only once it was back. */
+        long metOutage(Instant deadAt, Instant restartedAt) {
+            return snapshot().stream()
+                    .filter(r -> !r.startedAt().isBefore(deadAt) && r.startedAt().isBefore(restartedAt))
+                    .filter(r -> r.answer().equals("503") || !r.answeredAt().isBefore(restartedAt))
+                    .count();
         }
 
-        String summary(long from, long to) {
-            long longest = snapshot().stream().mapToLong(r -> r.answeredAt() - r.startedAt()).max().orElse(0);
-            return "api_reads=started_during_outage:%d,200:%d,503:%d,other:%d,longest_ms:%d%s".formatted(startedDuring(from, to),
-                    count("200"), count("503"), count("other"), TimeUnit.NANOSECONDS.toMillis(longest),
-                    firstOther.isEmpty() ? "" : ",first_other:" + firstOther.replaceAll("\\s", "_"));
+        String summary(Instant deadAt, Instant restartedAt) {
+            long startedWhileDead = snapshot().stream().filter(r -> !r.startedAt().isBefore(deadAt) && r.startedAt().isBefore(restartedAt)).count();
+            long longest = snapshot().stream().mapToLong(r -> Duration.between(r.startedAt(), r.answeredAt()).toMillis()).max().orElse(0);
+            return "api_reads=outage_ms:%d,started_while_dead:%d,met_outage:%d,200:%d,503:%d,other:%d,longest_ms:%d%s".formatted(
+                    Duration.between(deadAt, restartedAt).toMillis(), startedWhileDead, metOutage(deadAt, restartedAt), count("200"),
+                    count("503"), count("other"), longest, firstOther.isEmpty() ? "" : ",first_other:" + firstOther.replaceAll("\\s", "_"));
         }
 
         @Override
         public void close() {
             stop.set(true);
             loop.join();
+            oneMore.join();
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,12 +221,14 @@ final class SystemUnderTest implements AutoCloseable {
 
     /**
      * SIGKILL of the postmaster; the launcher's supervisor notices and starts PostgreSQL again by itself (nothing
-     * asks it to): crash recovery from its WAL.
+     * asks it to): crash recovery from its WAL. {@code onceDead} runs as soon as the postmaster and its backends are
+     * gone, before the restart is awaited. Returns when the supervisor logged the restart (PostgreSQL was ready again).
      */
-    void sigkillPostgres() throws IOException, InterruptedException {
+    Instant sigkillPostgres(Runnable onceDead) throws IOException, InterruptedException {
         long restartsBefore = processes.supervisedPostgresRestarts();
         processes.sigkillPostgres();
-        processes.awaitSupervisedPostgresRestart(restartsBefore);
+        onceDead.run();
+        return processes.awaitSupervisedPostgresRestart(restartsBefore);
     }
 
     /**
