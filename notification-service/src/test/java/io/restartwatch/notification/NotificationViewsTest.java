@@ -118,7 +118,13 @@ class NotificationViewsTest {
         given().queryParam("since", "yesterday").when().get("/api/notifications")
                 .then().statusCode(400).body("errors[0].field", equalTo("since")).body("errors[0].message", containsString("ISO-8601"));
         given().queryParam("page", "two").when().get("/api/notifications")
-                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("wrong type"));
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("page"))
+                .body("errors[0].message", equalTo("'two' is not a whole number"));
+        // A shortened id that UUID.fromString would take as another id is refused too.
+        given().filter(as(TestKeys.issue("carol-params", "operator"))).contentType(ContentType.JSON).body(Map.of("note", "n"))
+                .when().post("/api/notifications/{id}/acknowledge", "1-2-3-4-5")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("id"))
+                .body("errors[0].message", containsString("is not an id"));
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.lang.reflect.Type;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.PathParam;
@@ -17,9 +19,9 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
- * Query and path parameters of enum and instant types answer a value they cannot take with 400, naming the parameter
- * and what it accepts ({@code status: 'BOGUS' is not one of OPEN, CLEARED}). JAX-RS's own rule answers a query
- * parameter it cannot convert with a bare 404, which reads as "no such endpoint".
+ * Query and path parameters of enum, instant, whole-number and UUID types answer a value they cannot take with 400,
+ * naming the parameter and what it accepts ({@code status: 'BOGUS' is not one of OPEN, CLEARED}). JAX-RS's own rule
+ * answers a query parameter it cannot convert with a bare 404, which reads as "no such endpoint".
  */
 @Provider
 public class ParameterConverters implements ParamConverterProvider {
@@ -35,6 +37,12 @@ public class ParameterConverters implements ParamConverterProvider {
         }
         if (rawType == Instant.class) {
             return (ParamConverter<T>) new InstantConverter(parameterName(annotations));
+        }
+        if (rawType == int.class || rawType == Integer.class) {
+            return (ParamConverter<T>) new WholeNumberConverter(parameterName(annotations));
+        }
+        if (rawType == UUID.class) {
+            return (ParamConverter<T>) new UuidConverter(parameterName(annotations));
         }
         return null;
     }
@@ -107,6 +115,50 @@ public class ParameterConverters implements ParamConverterProvider {
             return value == null ? null : value.toString();
         }
     }
+
+    /** A number's range is the endpoint's to check (Bean Validation names its bounds); this refuses what is no number. */
+    record WholeNumberConverter(String parameter) implements ParamConverter<Integer> {
+
+        @Override
+        public Integer fromString(String value) {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return Integer.valueOf(value.trim());
+            } catch (NumberFormatException e) {
+                throw ProblemException.badRequest(parameter, "'" + abbreviated(value) + "' is not a whole number");
+            }
+        }
+
+        @Override
+        public String toString(Integer value) {
+            return value == null ? null : value.toString();
+        }
+    }
+
+    record UuidConverter(String parameter) implements ParamConverter<UUID> {
+
+        @Override
+        public UUID fromString(String value) {
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            // UUID.fromString takes shortened groups ("1-2-3-4-5") and would answer another id than the one asked for.
+            if (!CANONICAL_UUID.matcher(value.trim()).matches()) {
+                throw ProblemException.badRequest(parameter,
+                        "'" + abbreviated(value) + "' is not an id such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+            }
+            return UUID.fromString(value.trim());
+        }
+
+        @Override
+        public String toString(UUID value) {
+            return value == null ? null : value.toString();
+        }
+    }
+
+    private static final Pattern CANONICAL_UUID = Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
 
     /** The value is echoed to help the caller; a long one is cut so that an error stays an error, not a mirror. */
     private static String abbreviated(String value) {

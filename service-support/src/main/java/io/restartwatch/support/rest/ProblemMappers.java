@@ -79,7 +79,7 @@ public class ProblemMappers {
         }
         if (unconvertibleParameter(exception)) {
             return Problem.of(400, "Bad Request",
-                    "A parameter of the request has a value of the wrong type (for example letters where a number or an id is expected)",
+                    "A parameter of the request has a value its type cannot take",
                     List.of()).toResponse();
         }
         return Problem.of(status, exception.getMessage()).toResponse();

@@ -7,6 +7,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.QueryParam;
@@ -67,6 +68,31 @@ class ParameterConvertersTest {
     }
 
     @Test
+    void aWholeNumberAndAnIdRefuseWhatTheyCannotBeNamingTheParameter() throws Exception {
+        ParamConverter<Integer> page = converters.getConverter(int.class, int.class, annotations(0));
+        assertThat(page.fromString(" 42")).isEqualTo(42);
+        for (String notANumber : new String[] {"two", "", "1.5", "99999999999"}) {
+            assertThat(catchThrowableOfType(ProblemException.class, () -> page.fromString(notANumber)).problem().errors())
+                    .as(notANumber).singleElement().satisfies(error -> {
+                        assertThat(error.field()).isEqualTo("colour");
+                        assertThat(error.message()).isEqualTo("'" + notANumber + "' is not a whole number");
+                    });
+        }
+
+        ParamConverter<UUID> id = converters.getConverter(UUID.class, UUID.class, annotations(1));
+        UUID known = UUID.randomUUID();
+        assertThat(id.fromString(known.toString().toUpperCase())).isEqualTo(known);
+        // UUID.fromString("1-2-3-4-5") is 00000001-0002-0003-0004-000000000005: another id than the one asked for.
+        for (String notAnId : new String[] {"1-2-3-4-5", "not-a-uuid", known + "0"}) {
+            assertThat(catchThrowableOfType(ProblemException.class, () -> id.fromString(notAnId)).problem().errors())
+                    .as(notAnId).singleElement().satisfies(error -> {
+                        assertThat(error.field()).isEqualTo("since");
+                        assertThat(error.message()).startsWith("'" + notAnId + "' is not an id");
+                    });
+        }
+    }
+
+    @Test
     void aConversionFailureWrappedInA404IsA400AndA404OfItsOwnStaysA404() {
         ProblemException refused = ProblemException.badRequest("status", "'BOGUS' is not one of OPEN, CLEARED");
         Problem named = (Problem) mappers.webApplication(new NotFoundException(refused)).getEntity();
@@ -76,7 +102,7 @@ class ParameterConvertersTest {
         Problem number = (Problem) mappers.webApplication(new NotFoundException(new NumberFormatException("For input string: \"abc\"")))
                 .getEntity();
         assertThat(number.status()).isEqualTo(400);
-        assertThat(number.detail()).contains("wrong type");
+        assertThat(number.detail()).contains("its type cannot take");
 
         assertThat(mappers.webApplication(new NotFoundException("HTTP 404 Not Found")).getStatus()).isEqualTo(404);
     }
