@@ -3,9 +3,9 @@ package io.restartwatch.support.rest;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -32,17 +32,24 @@ public class ParameterConverters implements ParamConverterProvider {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public <T> ParamConverter<T> getConverter(Class<T> rawType, Type genericType, Annotation[] annotations) {
+        String name = parameterName(annotations);
         if (rawType.isEnum()) {
-            return (ParamConverter<T>) new EnumConverter(rawType.asSubclass(Enum.class), parameterName(annotations));
+            // Any case (operators type filters by hand); an empty value is no value, as a text parameter's blank is.
+            Class<? extends Enum> type = rawType.asSubclass(Enum.class);
+            String accepted = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+            return (ParamConverter<T>) new Converter<>(name, true, value -> constantNamed(type, value), "is not one of " + accepted);
         }
         if (rawType == Instant.class) {
-            return (ParamConverter<T>) new InstantConverter(parameterName(annotations));
+            return (ParamConverter<T>) new Converter<>(name, true, Instant::parse, "is not an ISO-8601 instant in UTC such as 2026-12-01T08:00:00Z");
         }
         if (rawType == int.class || rawType == Integer.class) {
-            return (ParamConverter<T>) new WholeNumberConverter(parameterName(annotations));
+            // The range is the endpoint's to check (Bean Validation names its bounds); this refuses what is no number.
+            return (ParamConverter<T>) new Converter<>(name, false, Integer::valueOf, "is not a whole number");
         }
         if (rawType == UUID.class) {
-            return (ParamConverter<T>) new UuidConverter(parameterName(annotations));
+            // UUID.fromString takes shortened groups ("1-2-3-4-5") and would answer another id than the one asked for.
+            return (ParamConverter<T>) new Converter<>(name, true, value -> CANONICAL_UUID.matcher(value).matches() ? UUID.fromString(value) : null,
+                    "is not an id such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301");
         }
         return null;
     }
@@ -68,93 +75,41 @@ public class ParameterConverters implements ParamConverterProvider {
         return UNNAMED;
     }
 
+    private static <E extends Enum<E>> E constantNamed(Class<E> type, String name) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(name)) {
+                return constant;
+            }
+        }
+        return null;
+    }
+
     /**
-     * The constant's name in any case ({@code high} is {@code HIGH}: operators type filters by hand); an empty value is
-     * no value ({@code ?level=} filters nothing), as a text parameter's blank is.
+     * Converts a trimmed value with {@code parse}; one it refuses (null or an exception) is a 400 naming the parameter:
+     * {@code '<value>' <refusal>}. A blank value is no value when {@code blankIsNone}.
      */
-    record EnumConverter<E extends Enum<E>>(Class<E> type, String parameter) implements ParamConverter<E> {
+    record Converter<T>(String parameter, boolean blankIsNone, Function<String, T> parse, String refusal) implements ParamConverter<T> {
 
         @Override
-        public E fromString(String value) {
-            if (value == null || value.isBlank()) {
+        public T fromString(String value) {
+            if (value == null || blankIsNone && value.isBlank()) {
                 return null;
             }
-            String name = value.trim();
-            for (E constant : type.getEnumConstants()) {
-                if (constant.name().equalsIgnoreCase(name)) {
-                    return constant;
-                }
-            }
-            String accepted = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
-            throw ProblemException.badRequest(parameter, "'" + abbreviated(value) + "' is not one of " + accepted);
-        }
-
-        @Override
-        public String toString(E value) {
-            return value == null ? null : value.name();
-        }
-    }
-
-    record InstantConverter(String parameter) implements ParamConverter<Instant> {
-
-        @Override
-        public Instant fromString(String value) {
-            if (value == null || value.isBlank()) {
-                return null;
-            }
+            T converted;
             try {
-                return Instant.parse(value.trim());
-            } catch (DateTimeParseException e) {
-                throw ProblemException.badRequest(parameter,
-                        "'" + abbreviated(value) + "' is not an ISO-8601 instant in UTC such as 2026-12-01T08:00:00Z");
+                converted = parse.apply(value.trim());
+            } catch (RuntimeException refused) {
+                converted = null;
             }
+            if (converted == null) {
+                throw ProblemException.badRequest(parameter, "'" + abbreviated(value) + "' " + refusal);
+            }
+            return converted;
         }
 
         @Override
-        public String toString(Instant value) {
-            return value == null ? null : value.toString();
-        }
-    }
-
-    /** A number's range is the endpoint's to check (Bean Validation names its bounds); this refuses what is no number. */
-    record WholeNumberConverter(String parameter) implements ParamConverter<Integer> {
-
-        @Override
-        public Integer fromString(String value) {
-            if (value == null) {
-                return null;
-            }
-            try {
-                return Integer.valueOf(value.trim());
-            } catch (NumberFormatException e) {
-                throw ProblemException.badRequest(parameter, "'" + abbreviated(value) + "' is not a whole number");
-            }
-        }
-
-        @Override
-        public String toString(Integer value) {
-            return value == null ? null : value.toString();
-        }
-    }
-
-    record UuidConverter(String parameter) implements ParamConverter<UUID> {
-
-        @Override
-        public UUID fromString(String value) {
-            if (value == null || value.isBlank()) {
-                return null;
-            }
-            // UUID.fromString takes shortened groups ("1-2-3-4-5") and would answer another id than the one asked for.
-            if (!CANONICAL_UUID.matcher(value.trim()).matches()) {
-                throw ProblemException.badRequest(parameter,
-                        "'" + abbreviated(value) + "' is not an id such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301");
-            }
-            return UUID.fromString(value.trim());
-        }
-
-        @Override
-        public String toString(UUID value) {
-            return value == null ? null : value.toString();
+        public String toString(T value) {
+            return value == null ? null : value instanceof Enum<?> constant ? constant.name() : value.toString();
         }
     }
 
