@@ -30,7 +30,8 @@ import org.apache.kafka.common.TopicPartition;
  * check, priority, notification, deployhook and plan: tables, indexes, TOAST, free-space and visibility maps and
  * catalogs; no WAL, which is shared by the cluster) once every consumer group has drained, per server, and the
  * tables that grew, and the CPU time each component of the stack used for them ({@link CpuTime}; the figure is the
- * services', Kafka's and PostgreSQL's, not the load generator's). And whether the tables that take a row per event
+ * services', Kafka's and PostgreSQL's, not the load generator's), and the write-ahead log the same span wrote
+ * ({@link WalVolume}: bytes flushed, which the machine's load does not change). And whether the tables that take a row per event
  * stayed bounded while the burst passed ({@link EventLogBound}). Last, the same N servers checked again with nothing
  * changed, as a fleet's hourly sweep finds them ({@link #recheck}).
  */
@@ -58,9 +59,10 @@ final class PipelineThroughputFigure implements Figure {
             Map<String, Double> rssBefore = rssAll(bench);
             Map<String, DatabaseSize> dbBefore = databaseSizes(bench);
             CpuTime cpuBefore = CpuTime.sample(bench.stack);
+            WalVolume walBefore = WalVolume.sample(bench);
             Bench.log("P1 pipeline: publishing %d check results (REBOOT_REQUIRED) for %d servers to %s...", n, n, Topics.CHECKS);
             Instant since = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
-            if (burst(bench, n, since, rssBefore, dbBefore, cpuBefore)) {
+            if (burst(bench, n, since, rssBefore, dbBefore, cpuBefore, walBefore)) {
                 eventLog.report(name());
                 recheck(bench, n, since);
             } else {
@@ -83,6 +85,7 @@ final class PipelineThroughputFigure implements Figure {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bench.stack.kafka()))) {
             long eventsBefore = endOffsets(admin, List.of(Topics.PRIORITIES, Topics.NOTIFICATIONS));
             CpuTime cpuBefore = CpuTime.sample(bench.stack);
+            WalVolume walBefore = WalVolume.sample(bench);
             Bench.log("P1 re-check: publishing %d check results for the same servers, nothing changed...", n);
             AtomicLong failed = new AtomicLong();
             long start = System.nanoTime();
@@ -109,6 +112,7 @@ final class PipelineThroughputFigure implements Figure {
                 return;
             }
             CpuTime cpuAfter = CpuTime.sample(bench.stack);
+            WalVolume walAfter = WalVolume.sample(bench);
             double seconds = (settled - start) / 1e9;
             long published = endOffsets(admin, List.of(Topics.PRIORITIES, Topics.NOTIFICATIONS)) - eventsBefore;
             results.add("p1_recheck_seconds", Bench.round1(seconds), "s");
@@ -117,6 +121,8 @@ final class PipelineThroughputFigure implements Figure {
             results.details.put("p1_recheck_cpu_ms_per_check_by_component", perCheck);
             results.add("p1_recheck_cpu_per_check", cpuAfter.stackMillisPerUnitSince(cpuBefore, n), "ms");
             results.add("p1_recheck_events_published", published, "events");
+            results.add("p1_recheck_wal_bytes_per_check", Math.round(walAfter.bytesSince(walBefore) / (double) n), "B");
+            results.details.put("p1_recheck_wal_per_check", walAfter.perUnitSince(walBefore, n));
             Bench.log("P1 re-check CPU per check (ms), from the first send until every consumer group settled: %s; events published: %d",
                     perCheck, published);
         }
@@ -137,7 +143,7 @@ final class PipelineThroughputFigure implements Figure {
 
     /** @return true when the burst completed and every consumer group drained after it */
     private boolean burst(Bench bench, int n, Instant since, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore,
-                          CpuTime cpuBefore) throws Exception {
+                          CpuTime cpuBefore, WalVolume walBefore) throws Exception {
         Results results = bench.results;
         AtomicLong failed = new AtomicLong();
         long start = System.nanoTime();
@@ -211,7 +217,7 @@ final class PipelineThroughputFigure implements Figure {
             results.add("p1_ratio_to_raw_kafka", rate / bench.rawRecordsPerSecond, "ratio", 0.025, true);
         }
         results.add("p1_pipeline_time_per_server", Bench.round1(seconds * 1e6 / n), "us");
-        return storageCost(bench, n, rssBefore, dbBefore, cpuBefore);
+        return storageCost(bench, n, rssBefore, dbBefore, cpuBefore, walBefore);
     }
 
     /**
@@ -220,18 +226,24 @@ final class PipelineThroughputFigure implements Figure {
      * and the growth of each service database per server, the figure being exactly the sum of the per-database lines.
      */
     private boolean storageCost(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore,
-                                CpuTime cpuBefore) throws Exception {
+                                CpuTime cpuBefore, WalVolume walBefore) throws Exception {
         Results results = bench.results;
         boolean drained = bench.awaitDrained(name(), DRAINED_WITHIN);
         CpuTime cpuAfter = CpuTime.sample(bench.stack);
+        WalVolume walAfter = WalVolume.sample(bench);
         if (drained) {
             // Every event of the burst taken in by every consumer: the CPU the N checks cost, end to end.
             Map<String, Double> perCheck = cpuAfter.millisPerUnitSince(cpuBefore, n);
             results.details.put("p1_cpu_ms_per_check_by_component", perCheck);
             results.add("p1_cpu_per_check", cpuAfter.stackMillisPerUnitSince(cpuBefore, n), "ms", 0.4, false);
             Bench.log("P1 CPU per check (ms), from the first send until every consumer group drained: %s", perCheck);
+            // The same span's WAL: what the checks' commits flushed to disk, in bytes, whatever the machine's load.
+            results.add("p1_wal_bytes_per_check", Math.round(walAfter.bytesSince(walBefore) / (double) n), "B");
+            results.details.put("p1_wal_per_check", walAfter.perUnitSince(walBefore, n));
+            Bench.log("P1 WAL per check, same span: %s", walAfter.perUnitSince(walBefore, n));
         } else {
             results.none("p1_cpu_per_check", "ms", 0.4, false, "the pipeline did not drain: the burst's work was not all done");
+            results.none("p1_wal_bytes_per_check", "B", "the pipeline did not drain: the burst's work was not all done");
         }
         Map<String, Double> rssAfter = rssAll(bench);
         Map<String, Object> rss = new LinkedHashMap<>();
