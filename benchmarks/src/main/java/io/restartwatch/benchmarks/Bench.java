@@ -165,6 +165,29 @@ final class Bench {
         return DriverManager.getConnection(stack.jdbcUrl(name), "postgres", "postgres");
     }
 
+    /**
+     * PostgreSQL's table statistics once they have settled: a backend reports its counts about a second after a commit
+     * when busy and within 10 s when idle (PGSTAT_IDLE_INTERVAL), so once a read has not changed for 11 s every commit
+     * before that quiet stretch is in it. Read every 2 s for at most a minute; null when it never settled.
+     */
+    static <T> T settledStatistics(String what, java.util.concurrent.Callable<T> read) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        T last = read.call();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(2_000);
+            T now = read.call();
+            if (!now.equals(last)) {
+                last = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= Duration.ofSeconds(11).toNanos()) {
+                return now;
+            }
+        }
+        log("  table statistics (%s) still changing after a minute", what);
+        return null;
+    }
+
     static long queryLong(Connection db, String sql) throws SQLException {
         try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             rows.next();

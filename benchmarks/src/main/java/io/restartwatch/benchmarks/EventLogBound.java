@@ -132,27 +132,9 @@ final class EventLogBound implements AutoCloseable {
         Bench.log("P1 per-event tables (rows taken in, peak sampled above the start, at end): %s", tables);
     }
 
-    /**
-     * A column of pg_stat_user_tables once it has settled. A backend reports its counts about a second after a commit
-     * when busy and within 10 s when idle (PGSTAT_IDLE_INTERVAL), so once no count has changed for 11 s every commit
-     * before that quiet stretch is in them. Read every 2 s for at most a minute; null when it never settled.
-     */
+    /** A column of pg_stat_user_tables once it has settled ({@link Bench#settledStatistics}); null when it never did. */
     private Map<String, Long> settledStatistics(String column) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        Map<String, Long> last = statistics(column);
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(2_000);
-            Map<String, Long> now = statistics(column);
-            if (!now.equals(last)) {
-                last = now;
-                quietSince = System.nanoTime();
-            } else if (System.nanoTime() - quietSince >= Duration.ofSeconds(11).toNanos()) {
-                return now;
-            }
-        }
-        Bench.log("  table statistics (%s) still changing after a minute", column);
-        return null;
+        return Bench.settledStatistics(column, () -> statistics(column));
     }
 
     private long overdueRows(String sql) throws SQLException {

@@ -54,6 +54,7 @@ final class PipelineThroughputFigure implements Figure {
         // The burst runs on a drained pipeline: earlier phases' events still queued would slow it down.
         bench.awaitDrained(name(), DRAINED_WITHIN);
         int n = bench.options.servers();
+        TableWrites rowsBefore = TableWrites.settled(bench);
         // EventLogBound.start first: it waits for the table statistics to settle, which is not the burst's CPU time.
         try (EventLogBound eventLog = EventLogBound.start(bench)) {
             Map<String, Double> rssBefore = rssAll(bench);
@@ -62,7 +63,7 @@ final class PipelineThroughputFigure implements Figure {
             WalVolume walBefore = WalVolume.sample(bench);
             Bench.log("P1 pipeline: publishing %d check results (REBOOT_REQUIRED) for %d servers to %s...", n, n, Topics.CHECKS);
             Instant since = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
-            if (burst(bench, n, since, rssBefore, dbBefore, cpuBefore, walBefore)) {
+            if (burst(bench, n, since, rssBefore, dbBefore, cpuBefore, walBefore, rowsBefore)) {
                 eventLog.report(name());
                 recheck(bench, n, since);
             } else {
@@ -84,6 +85,7 @@ final class PipelineThroughputFigure implements Figure {
         Results results = bench.results;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bench.stack.kafka()))) {
             long eventsBefore = endOffsets(admin, List.of(Topics.PRIORITIES, Topics.NOTIFICATIONS));
+            TableWrites rowsBefore = TableWrites.settled(bench);
             CpuTime cpuBefore = CpuTime.sample(bench.stack);
             WalVolume walBefore = WalVolume.sample(bench);
             Bench.log("P1 re-check: publishing %d check results for the same servers, nothing changed...", n);
@@ -123,6 +125,9 @@ final class PipelineThroughputFigure implements Figure {
             results.add("p1_recheck_events_published", published, "events");
             results.add("p1_recheck_wal_bytes_per_check", Math.round(walAfter.bytesSince(walBefore) / (double) n), "B");
             results.details.put("p1_recheck_wal_per_check", walAfter.perUnitSince(walBefore, n));
+            Map<String, Object> rows = TableWrites.settled(bench).perUnitSince(rowsBefore, n);
+            results.details.put("p1_recheck_rows_written_per_check", rows);
+            Bench.log("P1 re-check WAL per check: %s; rows written per check, by table: %s", walAfter.perUnitSince(walBefore, n), rows);
             Bench.log("P1 re-check CPU per check (ms), from the first send until every consumer group settled: %s; events published: %d",
                     perCheck, published);
         }
@@ -143,7 +148,7 @@ final class PipelineThroughputFigure implements Figure {
 
     /** @return true when the burst completed and every consumer group drained after it */
     private boolean burst(Bench bench, int n, Instant since, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore,
-                          CpuTime cpuBefore, WalVolume walBefore) throws Exception {
+                          CpuTime cpuBefore, WalVolume walBefore, TableWrites rowsBefore) throws Exception {
         Results results = bench.results;
         AtomicLong failed = new AtomicLong();
         long start = System.nanoTime();
@@ -217,7 +222,7 @@ final class PipelineThroughputFigure implements Figure {
             results.add("p1_ratio_to_raw_kafka", rate / bench.rawRecordsPerSecond, "ratio", 0.025, true);
         }
         results.add("p1_pipeline_time_per_server", Bench.round1(seconds * 1e6 / n), "us");
-        return storageCost(bench, n, rssBefore, dbBefore, cpuBefore, walBefore);
+        return storageCost(bench, n, rssBefore, dbBefore, cpuBefore, walBefore, rowsBefore);
     }
 
     /**
@@ -226,7 +231,7 @@ final class PipelineThroughputFigure implements Figure {
      * and the growth of each service database per server, the figure being exactly the sum of the per-database lines.
      */
     private boolean storageCost(Bench bench, int n, Map<String, Double> rssBefore, Map<String, DatabaseSize> dbBefore,
-                                CpuTime cpuBefore, WalVolume walBefore) throws Exception {
+                                CpuTime cpuBefore, WalVolume walBefore, TableWrites rowsBefore) throws Exception {
         Results results = bench.results;
         boolean drained = bench.awaitDrained(name(), DRAINED_WITHIN);
         CpuTime cpuAfter = CpuTime.sample(bench.stack);
@@ -241,6 +246,10 @@ final class PipelineThroughputFigure implements Figure {
             results.add("p1_wal_bytes_per_check", Math.round(walAfter.bytesSince(walBefore) / (double) n), "B");
             results.details.put("p1_wal_per_check", walAfter.perUnitSince(walBefore, n));
             Bench.log("P1 WAL per check, same span: %s", walAfter.perUnitSince(walBefore, n));
+            // Which tables those bytes came from (read once the statistics settled: after the span, same rows).
+            Map<String, Object> rows = TableWrites.settled(bench).perUnitSince(rowsBefore, n);
+            results.details.put("p1_rows_written_per_check", rows);
+            Bench.log("P1 rows written per check, by table: %s", rows);
         } else {
             results.none("p1_cpu_per_check", "ms", 0.4, false, "the pipeline did not drain: the burst's work was not all done");
             results.none("p1_wal_bytes_per_check", "B", "the pipeline did not drain: the burst's work was not all done");
