@@ -123,11 +123,12 @@ final class PipelineThroughputFigure implements Figure {
             results.details.put("p1_recheck_cpu_ms_per_check_by_component", perCheck);
             results.add("p1_recheck_cpu_per_check", cpuAfter.stackMillisPerUnitSince(cpuBefore, n), "ms");
             results.add("p1_recheck_events_published", published, "events");
-            results.add("p1_recheck_wal_bytes_per_check", Math.round(walAfter.bytesSince(walBefore) / (double) n), "B");
-            results.details.put("p1_recheck_wal_per_check", walAfter.perUnitSince(walBefore, n));
+            Map<String, Object> wal = walAfter.perUnitSince(walBefore, n);
+            results.add("p1_recheck_wal_bytes_per_check", (long) wal.get("bytes"), "B");
+            results.details.put("p1_recheck_wal_per_check", wal);
             Map<String, Object> rows = TableWrites.settled(bench).perUnitSince(rowsBefore, n);
             results.details.put("p1_recheck_rows_written_per_check", rows);
-            Bench.log("P1 re-check WAL per check: %s; rows written per check, by table: %s", walAfter.perUnitSince(walBefore, n), rows);
+            Bench.log("P1 re-check WAL per check: %s; rows written per check, by table: %s", wal, rows);
             Bench.log("P1 re-check CPU per check (ms), from the first send until every consumer group settled: %s; events published: %d",
                     perCheck, published);
         }
@@ -243,9 +244,10 @@ final class PipelineThroughputFigure implements Figure {
             results.add("p1_cpu_per_check", cpuAfter.stackMillisPerUnitSince(cpuBefore, n), "ms", 0.4, false);
             Bench.log("P1 CPU per check (ms), from the first send until every consumer group drained: %s", perCheck);
             // The same span's WAL: what the checks' commits flushed to disk, in bytes, whatever the machine's load.
-            results.add("p1_wal_bytes_per_check", Math.round(walAfter.bytesSince(walBefore) / (double) n), "B");
-            results.details.put("p1_wal_per_check", walAfter.perUnitSince(walBefore, n));
-            Bench.log("P1 WAL per check, same span: %s", walAfter.perUnitSince(walBefore, n));
+            Map<String, Object> wal = walAfter.perUnitSince(walBefore, n);
+            results.add("p1_wal_bytes_per_check", (long) wal.get("bytes"), "B");
+            results.details.put("p1_wal_per_check", wal);
+            Bench.log("P1 WAL per check, same span: %s", wal);
             // Which tables those bytes came from (read once the statistics settled: after the span, same rows).
             Map<String, Object> rows = TableWrites.settled(bench).perUnitSince(rowsBefore, n);
             results.details.put("p1_rows_written_per_check", rows);

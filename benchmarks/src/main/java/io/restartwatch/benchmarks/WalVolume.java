@@ -30,14 +30,10 @@ record WalVolume(long position, long records, long fullPages, long checkpoints) 
         }
     }
 
-    long bytesSince(WalVolume before) {
-        return position - before.position;
-    }
-
     /** Bytes, records and full-page images per unit of work since {@code before}, and the checkpoints begun. */
     Map<String, Object> perUnitSince(WalVolume before, long units) {
         Map<String, Object> perUnit = new LinkedHashMap<>();
-        perUnit.put("bytes", Math.round(bytesSince(before) / (double) units));
+        perUnit.put("bytes", Math.round((position - before.position) / (double) units));
         perUnit.put("records", Bench.round1((records - before.records) / (double) units));
         perUnit.put("fullPageImages", Bench.round1((fullPages - before.fullPages) / (double) units));
         perUnit.put("checkpointsBegun", checkpoints - before.checkpoints);

@@ -679,16 +679,19 @@ class FaultToleranceIT {
             return snapshot().stream().filter(r -> r.answer().equals(answer)).count();
         }
 
+        private java.util.stream.Stream<Read> startedWhileDead(Instant deadAt, Instant restartedAt) {
+            return snapshot().stream().filter(r -> !r.startedAt().isBefore(deadAt) && r.startedAt().isBefore(restartedAt));
+        }
+
         /** Reads started while the database was dead, answered 503 or only once it was back. */
         long metOutage(Instant deadAt, Instant restartedAt) {
-            return snapshot().stream()
-                    .filter(r -> !r.startedAt().isBefore(deadAt) && r.startedAt().isBefore(restartedAt))
+            return startedWhileDead(deadAt, restartedAt)
                     .filter(r -> r.answer().equals("503") || !r.answeredAt().isBefore(restartedAt))
                     .count();
         }
 
         String summary(Instant deadAt, Instant restartedAt) {
-            long startedWhileDead = snapshot().stream().filter(r -> !r.startedAt().isBefore(deadAt) && r.startedAt().isBefore(restartedAt)).count();
+            long startedWhileDead = startedWhileDead(deadAt, restartedAt).count();
             long longest = snapshot().stream().mapToLong(r -> Duration.between(r.startedAt(), r.answeredAt()).toMillis()).max().orElse(0);
             return "api_reads=outage_ms:%d,started_while_dead:%d,met_outage:%d,200:%d,503:%d,other:%d,longest_ms:%d%s".formatted(
                     Duration.between(deadAt, restartedAt).toMillis(), startedWhileDead, metOutage(deadAt, restartedAt), count("200"),
