@@ -128,6 +128,8 @@ final class EventLogBound implements AutoCloseable {
             results.none("p1_event_log_peak_share", "ratio", "the table statistics kept changing for a minute (other work than the burst)");
         } else if (logInserted > 0) {
             results.add("p1_event_log_peak_share", Bench.round2((double) logPeak / logInserted), "ratio");
+        } else {
+            results.none("p1_event_log_peak_share", "ratio", "the burst wrote no consumed-id log rows: every consumer told redeliveries by its state");
         }
         Bench.log("P1 per-event tables (rows taken in, peak sampled above the start, at end): %s", tables);
     }

@@ -95,6 +95,42 @@ class CheckBatchesTest {
     }
 
     /**
+     * The state alone recognises a redelivered check, so a regular check (newer than anything applied) leaves no row
+     * in the consumed-id log. Two different checks of one server in the same second (agents report whole seconds) are
+     * told apart by the log: each applies once, whichever order their redeliveries come in, also when a redelivery of
+     * the state's own last check comes after the other in one batch.
+     */
+    @Test
+    void aRedeliveredCheckAppliesOnceAlsoBesideAnotherOfTheSameSecond() {
+        String id = uniqueId("same-second");
+        fixtures.register(server(id, "shop", 1, "0.0.0.0/0"));
+        Instant now = fixtures.now();
+        CheckCompleted earlier = pending(id, now.minus(Duration.ofHours(1)), now.minus(Duration.ofDays(1)), "boot-1", "openssl");
+        CheckCompleted first = pending(id, now, now.minus(Duration.ofDays(1)), "boot-1", "openssl", "libc6");
+        CheckCompleted sameSecond = pending(id, now, now.minus(Duration.ofDays(1)), "boot-1", "openssl", "libc6", "systemd");
+
+        assessor.onChecks(List.of(earlier));
+        assessor.onChecks(List.of(first));
+        assessor.onChecks(List.of(earlier, first)); // redelivered: the older one, and the newest by its id
+        assertThat(fixtures.state(id).packages).containsExactly("openssl", "libc6");
+        assertThat(fixtures.state(id).sequence).as("openssl, then libc6 added").isEqualTo(2);
+        assertThat(fixtures.logged("checks", earlier.checkId())).as("a regular check is not logged").isFalse();
+        assertThat(fixtures.logged("checks", first.checkId())).isFalse();
+
+        assessor.onChecks(List.of(sameSecond, first)); // the state's last check redelivered after a new one of its second
+        assertThat(fixtures.state(id).packages).containsExactly("openssl", "libc6", "systemd");
+        assertThat(fixtures.state(id).lastCheckId).isEqualTo(sameSecond.checkId());
+        assessor.onChecks(List.of(first));
+        assessor.onChecks(List.of(sameSecond, first));
+        RestartStateEntity state = fixtures.state(id);
+        assertThat(state.packages).containsExactly("openssl", "libc6", "systemd");
+        assertThat(state.lastCheckId).isEqualTo(sameSecond.checkId());
+        assertThat(state.sequence).as("systemd added once; the redeliveries published nothing").isEqualTo(3);
+        assertThat(fixtures.logged("checks", first.checkId()) && fixtures.logged("checks", sameSecond.checkId()))
+                .as("the two checks of one second are in the log").isTrue();
+    }
+
+    /**
      * The batch writes its rows with its own upserts, JSON columns as events carry them, and reads them back through
      * the entities: every value must come back as written, or the next check would see a change that is not there
      * and publish again. Here a second check with the same content publishes nothing.
@@ -156,7 +192,8 @@ class CheckBatchesTest {
         applyCounting(batchOfNewServers(8)); // the driver's first use of each statement on this connection: describes
         RoundTrips forEight = applyCounting(batchOfNewServers(8));
         RoundTrips forEighty = applyCounting(batchOfNewServers(80));
-        // De-duplication, locks, reads of states, profiles and policies, upserts of states and profiles, outbox, commit.
+        // Locks, reads of states, profiles and policies, upserts of states and profiles, outbox, commit (new servers:
+        // no consumed-id log).
         assertThat(forEight.syncs()).as("the driver's messages are seen").isGreaterThanOrEqualTo(5);
         assertThat(forEighty.syncs()).as("round trips for 80 checks, against %s for 8", forEight.statements())
                 .isEqualTo(forEight.syncs());

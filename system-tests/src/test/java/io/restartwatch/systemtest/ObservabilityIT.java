@@ -103,7 +103,7 @@ class ObservabilityIT {
 
     @Test
     void swaggerUiIsServedInProductionWhenSwitchedOn() throws Exception {
-        int port = system.startInstance("priority-service", "priority-service-swagger-ui", Map.of("QUARKUS_SWAGGER_UI_ENABLE", "true"));
+        int port = system.startInstance("priority-service", "priority-service-swagger-ui", Map.of("QUARKUS_SWAGGER_UI_ENABLED", "true"));
         String swaggerUi = given().baseUri("http://127.0.0.1:" + port).when().get("/q/swagger-ui/")
                 .then().statusCode(200).extract().asString();
         assertThat(swaggerUi).containsIgnoringCase("swagger");

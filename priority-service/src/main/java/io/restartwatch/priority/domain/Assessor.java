@@ -1,6 +1,7 @@
 package io.restartwatch.priority.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ import io.restartwatch.priority.persistence.ApplicationPolicyEntity;
 import io.restartwatch.priority.persistence.RestartStateEntity;
 import io.restartwatch.priority.persistence.ServerProfileEntity;
 import io.restartwatch.priority.persistence.ServerStateRows;
+import io.restartwatch.support.messaging.BatchApplier;
 import io.restartwatch.support.messaging.ProcessedEvents;
 import io.restartwatch.support.tx.KeyLocks;
 import io.restartwatch.support.outbox.Outbox;
@@ -47,6 +49,8 @@ public class Assessor {
 
     private static final String CHECKS_CONSUMER = "checks";
     private static final String SERVERS_CONSUMER = "servers";
+    /** Check times this close are told apart by the consumed-id log, not by the state (see {@link #appliedBefore}). */
+    private static final Duration SAME_INSTANT = Duration.ofNanos(1_000);
 
     private final Outbox outbox;
     private final ProcessedEvents processed;
@@ -98,7 +102,8 @@ public class Assessor {
      * Applying a batch gives exactly what applying its checks one by one would.
      *
      * <p>Duplicates (an already-applied check id) and checks older than the newest applied one change nothing;
-     * {@code UNREACHABLE} keeps the last known state.
+     * {@code UNREACHABLE} keeps the last known state. The server's state alone recognises a redelivery (see
+     * {@link #appliedBefore}): the consumed-id log is written only for checks it cannot tell apart.
      *
      * <p>A boot id different from the one last seen proves a reboot happened after the last check on the old
      * boot, hence after the pending restart's {@code requiredSince}: that restart is done and its assessment is
@@ -109,17 +114,19 @@ public class Assessor {
     @Transactional
     public void onChecks(List<CheckCompleted> checks) {
         // A check id twice in one batch applies once. UNREACHABLE says nothing about the restart.
-        List<CheckCompleted> toApply = processed.firstDeliveriesOf(CHECKS_CONSUMER, checks, CheckCompleted::checkId).stream()
+        List<CheckCompleted> candidates = BatchApplier.firstOccurrences(checks, CheckCompleted::checkId).stream()
                 .filter(check -> check.outcome() != CheckOutcome.UNREACHABLE)
                 .toList();
-        if (toApply.isEmpty()) {
+        if (candidates.isEmpty()) {
             return;
         }
-        List<String> serverIds = toApply.stream().map(CheckCompleted::serverId).distinct().sorted().toList();
+        List<String> serverIds = candidates.stream().map(CheckCompleted::serverId).distinct().sorted().toList();
         lockServers(serverIds);
         // Read by plain SQL, unmanaged: the rows are written below by one statement each.
         Batch batch = new Batch(byId(ServerStateRows.states(entityManager, serverIds), state -> state.serverId),
                 byId(ServerStateRows.profiles(entityManager, serverIds), profile -> profile.serverId));
+        Set<String> appliedBefore = appliedBefore(candidates, batch.states);
+        List<CheckCompleted> toApply = candidates.stream().filter(check -> !appliedBefore.contains(check.checkId())).toList();
         Map<String, Policy> policies = policiesOf(Stream.concat(batch.profiles.values().stream().map(profile -> profile.applicationId),
                 toApply.stream().filter(check -> check.server() != null).map(check -> check.server().applicationId())));
         for (CheckCompleted check : toApply) {
@@ -148,6 +155,48 @@ public class Assessor {
         }
     }
 
+    /**
+     * The batch's checks that were already applied although the servers' states alone would let them through.
+     *
+     * <p>Every applied check is at most as new as its server's {@code lastCheckAt}, and {@link #applyCheck} skips a
+     * check older than that or with the {@code lastCheckId}. So a redelivered check gets through only when another
+     * check of the same server has (nearly) the same time: two checks within {@link #SAME_INSTANT} of each other
+     * (agents report whole seconds; the database keeps microseconds of the event's nanoseconds). Only those checks,
+     * and the state's own last check when it is one of them, go through the consumed-id log, in one statement: a
+     * regular check, newer than anything applied, writes no log row.
+     */
+    private Set<String> appliedBefore(List<CheckCompleted> checks, Map<String, RestartStateEntity> states) {
+        Map<String, List<Map.Entry<Instant, String>>> timesByServer = new HashMap<>();
+        states.values().stream()
+                .filter(state -> state.lastCheckAt != null && state.lastCheckId != null)
+                .forEach(state -> timesByServer.computeIfAbsent(state.serverId, id -> new ArrayList<>())
+                        .add(Map.entry(state.lastCheckAt, state.lastCheckId)));
+        checks.forEach(check -> timesByServer.computeIfAbsent(check.serverId(), id -> new ArrayList<>())
+                .add(Map.entry(check.checkedAt(), check.checkId())));
+        Set<String> sameInstant = new HashSet<>();
+        for (List<Map.Entry<Instant, String>> times : timesByServer.values()) {
+            times.sort(Map.Entry.comparingByKey());
+            for (int i = 1; i < times.size(); i++) {
+                Map.Entry<Instant, String> before = times.get(i - 1);
+                Map.Entry<Instant, String> after = times.get(i);
+                if (!before.getValue().equals(after.getValue())
+                        && !after.getKey().isAfter(before.getKey().plus(SAME_INSTANT))) {
+                    sameInstant.add(before.getValue());
+                    sameInstant.add(after.getValue());
+                }
+            }
+        }
+        if (sameInstant.isEmpty()) {
+            return Set.of();
+        }
+        // A state's last check is applied, whatever the log says: it is logged now so that a later check beside it
+        // finds both in the log.
+        Set<String> applied = new HashSet<>(sameInstant);
+        applied.removeAll(processed.firstDeliveries(CHECKS_CONSUMER, sameInstant));
+        states.values().stream().map(state -> state.lastCheckId).filter(sameInstant::contains).forEach(applied::add);
+        return applied;
+    }
+
     private static <T> Map<String, T> byId(List<T> entities, Function<T, String> id) {
         Map<String, T> byId = new HashMap<>();
         entities.forEach(entity -> byId.put(id.apply(entity), entity));
@@ -174,6 +223,8 @@ public class Assessor {
             batch.states.put(state.serverId, state);
         } else if (state.lastCheckAt != null && check.checkedAt().isBefore(state.lastCheckAt)) {
             return; // reordered: a newer check was already applied
+        } else if (check.checkId().equals(state.lastCheckId)) {
+            return; // the newest check applied, delivered again
         }
         batch.changedStates.put(state.serverId, state);
         ServerProfileEntity profile = batch.profiles.get(check.serverId());
