@@ -96,7 +96,7 @@ record BenchOptions(Path root, int servers, long rawRecords, int latencySamples,
         }
         String opts = System.getenv().getOrDefault("RESTARTWATCH_SERVICE_JAVA_OPTS",
                 // ./stack passes its JAVA_OPTS_SERVICE; this is the same default, for running the class directly.
-                "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -Xss512k"
+                "-Xms16m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -Xss512k"
                         + " -XX:MaxMetaspaceSize=160m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30");
         // ./stack passes the JDK 25+ it starts the services on with an AOT cache (its find_aot_jdk), or nothing.
         String aotJdkHome = System.getenv().getOrDefault("RESTARTWATCH_SERVICE_AOT_JDK", "");
