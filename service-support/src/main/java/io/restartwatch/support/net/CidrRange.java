@@ -104,7 +104,16 @@ public record CidrRange(byte[] network, int prefix) {
 
     /** Whether {@code address} lies in this range; an address of the other family never does. */
     public boolean contains(InetAddress address) {
-        byte[] bytes = address.getAddress();
+        return startsWithThisNetwork(address.getAddress());
+    }
+
+    /** Whether every address of {@code other} lies in this range (same family only). */
+    public boolean contains(CidrRange other) {
+        return other.prefix >= prefix && startsWithThisNetwork(other.network);
+    }
+
+    /** Whether {@code bytes}, an address of either family, begins with this range's {@code prefix} bits. */
+    private boolean startsWithThisNetwork(byte[] bytes) {
         if (bytes.length != network.length) {
             return false;
         }
@@ -120,12 +129,6 @@ public record CidrRange(byte[] network, int prefix) {
         }
         int mask = (0xff << (8 - rest)) & 0xff;
         return (bytes[full] & mask) == (network[full] & mask);
-    }
-
-    /** Whether every address of {@code other} lies in this range (same family only). */
-    public boolean contains(CidrRange other) {
-        return other.bits() == bits() && other.prefix >= prefix
-                && first().equals(other.first().shiftRight(bits() - prefix).shiftLeft(bits() - prefix));
     }
 
     /** The first address as a number. */
