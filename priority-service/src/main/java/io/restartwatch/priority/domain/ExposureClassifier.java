@@ -51,7 +51,8 @@ public final class ExposureClassifier {
     /** Every global unicast IPv6 address (RFC 4291): what the internet routes today. */
     private static final CidrRange GLOBAL_IPV6 = range("2000::/3");
 
-    // What a port's sources must cover, worked out once: per check it cost a fifth of priority-service's allocation.
+    // What a port's sources must cover, worked out once: rebuilt for every port of every check, they were most of the
+    // classifier's allocation, itself a quarter of priority-service's during a burst.
     private static final List<BigInteger[]> PUBLIC_IPV4_SPACE = Intervals.complement(Intervals.of(NOT_PUBLIC_IPV4), 32);
     private static final List<BigInteger[]> GLOBAL_IPV6_SPACE = Intervals.of(List.of(GLOBAL_IPV6));
 
@@ -64,7 +65,7 @@ public final class ExposureClassifier {
             List<CidrRange> ranges = new ArrayList<>(port.sources().size()); // each source parsed once
             for (String source : port.sources()) {
                 CidrRange range = range(source);
-                if (range != null && range.prefix() == 0) {
+                if (range != null && range.isAnywhere()) {
                     return Exposure.PUBLIC;
                 }
                 restricted |= !isPrivate(range);
@@ -72,7 +73,7 @@ public final class ExposureClassifier {
                     ranges.add(range);
                 }
             }
-            if (coverThePublicInternet(ranges)) {
+            if (rangesCoverThePublicInternet(ranges)) {
                 return Exposure.PUBLIC;
             }
         }
@@ -226,7 +227,7 @@ public final class ExposureClassifier {
     /** {@code 0.0.0.0/0}, {@code ::/0}, and other spellings of "every address" (e.g. {@code 0:0::0/0}). */
     static boolean isAnywhere(String source) {
         CidrRange range = range(source);
-        return range != null && range.prefix() == 0;
+        return range != null && range.isAnywhere();
     }
 
     /**
@@ -234,10 +235,10 @@ public final class ExposureClassifier {
      * the address space once they are taken out lies wholly in space no one on the internet comes from.
      */
     static boolean coversThePublicInternet(List<String> sources) {
-        return coverThePublicInternet(sources.stream().map(ExposureClassifier::range).filter(java.util.Objects::nonNull).toList());
+        return rangesCoverThePublicInternet(sources.stream().map(ExposureClassifier::range).filter(java.util.Objects::nonNull).toList());
     }
 
-    private static boolean coverThePublicInternet(List<CidrRange> ranges) {
+    private static boolean rangesCoverThePublicInternet(List<CidrRange> ranges) {
         List<CidrRange> ipv4 = ranges.stream().filter(r -> r.bits() == 32).toList();
         List<CidrRange> ipv6 = ranges.stream().filter(r -> r.bits() == 128).toList();
         return (!ipv4.isEmpty() && Intervals.covers(Intervals.of(ipv4), PUBLIC_IPV4_SPACE))
